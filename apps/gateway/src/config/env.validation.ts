@@ -1,0 +1,26 @@
+import { BaseEnv } from '@app/common';
+import { IsInt, IsUrl, Max, Min } from 'class-validator';
+
+export class GatewayEnv extends BaseEnv {
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  ORDER_SERVICE_URL: string = 'http://127.0.0.1:3001';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  NOTIFICATION_SERVICE_URL: string = 'http://127.0.0.1:3003';
+
+  /** Deadline for the order service; longer than its own payment deadline so it can answer first. */
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  ORDER_TIMEOUT_MS: number = 10_000;
+
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  NOTIFICATION_TIMEOUT_MS: number = 3_000;
+}

@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+import { runService } from '@app/common';
+import { AppModule } from './app.module.js';
+import { GatewayEnv } from './config/env.validation.js';
+
+await runService({ name: 'gateway', module: AppModule, env: GatewayEnv });

@@ -1,0 +1,31 @@
+import type { OrderEventPayload, OrderEventType } from '@app/contracts';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** An event written in the same transaction as the order change it announces. */
+@Entity({ name: 'outbox_events' })
+@Index('idx_outbox_unpublished', ['publishedAt', 'createdAt'])
+export class OutboxEvent {
+  @PrimaryColumn()
+  id!: string;
+
+  @Column({ type: 'varchar' })
+  type!: OrderEventType;
+
+  @Column({ name: 'aggregate_id' })
+  aggregateId!: string;
+
+  @Column({ type: 'simple-json' })
+  payload!: OrderEventPayload;
+
+  @Column({ name: 'created_at' })
+  createdAt!: Date;
+
+  @Column({ name: 'published_at', type: Date, nullable: true })
+  publishedAt!: Date | null;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'last_error', type: 'varchar', nullable: true })
+  lastError!: string | null;
+}

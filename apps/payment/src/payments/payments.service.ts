@@ -1,0 +1,87 @@
+import { TransactionRunner, isUniqueViolation } from '@app/common';
+import { type ChargeRequestDto, cardLast4 } from '@app/contracts';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { CardProvider } from './card-provider.js';
+import { Payment } from './payment.entity.js';
+
+export interface ChargeResult {
+  payment: Payment;
+  /** False when this order had already been charged and the first result is returned. */
+  created: boolean;
+}
+
+@Injectable()
+export class PaymentsService {
+  constructor(
+    @InjectRepository(Payment) private readonly payments: Repository<Payment>,
+    private readonly provider: CardProvider,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  /**
+   * Charges an order at most once. The row is claimed (`processing`, unique
+   * order id) before the provider is called, so a retry or a concurrent
+   * duplicate gets the first charge instead of a second one.
+   */
+  async charge(request: ChargeRequestDto): Promise<ChargeResult> {
+    const existing = await this.payments.findOneBy({ orderId: request.orderId });
+    if (existing) return this.replay(existing, request);
+
+    const now = new Date();
+    const payment = this.payments.create({
+      id: randomUUID(),
+      orderId: request.orderId,
+      status: 'processing',
+      amountCents: request.amountCents,
+      currency: request.currency,
+      cardLast4: cardLast4(request.cardNumber),
+      declineReason: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    try {
+      await this.tx.run((m) => m.insert(Payment, payment));
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      return this.replay(await this.payments.findOneByOrFail({ orderId: request.orderId }), request);
+    }
+
+    const outcome = await this.provider.authorize(request.cardNumber);
+    payment.status = outcome.approved ? 'approved' : 'declined';
+    payment.declineReason = outcome.approved ? null : outcome.reason;
+    payment.updatedAt = new Date();
+    await this.tx.run((m) =>
+      m.update(Payment, { id: payment.id }, {
+        status: payment.status,
+        declineReason: payment.declineReason,
+        updatedAt: payment.updatedAt,
+      }),
+    );
+    return { payment, created: true };
+  }
+
+  async get(id: string): Promise<Payment> {
+    const payment = await this.payments.findOneBy({ id });
+    if (!payment) throw new NotFoundException(`Payment ${id} not found`);
+    return payment;
+  }
+
+  async findByOrder(orderId: string): Promise<Payment> {
+    const payment = await this.payments.findOneBy({ orderId });
+    if (!payment) throw new NotFoundException(`No payment for order ${orderId}`);
+    return payment;
+  }
+
+  private replay(existing: Payment, request: ChargeRequestDto): ChargeResult {
+    if (existing.amountCents !== request.amountCents || existing.cardLast4 !== cardLast4(request.cardNumber)) {
+      throw new ConflictException(`Order ${request.orderId} was already charged with a different amount or card`);
+    }
+    if (existing.status === 'processing') {
+      throw new ConflictException(`Payment for order ${request.orderId} is still being processed`);
+    }
+    return { payment: existing, created: false };
+  }
+}

@@ -1,0 +1,34 @@
+import { BadRequestException, type INestApplication } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import { describeError, JsonExceptionFilter } from './exception.filter.js';
+import { requireJson } from './require-json.middleware.js';
+import { createValidationPipe } from './validation.js';
+
+/**
+ * The HTTP behaviour every service shares — body limits, 415 for non-JSON,
+ * validation, JSON errors, shutdown hooks. Used by `main.ts` and by the e2e
+ * tests, so the tests exercise what runs. Create the app with `bodyParser: false`.
+ */
+export function configureHttpApp(app: INestApplication): void {
+  const express = app as NestExpressApplication;
+  const config = app.get(ConfigService);
+  express.disable('x-powered-by');
+  express.use(requireJson);
+  express.useBodyParser('json', { limit: config.get<number>('BODY_LIMIT_BYTES') ?? 64 * 1024 });
+  express.use((req: Request, _res: Response, next: NextFunction) => {
+    const body: unknown = req.body;
+    const isObject = body === undefined || (typeof body === 'object' && body !== null && !Array.isArray(body));
+    next(isObject ? undefined : new BadRequestException({ message: 'Request body must be a JSON object', field: 'body' }));
+  });
+  // Body-parser and 415 errors happen before Nest's router: answer them the same way.
+  express.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const body = describeError(error);
+    res.status(body.statusCode).json({ ...body, path: req.path });
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new JsonExceptionFilter());
+  app.enableShutdownHooks();
+}

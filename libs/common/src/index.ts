@@ -1,0 +1,28 @@
+export { runService } from './bootstrap.js';
+export type { RunServiceOptions } from './bootstrap.js';
+export { BaseEnv, DataEnv, MessagingEnv, LOG_LEVELS, NODE_ENVS } from './config/base-env.js';
+export { InvalidEnvironmentError, createEnvValidator } from './config/validate-env.js';
+export { DatabaseModule, typeOrmOptions } from './database/database.module.js';
+export type { DatabaseModuleOptions } from './database/database.module.js';
+export { TransactionRunner } from './database/transaction-runner.js';
+export { bigintAsNumber, columnTypes } from './database/column-types.js';
+export { isUniqueViolation } from './database/unique-violation.js';
+export { columnValue } from './database/column-value.js';
+export { HealthModule } from './health/health.module.js';
+export type { HealthOptions } from './health/health.options.js';
+export { configureHttpApp } from './http/configure-app.js';
+export { DownstreamClient, downstreamClientProvider } from './http/downstream.client.js';
+export type { DownstreamRequest, DownstreamResponse } from './http/downstream.client.js';
+export { JsonExceptionFilter, describeError } from './http/exception.filter.js';
+export type { ErrorBody } from './http/exception.filter.js';
+export { createValidationPipe, flattenValidationErrors } from './http/validation.js';
+export type { FieldError } from './http/validation.js';
+export {
+  MAX_DELIVERY_ATTEMPTS,
+  NOTIFICATIONS_QUEUE_OPTIONS,
+  eventClientOptions,
+  eventServerOptions,
+  eventTransportKind,
+} from './messaging/event-transport.js';
+export type { EventTransportConfig, EventTransportKind } from './messaging/event-transport.js';
+export { assertNotificationTopology } from './messaging/rmq-topology.js';

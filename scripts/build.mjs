@@ -1,0 +1,14 @@
+// Compiles apps/ and libs/ to dist/ with SWC (decorator metadata, path aliases
+// rewritten to relative ESM imports). Type checking is `npm run typecheck`.
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+
+rmSync('dist', { recursive: true, force: true });
+execFileSync(
+  process.execPath,
+  [
+    'node_modules/@swc/cli/bin/swc.js', 'apps', 'libs', '-d', 'dist', '--config-file', '.swcrc',
+    '--ignore', '**/*.spec.ts,**/test/**', '--quiet',
+  ],
+  { stdio: 'inherit' },
+);
