@@ -3,4 +3,4 @@ import { runService } from '@app/common';
 import { AppModule } from './app.module.js';
 import { GatewayEnv } from './config/env.validation.js';
 
-await runService({ name: 'gateway', module: AppModule, env: GatewayEnv });
+await runService({ name: 'gateway', module: AppModule.forRoot(), env: GatewayEnv });

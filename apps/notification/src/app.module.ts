@@ -1,21 +1,26 @@
-import { DatabaseModule, HealthModule, createEnvValidator } from '@app/common';
-import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { type EnvSource, configModuleFor, DatabaseModule, HealthModule } from '@app/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { NotificationEnv } from './config/env.validation.js';
 import { CreateNotifications1764000000000 } from './migrations/1764000000000-create-notifications.js';
 import { Notification } from './notifications/notification.entity.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 
-@Module({
-  imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: createEnvValidator(NotificationEnv) }),
-    DatabaseModule.forRoot({
-      service: 'notification',
-      entities: [Notification],
-      migrations: [CreateNotifications1764000000000],
-    }),
-    HealthModule.forRoot({ database: true, broker: true }),
-    NotificationsModule,
-  ],
-})
-export class AppModule {}
+/** The whole service; `env` is validated at boot (process.env in production, an object in tests). */
+@Module({})
+export class AppModule {
+  static forRoot(env: EnvSource = process.env): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        configModuleFor(NotificationEnv, env),
+        DatabaseModule.forRoot({
+          service: 'notification',
+          entities: [Notification],
+          migrations: [CreateNotifications1764000000000],
+        }),
+        HealthModule.forRoot({ database: true, broker: true }),
+        NotificationsModule,
+      ],
+    };
+  }
+}

@@ -1,22 +1,27 @@
-import { DatabaseModule, HealthModule, createEnvValidator } from '@app/common';
-import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { type EnvSource, configModuleFor, DatabaseModule, HealthModule } from '@app/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { OrderEnv } from './config/env.validation.js';
 import { CreateOrders1764000000000 } from './migrations/1764000000000-create-orders.js';
 import { Order, OrderItem } from './orders/order.entity.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { OutboxEvent } from './outbox/outbox-event.entity.js';
 
-@Module({
-  imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: createEnvValidator(OrderEnv) }),
-    DatabaseModule.forRoot({
-      service: 'order',
-      entities: [Order, OrderItem, OutboxEvent],
-      migrations: [CreateOrders1764000000000],
-    }),
-    HealthModule.forRoot({ database: true, broker: true }),
-    OrdersModule,
-  ],
-})
-export class AppModule {}
+/** The whole service; `env` is validated at boot (process.env in production, an object in tests). */
+@Module({})
+export class AppModule {
+  static forRoot(env: EnvSource = process.env): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        configModuleFor(OrderEnv, env),
+        DatabaseModule.forRoot({
+          service: 'order',
+          entities: [Order, OrderItem, OutboxEvent],
+          migrations: [CreateOrders1764000000000],
+        }),
+        HealthModule.forRoot({ database: true, broker: true }),
+        OrdersModule,
+      ],
+    };
+  }
+}

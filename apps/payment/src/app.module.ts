@@ -1,17 +1,22 @@
-import { DatabaseModule, HealthModule, createEnvValidator } from '@app/common';
-import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { type EnvSource, configModuleFor, DatabaseModule, HealthModule } from '@app/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { PaymentEnv } from './config/env.validation.js';
 import { CreatePayments1764000000000 } from './migrations/1764000000000-create-payments.js';
 import { Payment } from './payments/payment.entity.js';
 import { PaymentsModule } from './payments/payments.module.js';
 
-@Module({
-  imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: createEnvValidator(PaymentEnv) }),
-    DatabaseModule.forRoot({ service: 'payment', entities: [Payment], migrations: [CreatePayments1764000000000] }),
-    HealthModule.forRoot({ database: true, broker: false }),
-    PaymentsModule,
-  ],
-})
-export class AppModule {}
+/** The whole service; `env` is validated at boot (process.env in production, an object in tests). */
+@Module({})
+export class AppModule {
+  static forRoot(env: EnvSource = process.env): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        configModuleFor(PaymentEnv, env),
+        DatabaseModule.forRoot({ service: 'payment', entities: [Payment], migrations: [CreatePayments1764000000000] }),
+        HealthModule.forRoot({ database: true, broker: false }),
+        PaymentsModule,
+      ],
+    };
+  }
+}

@@ -3,4 +3,4 @@ import { runService } from '@app/common';
 import { AppModule } from './app.module.js';
 import { PaymentEnv } from './config/env.validation.js';
 
-await runService({ name: 'payment', module: AppModule, env: PaymentEnv });
+await runService({ name: 'payment', module: AppModule.forRoot(), env: PaymentEnv });

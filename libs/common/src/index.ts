@@ -2,6 +2,8 @@ export { runService } from './bootstrap.js';
 export type { RunServiceOptions } from './bootstrap.js';
 export { BaseEnv, DataEnv, MessagingEnv, LOG_LEVELS, NODE_ENVS } from './config/base-env.js';
 export { InvalidEnvironmentError, createEnvValidator } from './config/validate-env.js';
+export { configModuleFor } from './config/config-module.js';
+export type { EnvSource } from './config/config-module.js';
 export { DatabaseModule, typeOrmOptions } from './database/database.module.js';
 export type { DatabaseModuleOptions } from './database/database.module.js';
 export { TransactionRunner } from './database/transaction-runner.js';

@@ -23,7 +23,9 @@ export class OutboxEvent {
   @Column({ name: 'published_at', type: Date, nullable: true })
   publishedAt!: Date | null;
 
-  @Column({ type: 'integer', default: 0 })
+  // No `default` here on purpose: with a default, TypeORM re-reads inserted rows on
+  // SQLite and merges them back by position, which scrambles ids in a bulk insert.
+  @Column({ type: 'integer' })
   attempts!: number;
 
   @Column({ name: 'last_error', type: 'varchar', nullable: true })

@@ -1,0 +1,64 @@
+# One image for all four services: gateway, order, payment, notification.
+#
+#   docker build -t nestjs-observability-workshop/app:0.1.0 .
+#   docker run --rm -p 3002:3002 nestjs-observability-workshop/app:0.1.0 dist/apps/payment/src/main.js
+#   (on its own, a data service uses an embedded SQLite file; docker-compose.yml gives it PostgreSQL)
+#
+# Choosing the service: ENTRYPOINT is `node` and CMD is the entry file, so the
+# command picks the service (`command:` in docker-compose.yml; the default is the
+# gateway). This keeps one build for all four apps and needs no shell or launcher
+# script: node is started in exec form and receives SIGTERM itself (compose adds
+# `init: true` to reap zombies and forward signals). A build ARG per app would
+# need four images; a launcher reading $APP would add a file that only routes.
+# Preloading telemetry later (`--import ./dist/...`) is a change to the command
+# or NODE_OPTIONS, not to this image.
+#
+# No HEALTHCHECK here: the checks live in docker-compose.yml beside the ports
+# they probe.
+
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
+
+# ---- build: install all dependencies, compile, then drop dev dependencies ----
+FROM ${NODE_IMAGE} AS build
+
+# Toolchain for better-sqlite3 when no prebuilt binary can be downloaded.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+# node-gyp compiles against this image's own Node headers instead of downloading them.
+ENV npm_config_nodedir=/usr/local
+
+WORKDIR /app
+
+# Dependencies first, so source edits don't reinstall them. Install scripts run
+# as approved by `allowScripts` in package.json (better-sqlite3, @swc/core).
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+
+COPY tsconfig.json nest-cli.json .swcrc ./
+COPY scripts ./scripts
+COPY libs ./libs
+COPY apps ./apps
+RUN npm run build \
+ && npm prune --omit=dev --no-audit --no-fund
+
+# ---- runtime: same base image, so the native addon built above matches it ----
+FROM ${NODE_IMAGE} AS runtime
+
+ENV NODE_ENV=production
+WORKDIR /app
+
+# The code stays root-owned and read-only to the app; the only writable place is
+# the SQLite fallback directory (.data/<service>.sqlite when DATABASE_URL is unset).
+RUN mkdir .data && chown node:node .data
+
+# package.json carries "type": "module", which the compiled ESM in dist/ needs.
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+
+USER node
+EXPOSE 3000 3001 3002 3003
+
+ENTRYPOINT ["node"]
+CMD ["dist/apps/gateway/src/main.js"]

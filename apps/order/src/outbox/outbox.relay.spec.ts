@@ -1,0 +1,120 @@
+import { OrderEvents } from '@app/contracts';
+import type { ClientProxy } from '@nestjs/microservices';
+import type { ConfigService } from '@nestjs/config';
+import { Observable, of, throwError } from 'rxjs';
+import { DataSource, type Repository } from 'typeorm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CreateOrders1764000000000 } from '../migrations/1764000000000-create-orders.js';
+import { Order, OrderItem } from '../orders/order.entity.js';
+import { OutboxEvent } from './outbox-event.entity.js';
+import { OutboxRelay, newOutboxEvent } from './outbox.relay.js';
+
+/** A stand-in for the broker client: records what is emitted, or fails/hangs on demand. */
+class FakeClient {
+  sent: { pattern: string; eventId: string }[] = [];
+  mode: 'ok' | 'fail' | 'hang' = 'ok';
+  emit(pattern: string, data: { eventId: string }) {
+    if (this.mode === 'fail') return throwError(() => new Error('connection refused'));
+    if (this.mode === 'hang') return new Observable(() => {});
+    this.sent.push({ pattern, eventId: data.eventId });
+    return of(undefined);
+  }
+  async close() {}
+}
+
+const config = { getOrThrow: (key: string) => ({ OUTBOX_POLL_INTERVAL_MS: 50, OUTBOX_BATCH_SIZE: 2, OUTBOX_PUBLISH_TIMEOUT_MS: 100 })[key] };
+
+describe('OutboxRelay', () => {
+  let dataSource: DataSource;
+  let repo: Repository<OutboxEvent>;
+  let client: FakeClient;
+  let relay: OutboxRelay;
+
+  const write = async (n: number) => {
+    const events = Array.from({ length: n }, (_, i) =>
+      newOutboxEvent(
+        {
+          type: OrderEvents.Paid,
+          orderId: crypto.randomUUID(),
+          customerId: 'c-1',
+          totalCents: 100 + i,
+          currency: 'USD',
+          paymentId: 'p',
+          failureReason: null,
+        },
+        new Date(Date.now() + i),
+      ),
+    );
+    await repo.insert(events);
+    return events;
+  };
+
+  beforeEach(async () => {
+    dataSource = new DataSource({
+      type: 'better-sqlite3',
+      database: ':memory:',
+      entities: [Order, OrderItem, OutboxEvent],
+      migrations: [CreateOrders1764000000000],
+      migrationsRun: true,
+    });
+    await dataSource.initialize();
+    repo = dataSource.getRepository(OutboxEvent);
+    client = new FakeClient();
+    relay = new OutboxRelay(repo, client as unknown as ClientProxy, config as unknown as ConfigService);
+  });
+
+  afterEach(async () => {
+    await relay.beforeApplicationShutdown();
+    await dataSource.destroy();
+  });
+
+  it('publishes unpublished events oldest first, one batch at a time, and marks them published', async () => {
+    const events = await write(3);
+    expect(await relay.relayBatch()).toBe(2);
+    expect(await relay.relayBatch()).toBe(1);
+    expect(await relay.relayBatch()).toBe(0);
+    expect(client.sent.map((s) => s.eventId)).toEqual(events.map((e) => e.id));
+    expect(await relay.backlog()).toBe(0);
+    const stored = await repo.findOneByOrFail({ id: events[0].id });
+    expect(stored.publishedAt).toBeInstanceOf(Date);
+    expect(stored.attempts).toBe(1);
+  });
+
+  it('keeps an event and records the error when the transport fails, then publishes it when it is back', async () => {
+    const [event] = await write(1);
+    client.mode = 'fail';
+    expect(await relay.relayBatch()).toBe(0);
+    let stored = await repo.findOneByOrFail({ id: event.id });
+    expect(stored.publishedAt).toBeNull();
+    expect(stored.attempts).toBe(1);
+    expect(stored.lastError).toContain('connection refused');
+
+    client.mode = 'ok';
+    expect(await relay.relayBatch()).toBe(1);
+    stored = await repo.findOneByOrFail({ id: event.id });
+    expect(stored.publishedAt).not.toBeNull();
+    expect(stored.lastError).toBeNull();
+  });
+
+  it('gives up on a publish the broker never confirms, and retries it later', async () => {
+    await write(1);
+    client.mode = 'hang';
+    expect(await relay.relayBatch()).toBe(0);
+    expect(await relay.backlog()).toBe(1);
+  });
+
+  it('stops at the first failure so events stay in order', async () => {
+    await write(2);
+    client.mode = 'fail';
+    await relay.relayBatch();
+    const rows = await repo.find({ order: { createdAt: 'ASC' } });
+    expect(rows.map((r) => r.attempts)).toEqual([1, 0]);
+  });
+
+  it('delivers on its own after a nudge, without waiting for the poll', async () => {
+    relay.onApplicationBootstrap();
+    await write(1);
+    relay.nudge();
+    await expect.poll(() => client.sent.length, { timeout: 2_000 }).toBe(1);
+  });
+});

@@ -1,0 +1,47 @@
+import { IsInt, IsUrl, Max, Min } from 'class-validator';
+import { describe, expect, it } from 'vitest';
+import { DataEnv } from './base-env.js';
+import { InvalidEnvironmentError, createEnvValidator } from './validate-env.js';
+
+class TestEnv extends DataEnv {
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @IsUrl({ require_tld: false })
+  UPSTREAM_URL: string = 'http://127.0.0.1:1';
+}
+
+const validate = createEnvValidator(TestEnv);
+
+describe('createEnvValidator()', () => {
+  it('applies defaults and converts numbers', () => {
+    const env = validate({ PORT: '4000' });
+    expect(env.PORT).toBe(4000);
+    expect(env.DB_POOL_SIZE).toBe(10);
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(validate({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+
+  it('names every malformed variable and the value it got', () => {
+    try {
+      validate({ PORT: 'eighty', DATABASE_URL: 'mysql://db', UPSTREAM_URL: 'not a url' });
+      expect.unreachable('validation should have failed');
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidEnvironmentError);
+      const message = (error as Error).message;
+      expect(message).toMatch(/PORT must be an integer number \(got "eighty"\)/);
+      expect(message).toMatch(/DATABASE_URL must be a postgres:\/\/ URL \(got "mysql:\/\/db"\)/);
+      expect(message).toContain('UPSTREAM_URL');
+      expect((error as InvalidEnvironmentError).problems).toHaveLength(3);
+    }
+  });
+
+  it('rejects an out-of-range number', () => {
+    expect(() => validate({ PORT: '70000' })).toThrow(/PORT must not be greater than 65535/);
+  });
+});
