@@ -66,9 +66,9 @@ as_user() {
 # TCP connect check with bash's /dev/tcp, bounded by `timeout`.
 port_open() { timeout 2 bash -c ">/dev/tcp/$1/$2" 2>/dev/null; }
 
-# wait_until <what> <seconds> <cmd...>
+# wait_until <seconds> <cmd...>
 wait_until() {
-  local what="$1" secs="$2"; shift 2
+  local secs="$1"; shift
   local deadline=$(( SECONDS + secs ))
   until "$@"; do
     (( SECONDS < deadline )) || return 1
@@ -78,12 +78,14 @@ wait_until() {
 
 state_set() { mkdir -p "$STATE_DIR"; printf '%s\n' "$2" >"$STATE_DIR/$1"; }
 state_get() { cat "$STATE_DIR/$1" 2>/dev/null || true; }
+# "own" = started by this script with this BACKING_DIR; "system"/"external" = found running and reused.
+state_desc() { local s; s="$(state_get "$1")"; echo "${s:-not started by this script}"; }
 
 # ------------------------------------------------------------------------------------------- install
 pg_bindir() {
   if [[ -n "${PG_BINDIR:-}" ]]; then printf '%s\n' "$PG_BINDIR"; return; fi
   local d
-  d="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)"
+  d="$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
   if [[ -n "$d" && -x "$d/initdb" ]]; then printf '%s\n' "$d"; return; fi
   d="$(command -v initdb 2>/dev/null || true)"
   [[ -n "$d" ]] && { dirname "$(readlink -f "$d")"; return; }
@@ -199,7 +201,7 @@ EOF
       -o "-p $PGPORT -c listen_addresses=$HOST -c unix_socket_directories=$PG_SOCK" >/dev/null 2>&1 \
       || { tail -n 20 "$PG_LOG" >&2 || true; die "PostgreSQL did not start (log: $PG_LOG)"; }
   fi
-  wait_until postgres "$WAIT_SECONDS" pg_answers \
+  wait_until "$WAIT_SECONDS" pg_answers \
     || die "PostgreSQL did not accept connections on $HOST:$PGPORT within ${WAIT_SECONDS}s (log: $PG_LOG)"
   if ! pg_creds_ok; then
     pg_ensure_role_via_socket "$PG_SOCK" || die "could not create role $CRED (log: $PG_LOG)"
@@ -367,6 +369,7 @@ EOF
     if [[ -r /var/lib/rabbitmq/.erlang.cookie && -s /var/lib/rabbitmq/.erlang.cookie ]]; then
       cat /var/lib/rabbitmq/.erlang.cookie >"$RMQ_HOME/.erlang.cookie"
     else
+      # shellcheck disable=SC2019 # plain ASCII on purpose
       tr -dc 'A-Z' </dev/urandom | head -c 32 >"$RMQ_HOME/.erlang.cookie" || true
     fi
   fi
@@ -421,7 +424,7 @@ rmq_start() {
       # Node alive but app stopped (e.g. left behind by rabbitmq-stop-app): just start the app.
       how="app restarted"
       rmq_own_ctl -q start_app >/dev/null 2>&1 || true
-      if ! wait_until rabbitmq 30 rmq_answers; then
+      if ! wait_until 30 rmq_answers; then
         log "rabbitmq: node alive but app does not come back; restarting the node"
         rmq_own_stop_node
         rmq_launch; how=started
@@ -484,7 +487,7 @@ rmq_stop_app() {
   RMQ_BIN="$(rmq_bindir)" || die "RabbitMQ not found"
   local t; t=$(now)
   rmq_ctl -q stop_app >/dev/null || die "rabbitmqctl stop_app failed"
-  wait_until rabbitmq 30 rmq_closed || die "AMQP port $HOST:$RABBITMQ_PORT still open after stop_app"
+  wait_until 30 rmq_closed || die "AMQP port $HOST:$RABBITMQ_PORT still open after stop_app"
   log "rabbitmq: app stopped (AMQP port closed) in $(since "$t")"
 }
 
@@ -492,7 +495,7 @@ rmq_start_app() {
   RMQ_BIN="$(rmq_bindir)" || die "RabbitMQ not found"
   local t; t=$(now)
   rmq_ctl -q start_app >/dev/null || die "rabbitmqctl start_app failed"
-  wait_until rabbitmq "$WAIT_SECONDS" rmq_answers \
+  wait_until "$WAIT_SECONDS" rmq_answers \
     || die "RabbitMQ did not accept AMQP connections on $HOST:$RABBITMQ_PORT within ${WAIT_SECONDS}s after start_app"
   log "rabbitmq: app started (AMQP port answers) in $(since "$t")"
 }
@@ -535,7 +538,7 @@ cmd_stop() {
 cmd_status() {
   local ok=0 pgbin
   if pgbin="$(pg_bindir 2>/dev/null)" && PGBIN="$pgbin" && pg_answers; then
-    if pg_creds_ok; then echo "postgres: up   $HOST:$PGPORT ($CRED login ok, $(state_get pg || true) server)"
+    if pg_creds_ok; then echo "postgres: up   $HOST:$PGPORT ($CRED login ok, $(state_desc pg))"
     else echo "postgres: up   $HOST:$PGPORT but $CRED/$CRED login fails"; ok=1; fi
   else
     echo "postgres: down $HOST:$PGPORT"; ok=1
@@ -543,7 +546,7 @@ cmd_status() {
   if rmq_answers; then
     local rc=0; amqp_probe 0 || rc=$?
     case $rc in
-      0) echo "rabbitmq: up   $HOST:$RABBITMQ_PORT (RabbitMQ $RMQ_VERSION, $CRED login ok, $(state_get rabbitmq) node)" ;;
+      0) echo "rabbitmq: up   $HOST:$RABBITMQ_PORT (RabbitMQ $RMQ_VERSION, $CRED login ok, $(state_desc rabbitmq))" ;;
       9) echo "rabbitmq: up   $HOST:$RABBITMQ_PORT (port answers; no python3 to check login)" ;;
       *) echo "rabbitmq: up   $HOST:$RABBITMQ_PORT but $CRED/$CRED login fails"; ok=1 ;;
     esac

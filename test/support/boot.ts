@@ -1,0 +1,55 @@
+import { configureHttpApp, type EnvSource } from '@app/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface BootedApp {
+  app: INestApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Boots an app module the way main.ts does (same HTTP setup), on a loopback port. */
+export async function boot(
+  module: DynamicModule,
+  options: { port?: number; beforeListen?: (app: INestApplication) => Promise<void> } = {},
+): Promise<BootedApp> {
+  const ref = await Test.createTestingModule({ imports: [module] }).compile();
+  const app = ref.createNestApplication({ bodyParser: false, logger: ['error'] });
+  configureHttpApp(app);
+  await app.init();
+  await options.beforeListen?.(app);
+  await app.listen(options.port ?? 0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+/** A loopback port that nothing listens on (yet). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A fresh SQLite file for one app in one test run. */
+export function sqlitePath(service: string): string {
+  return join(mkdtempSync(join(tmpdir(), `workshop-${service}-`)), `${service}.sqlite`);
+}
+
+export function env(values: Record<string, string | number | undefined>): EnvSource {
+  return Object.fromEntries(
+    Object.entries({ NODE_ENV: 'test', LOG_LEVEL: 'error', ...values }).map(([k, v]) => [k, v === undefined ? undefined : String(v)]),
+  );
+}
+
+export const ORDER = {
+  customerId: 'c-42',
+  items: [{ sku: 'SKU-1', quantity: 2, unitPrice: 12.5 }],
+  payment: { cardNumber: '4242424242424242' },
+};
