@@ -1,0 +1,139 @@
+import { DECLINED_TEST_CARD } from '@app/contracts';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppModule as NotificationModule } from '../../notification/src/app.module.js';
+import { startEventConsumer } from '../../notification/src/event-consumer.js';
+import { AppModule as OrderModule } from '../../order/src/app.module.js';
+import { AppModule as PaymentModule } from '../../payment/src/app.module.js';
+import { type BootedApp, ORDER, boot, env, freePort, sqlitePath } from '../../../test/support/boot.js';
+import { AppModule } from '../src/app.module.js';
+
+/** The gateway in front of the three real services, all in this process, on the Docker-less adapters. */
+describe('gateway (e2e)', () => {
+  const apps: BootedApp[] = [];
+  let order: BootedApp;
+  let http: ReturnType<typeof request>;
+  const orderCount = async () => Number((await order.app.get(DataSource).query('SELECT COUNT(*) AS n FROM orders'))[0].n);
+
+  beforeAll(async () => {
+    const eventsPort = await freePort();
+    const payment = await boot(PaymentModule.forRoot(env({ SQLITE_PATH: sqlitePath('payment'), PAYMENT_PROVIDER_LATENCY_MS: 5 })));
+    const notification = await boot(
+      NotificationModule.forRoot(env({ SQLITE_PATH: sqlitePath('notification'), EVENTS_TCP_PORT: eventsPort })),
+      { beforeListen: startEventConsumer },
+    );
+    order = await boot(
+      OrderModule.forRoot(
+        env({ SQLITE_PATH: sqlitePath('order'), PAYMENT_SERVICE_URL: payment.url, EVENTS_TCP_PORT: eventsPort, OUTBOX_POLL_INTERVAL_MS: 200 }),
+      ),
+    );
+    const gateway = await boot(
+      AppModule.forRoot(env({ ORDER_SERVICE_URL: order.url, NOTIFICATION_SERVICE_URL: notification.url })),
+    );
+    apps.push(gateway, order, notification, payment);
+    http = request(gateway.url);
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+  });
+
+  it('places a paid order, serves it back, and shows its notification', async () => {
+    const created = await http.post('/api/orders').send(ORDER).expect(201);
+    expect(created.body).toMatchObject({ status: 'paid', total: 25 });
+    expect(created.body.createdAt).toEqual(expect.any(String));
+    expect((await http.get(`/api/orders/${created.body.id}`).expect(200)).body).toEqual(created.body);
+    await expect
+      .poll(async () => (await http.get(`/api/notifications?orderId=${created.body.id}`)).body.data, { timeout: 5_000 })
+      .toMatchObject([{ orderId: created.body.id, type: 'order.paid' }]);
+  });
+
+  it('shows a declined card as payment_failed with an order.payment_failed notification', async () => {
+    const created = await http.post('/api/orders').send({ ...ORDER, payment: { cardNumber: DECLINED_TEST_CARD } }).expect(201);
+    expect(created.body.status).toBe('payment_failed');
+    await expect
+      .poll(async () => (await http.get(`/api/notifications?orderId=${created.body.id}`)).body.data[0]?.type, { timeout: 5_000 })
+      .toBe('order.payment_failed');
+  });
+
+  it('forwards the Idempotency-Key and says when an answer is a replay', async () => {
+    const key = `gw-${crypto.randomUUID()}`;
+    const first = await http.post('/api/orders').set('Idempotency-Key', key).send(ORDER).expect(201);
+    const again = await http.post('/api/orders').set('Idempotency-Key', key).send(ORDER).expect(201);
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('lists orders by customer with pagination', async () => {
+    const customerId = `c-gw-${Date.now()}`;
+    await http.post('/api/orders').send({ ...ORDER, customerId }).expect(201);
+    await http.post('/api/orders').send({ ...ORDER, customerId }).expect(201);
+    const page = await http.get(`/api/orders?customerId=${customerId}&limit=1`).expect(200);
+    expect(page.body.data).toHaveLength(1);
+    const next = await http.get(`/api/orders?customerId=${customerId}&limit=1&cursor=${page.body.nextCursor}`).expect(200);
+    expect(next.body.data).toHaveLength(1);
+    expect(next.body.data[0].id).not.toBe(page.body.data[0].id);
+  });
+
+  it.each([
+    ['malformed JSON', (r: request.Test) => r.set('content-type', 'application/json').send('{"customerId":'), 400, 'body'],
+    ['a non-JSON body', (r: request.Test) => r.set('content-type', 'text/plain').send('hi'), 415, undefined],
+    ['an oversized body', (r: request.Test) => r.send({ ...ORDER, pad: 'x'.repeat(70_000) }), 413, 'body'],
+    ['an empty item list', (r: request.Test) => r.send({ ...ORDER, items: [] }), 400, 'items'],
+    ['a wrong type', (r: request.Test) => r.send({ ...ORDER, customerId: 42 }), 400, 'customerId'],
+    ['a huge quantity', (r: request.Test) => r.send({ ...ORDER, items: [{ sku: 'A', quantity: 1e9, unitPrice: 1 }] }), 400, 'items.0.quantity'],
+    ['an unknown field', (r: request.Test) => r.send({ ...ORDER, discount: 100 }), 400, 'discount'],
+    ['a bad card number', (r: request.Test) => r.send({ ...ORDER, payment: { cardNumber: '1234' } }), 400, 'payment.cardNumber'],
+    ['a missing payment', (r: request.Test) => r.send({ customerId: 'c-1', items: ORDER.items }), 400, 'payment'],
+  ])('rejects %s before it reaches the order service', async (_label, send, status, field) => {
+    const before = await orderCount();
+    const res = await send(http.post('/api/orders')).expect(status);
+    expect(res.headers['content-type']).toContain('application/json');
+    if (field === 'body') expect(res.body.field).toBe('body');
+    else if (field) expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    expect(await orderCount()).toBe(before);
+  });
+
+  it('answers 404 for an unknown order and 400 for a malformed id or query', async () => {
+    expect((await http.get(`/api/orders/${crypto.randomUUID()}`).expect(404)).body.message).toContain('not found');
+    await http.get('/api/orders/abc').expect(400);
+    await http.get('/api/orders?limit=500').expect(400);
+    await http.get('/api/notifications?orderId=abc').expect(400);
+  });
+});
+
+describe('gateway when a downstream service fails (e2e)', () => {
+  it('answers 503 within its deadline when the order service is down', async () => {
+    const gateway = await boot(
+      AppModule.forRoot(env({ ORDER_SERVICE_URL: `http://127.0.0.1:${await freePort()}`, NOTIFICATION_SERVICE_URL: `http://127.0.0.1:${await freePort()}` })),
+    );
+    try {
+      const res = await request(gateway.url).post('/api/orders').send(ORDER).expect(503);
+      expect(res.body.message).toBe('order service is unavailable');
+      expect((await request(gateway.url).get('/api/notifications').expect(503)).body.message).toBe(
+        'notification service is unavailable',
+      );
+      await request(gateway.url).get('/health/ready').expect(200);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('answers 504 when the order service is slower than the gateway deadline', async () => {
+    const payment = await boot(PaymentModule.forRoot(env({ SQLITE_PATH: sqlitePath('payment'), PAYMENT_PROVIDER_LATENCY_MS: 1_000 })));
+    const order = await boot(
+      OrderModule.forRoot(env({ SQLITE_PATH: sqlitePath('order'), PAYMENT_SERVICE_URL: payment.url, EVENTS_TCP_PORT: await freePort() })),
+    );
+    const gateway = await boot(
+      AppModule.forRoot(env({ ORDER_SERVICE_URL: order.url, NOTIFICATION_SERVICE_URL: order.url, ORDER_TIMEOUT_MS: 300 })),
+    );
+    try {
+      const res = await request(gateway.url).post('/api/orders').send(ORDER).expect(504);
+      expect(res.body.message).toBe('order service did not answer within 300 ms');
+    } finally {
+      await gateway.close();
+      await order.close();
+      await payment.close();
+    }
+  });
+});
