@@ -14,17 +14,34 @@ export interface RunServiceOptions {
   beforeListen?: (app: INestApplication) => Promise<void>;
 }
 
-/** Forces the exit if a graceful shutdown hangs past its budget. */
-function installShutdownDeadline(timeoutMs: number, logger: Logger): void {
-  const arm = (signal: string) => {
+/**
+ * On SIGTERM/SIGINT: stop taking connections, let in-flight requests finish,
+ * stop consumers and relays, close the database and broker (Nest's shutdown
+ * hooks), then exit 0. A shutdown that hangs past its budget exits 1.
+ */
+function closeGracefullyOnSignal(app: INestApplication, timeoutMs: number, logger: Logger): void {
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
     logger.log(`${signal} received: finishing in-flight work (at most ${timeoutMs} ms)`);
     setTimeout(() => {
       logger.error(`shutdown did not finish within ${timeoutMs} ms; exiting`);
       process.exit(1);
     }, timeoutMs).unref();
+    app.close().then(
+      () => {
+        logger.log('shut down cleanly');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error(`shutdown failed: ${(error as Error)?.stack ?? String(error)}`);
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGTERM', () => arm('SIGTERM'));
-  process.once('SIGINT', () => arm('SIGINT'));
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
 }
 
 /** Boots one service; a configuration error stops it with a message naming the variable. */
@@ -40,7 +57,7 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
     const port = config.getOrThrow<number>('PORT');
     const host = config.getOrThrow<string>('HOST');
     await app.listen(port, host);
-    installShutdownDeadline(config.getOrThrow<number>('SHUTDOWN_TIMEOUT_MS'), logger);
+    closeGracefullyOnSignal(app, config.getOrThrow<number>('SHUTDOWN_TIMEOUT_MS'), logger);
     logger.log(`${options.name} listening on http://${host}:${port}`);
     return app;
   } catch (error) {

@@ -8,7 +8,7 @@ import { createValidationPipe } from './validation.js';
 
 /**
  * The HTTP behaviour every service shares — body limits, 415 for non-JSON,
- * validation, JSON errors, shutdown hooks. Used by `main.ts` and by the e2e
+ * validation, JSON errors. Used by `main.ts` and by the e2e
  * tests, so the tests exercise what runs. Create the app with `bodyParser: false`.
  */
 export function configureHttpApp(app: INestApplication): void {
@@ -30,5 +30,4 @@ export function configureHttpApp(app: INestApplication): void {
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new JsonExceptionFilter());
-  app.enableShutdownHooks();
 }

@@ -1,0 +1,194 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const BACKING = join(ROOT, 'scripts/ci/backing-services.sh');
+export const LOG_DIR = join(ROOT, '.tmp/integration');
+
+export type ServiceName = 'gateway' | 'order' | 'payment' | 'notification';
+export const SERVICES: ServiceName[] = ['payment', 'notification', 'order', 'gateway'];
+const DATABASES = { order: 'orders', payment: 'payments', notification: 'notifications' } as const;
+
+/** Where the real PostgreSQL and RabbitMQ are: env vars, else the file `backing-services.sh start` wrote. */
+export function backingServices(): { adminUrl: string; rabbitUrl: string } {
+  const file = join(process.env.BACKING_DIR ?? '/tmp/workshop-backing', 'services.env');
+  const fromFile: Record<string, string> = existsSync(file)
+    ? Object.fromEntries(
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => l.includes('='))
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      )
+    : {};
+  const adminUrl = process.env.DATABASE_ADMIN_URL ?? fromFile.DATABASE_ADMIN_URL;
+  const rabbitUrl = process.env.RABBITMQ_URL ?? fromFile.RABBITMQ_URL;
+  if (!adminUrl || !rabbitUrl) {
+    throw new Error('PostgreSQL and RabbitMQ are not running: run `bash scripts/ci/backing-services.sh start` first');
+  }
+  return { adminUrl, rabbitUrl };
+}
+
+export function broker(command: 'rabbitmq-stop-app' | 'rabbitmq-start-app'): void {
+  execFileSync('bash', [BACKING, command], { stdio: 'pipe' });
+}
+
+/** The four services as real processes (`node dist/…/main.js`) on PostgreSQL and RabbitMQ. */
+export class Stack {
+  readonly ports: Record<ServiceName, number>;
+  readonly urls: Record<ServiceName, string>;
+  readonly databaseUrls: Record<keyof typeof DATABASES, string>;
+  private readonly processes = new Map<ServiceName, ChildProcess>();
+  private readonly run = `it${Date.now().toString(36)}`;
+
+  constructor(
+    readonly adminUrl: string,
+    readonly rabbitUrl: string,
+    basePort: number,
+    private readonly extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {},
+  ) {
+    this.ports = { gateway: basePort, order: basePort + 1, payment: basePort + 2, notification: basePort + 3 };
+    this.urls = Object.fromEntries(SERVICES.map((s) => [s, `http://127.0.0.1:${this.ports[s]}`])) as Record<ServiceName, string>;
+    this.databaseUrls = Object.fromEntries(
+      Object.entries(DATABASES).map(([svc, db]) => {
+        const url = new URL(adminUrl);
+        url.pathname = `/${this.run}_${db}`;
+        return [svc, url.toString()];
+      }),
+    ) as Record<keyof typeof DATABASES, string>;
+  }
+
+  async createDatabases(): Promise<void> {
+    await this.admin(async (c) => {
+      for (const url of Object.values(this.databaseUrls)) await c.query(`CREATE DATABASE "${new URL(url).pathname.slice(1)}"`);
+    });
+  }
+
+  async dropDatabases(): Promise<void> {
+    await this.admin(async (c) => {
+      for (const url of Object.values(this.databaseUrls)) await c.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
+    });
+  }
+
+  envFor(name: ServiceName): Record<string, string> {
+    const common = {
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(this.ports[name]),
+      PATH: process.env.PATH ?? '',
+    };
+    const specific: Record<ServiceName, Record<string, string>> = {
+      gateway: { ORDER_SERVICE_URL: this.urls.order, NOTIFICATION_SERVICE_URL: this.urls.notification },
+      order: {
+        DATABASE_URL: this.databaseUrls.order,
+        RABBITMQ_URL: this.rabbitUrl,
+        PAYMENT_SERVICE_URL: this.urls.payment,
+        OUTBOX_POLL_INTERVAL_MS: '250',
+        OUTBOX_PUBLISH_TIMEOUT_MS: '2000',
+        RECONCILE_INTERVAL_MS: '500',
+      },
+      payment: { DATABASE_URL: this.databaseUrls.payment, PAYMENT_PROVIDER_LATENCY_MS: '10' },
+      notification: { DATABASE_URL: this.databaseUrls.notification, RABBITMQ_URL: this.rabbitUrl },
+    };
+    return { ...common, ...specific[name], ...this.extraEnv[name] };
+  }
+
+  async start(name: ServiceName, env: Record<string, string> = {}): Promise<ChildProcess> {
+    mkdirSync(LOG_DIR, { recursive: true });
+    const log = createWriteStream(join(LOG_DIR, `${this.run}-${name}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, `dist/apps/${name}/src/main.js`)], {
+      cwd: ROOT,
+      env: { ...this.envFor(name), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    this.processes.set(name, child);
+    await this.waitReady(name, child);
+    return child;
+  }
+
+  async startAll(): Promise<void> {
+    for (const name of SERVICES) await this.start(name);
+  }
+
+  /** SIGTERM and wait for the exit; returns the exit code. */
+  async stop(name: ServiceName): Promise<number | null> {
+    const child = this.processes.get(name);
+    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    const code = await Promise.race([exited, sleep(15_000).then(() => 'timeout' as const)]);
+    if (code === 'timeout') {
+      child.kill('SIGKILL');
+      throw new Error(`${name} did not exit within 15 s of SIGTERM`);
+    }
+    return code;
+  }
+
+  process(name: ServiceName): ChildProcess | undefined {
+    return this.processes.get(name);
+  }
+
+  async stopAll(): Promise<void> {
+    for (const name of [...SERVICES].reverse()) await this.stop(name).catch(() => undefined);
+  }
+
+  logOf(name: ServiceName): string {
+    const file = join(LOG_DIR, `${this.run}-${name}.log`);
+    return existsSync(file) ? readFileSync(file, 'utf8') : '';
+  }
+
+  async query<T = Record<string, unknown>>(service: keyof typeof DATABASES, sql: string, params: unknown[] = []): Promise<T[]> {
+    const client = new pg.Client({ connectionString: this.databaseUrls[service] });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  private async admin(work: (c: pg.Client) => Promise<void>): Promise<void> {
+    const client = new pg.Client({ connectionString: this.adminUrl });
+    await client.connect();
+    try {
+      await work(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  private async waitReady(name: ServiceName, child: ChildProcess): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${this.logOf(name).slice(-3000)}`);
+      try {
+        const res = await fetch(`${this.urls[name]}/health/ready`);
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(100);
+    }
+    throw new Error(`${name} was not ready within 30 s:\n${this.logOf(name).slice(-3000)}`);
+  }
+}
+
+/** Polls until `check` returns a truthy value or the time is up. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await sleep(200);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
