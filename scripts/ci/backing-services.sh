@@ -24,6 +24,8 @@
 # If something already answers on a port it is reused when the credentials work (or can be provisioned
 # through the local postgres OS user / the Debian rabbitmqctl); `stop` never stops servers it did not start.
 set -euo pipefail
+# runuser, pg_ctl helpers and rabbitmq tools live in sbin, which a minimal PATH may lack.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 # ---------------------------------------------------------------------------------------------- config
 PGPORT="${PGPORT:-5432}"
