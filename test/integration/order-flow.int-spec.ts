@@ -50,7 +50,7 @@ beforeAll(async () => {
   if (!existsSync('dist/apps/gateway/src/main.js')) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
   const { adminUrl, rabbitUrl } = backingServices();
   await resetQueues(rabbitUrl);
-  stack = new Stack(adminUrl, rabbitUrl, 43100);
+  stack = new Stack({ basePort: 43100, backing: { adminUrl, rabbitUrl } });
   await stack.createDatabases();
   await stack.startAll();
   gateway = stack.urls.gateway;
@@ -119,7 +119,7 @@ describe('the order flow on PostgreSQL and RabbitMQ', () => {
     expect(after).toBe(before);
   });
 
-  it('stores no full card number in any database', async () => {
+  it('stores and logs no full card number anywhere', async () => {
     await placeOrder();
     for (const [svc, tables] of [
       ['order', ['orders', 'order_items', 'outbox_events']],
@@ -130,6 +130,10 @@ describe('the order flow on PostgreSQL and RabbitMQ', () => {
         const rows = await stack.query(svc, `SELECT * FROM ${table}`);
         expect(JSON.stringify(rows)).not.toContain(ORDER.payment.cardNumber);
       }
+    }
+    for (const svc of ['gateway', 'order', 'payment', 'notification'] as const) {
+      expect(stack.logOf(svc).length).toBeGreaterThan(0);
+      expect(stack.logOf(svc)).not.toContain(ORDER.payment.cardNumber);
     }
   });
 

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -36,24 +37,33 @@ export function broker(command: 'rabbitmq-stop-app' | 'rabbitmq-start-app'): voi
 }
 
 /** The four services as real processes (`node dist/…/main.js`) on PostgreSQL and RabbitMQ. */
+export interface StackOptions {
+  basePort: number;
+  /** Real PostgreSQL and RabbitMQ; without them the services use SQLite files and the TCP transport (`npm run dev`). */
+  backing?: { adminUrl: string; rabbitUrl: string };
+}
+
 export class Stack {
   readonly ports: Record<ServiceName, number>;
   readonly urls: Record<ServiceName, string>;
   readonly databaseUrls: Record<keyof typeof DATABASES, string>;
   private readonly processes = new Map<ServiceName, ChildProcess>();
   private readonly run = `it${Date.now().toString(36)}`;
+  private readonly adminUrl: string;
+  private readonly rabbitUrl: string | undefined;
+  private readonly eventsPort: number;
+  private readonly sqliteDir = mkdtempSync(join(tmpdir(), 'workshop-dev-'));
 
-  constructor(
-    readonly adminUrl: string,
-    readonly rabbitUrl: string,
-    basePort: number,
-    private readonly extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {},
-  ) {
+  constructor(private readonly options: StackOptions) {
+    const basePort = options.basePort;
+    this.adminUrl = options.backing?.adminUrl ?? 'postgres://unused@127.0.0.1/unused';
+    this.rabbitUrl = options.backing?.rabbitUrl;
+    this.eventsPort = basePort + 4;
     this.ports = { gateway: basePort, order: basePort + 1, payment: basePort + 2, notification: basePort + 3 };
     this.urls = Object.fromEntries(SERVICES.map((s) => [s, `http://127.0.0.1:${this.ports[s]}`])) as Record<ServiceName, string>;
     this.databaseUrls = Object.fromEntries(
       Object.entries(DATABASES).map(([svc, db]) => {
-        const url = new URL(adminUrl);
+        const url = new URL(this.adminUrl);
         url.pathname = `/${this.run}_${db}`;
         return [svc, url.toString()];
       }),
@@ -61,12 +71,14 @@ export class Stack {
   }
 
   async createDatabases(): Promise<void> {
+    if (!this.options.backing) return;
     await this.admin(async (c) => {
       for (const url of Object.values(this.databaseUrls)) await c.query(`CREATE DATABASE "${new URL(url).pathname.slice(1)}"`);
     });
   }
 
   async dropDatabases(): Promise<void> {
+    if (!this.options.backing) return;
     await this.admin(async (c) => {
       for (const url of Object.values(this.databaseUrls)) await c.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
     });
@@ -79,20 +91,27 @@ export class Stack {
       PORT: String(this.ports[name]),
       PATH: process.env.PATH ?? '',
     };
+    const storage = (svc: keyof typeof DATABASES): Record<string, string> =>
+      this.options.backing
+        ? { DATABASE_URL: this.databaseUrls[svc] }
+        : { SQLITE_PATH: join(this.sqliteDir, `${svc}.sqlite`) };
+    const events: Record<string, string> = this.rabbitUrl
+      ? { RABBITMQ_URL: this.rabbitUrl }
+      : { EVENTS_TCP_HOST: '127.0.0.1', EVENTS_TCP_PORT: String(this.eventsPort) };
     const specific: Record<ServiceName, Record<string, string>> = {
       gateway: { ORDER_SERVICE_URL: this.urls.order, NOTIFICATION_SERVICE_URL: this.urls.notification },
       order: {
-        DATABASE_URL: this.databaseUrls.order,
-        RABBITMQ_URL: this.rabbitUrl,
+        ...storage('order'),
+        ...events,
         PAYMENT_SERVICE_URL: this.urls.payment,
         OUTBOX_POLL_INTERVAL_MS: '250',
         OUTBOX_PUBLISH_TIMEOUT_MS: '2000',
         RECONCILE_INTERVAL_MS: '500',
       },
-      payment: { DATABASE_URL: this.databaseUrls.payment, PAYMENT_PROVIDER_LATENCY_MS: '10' },
-      notification: { DATABASE_URL: this.databaseUrls.notification, RABBITMQ_URL: this.rabbitUrl },
+      payment: { ...storage('payment'), PAYMENT_PROVIDER_LATENCY_MS: '10' },
+      notification: { ...storage('notification'), ...events },
     };
-    return { ...common, ...specific[name], ...this.extraEnv[name] };
+    return { ...common, ...specific[name] };
   }
 
   async start(name: ServiceName, env: Record<string, string> = {}): Promise<ChildProcess> {
