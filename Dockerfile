@@ -4,14 +4,14 @@
 #   docker run --rm -p 3002:3002 nestjs-observability-workshop/app:0.1.0 dist/apps/payment/src/main.js
 #   (on its own, a data service uses an embedded SQLite file; docker-compose.yml gives it PostgreSQL)
 #
-# Choosing the service: ENTRYPOINT is `node` and CMD is the entry file, so the
-# command picks the service (`command:` in docker-compose.yml; the default is the
+# Choosing the service: ENTRYPOINT is `node` with the telemetry preload
+# (OpenTelemetry must start before the app's first import) and CMD is the entry
+# file, so the command picks the service (`command:` in docker-compose.yml; the default is the
 # gateway). This keeps one build for all four apps and needs no shell or launcher
 # script: node is started in exec form and receives SIGTERM itself (compose adds
 # `init: true` to reap zombies and forward signals). A build ARG per app would
 # need four images; a launcher reading $APP would add a file that only routes.
-# Preloading telemetry later (`--import ./dist/...`) is a change to the command
-# or NODE_OPTIONS, not to this image.
+# OTEL_SDK_DISABLED=true turns the preload off without changing the image.
 #
 # No HEALTHCHECK here: the checks live in docker-compose.yml beside the ports
 # they probe.
@@ -21,17 +21,12 @@ ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 # ---- build: install all dependencies, compile, then drop dev dependencies ----
 FROM ${NODE_IMAGE} AS build
 
-# Toolchain for better-sqlite3 when no prebuilt binary can be downloaded.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
-# node-gyp compiles against this image's own Node headers instead of downloading them.
-ENV npm_config_nodedir=/usr/local
 
 WORKDIR /app
 
 # Dependencies first, so source edits don't reinstall them. Install scripts run
-# as approved by `allowScripts` in package.json (better-sqlite3, @swc/core).
+# as approved by `allowScripts` in package.json (@swc/core). No native addon is
+# built: the embedded SQLite fallback is sql.js (WebAssembly).
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 
@@ -42,7 +37,7 @@ COPY apps ./apps
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
-# ---- runtime: same base image, so the native addon built above matches it ----
+# ---- runtime: same base image ----
 FROM ${NODE_IMAGE} AS runtime
 
 ENV NODE_ENV=production
@@ -60,5 +55,5 @@ COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000 3001 3002 3003
 
-ENTRYPOINT ["node"]
+ENTRYPOINT ["node", "--import", "./dist/libs/observability/src/telemetry/register.js"]
 CMD ["dist/apps/gateway/src/main.js"]

@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
 const alias = {
   '@app/contracts': fileURLToPath(new URL('./libs/contracts/src/index.ts', import.meta.url)),
   '@app/common': fileURLToPath(new URL('./libs/common/src/index.ts', import.meta.url)),
+  '@app/observability': fileURLToPath(new URL('./libs/observability/src/index.ts', import.meta.url)),
 };
 
 export default defineConfig({

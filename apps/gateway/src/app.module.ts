@@ -1,4 +1,5 @@
 import { type EnvSource, configModuleFor, HealthModule, downstreamClientProvider } from '@app/common';
+import { ObservabilityModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { GatewayEnv } from './config/env.validation.js';
 import { NOTIFICATION_HTTP, ORDER_HTTP } from './downstream.tokens.js';
@@ -12,6 +13,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        ObservabilityModule.forRoot({ service: 'gateway' }),
         configModuleFor(GatewayEnv, env),
         HealthModule.forRoot({ database: false, broker: false }),
       ],

@@ -1,4 +1,5 @@
 import { type EnvSource, configModuleFor, DatabaseModule, HealthModule } from '@app/common';
+import { ObservabilityModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { NotificationEnv } from './config/env.validation.js';
 import { CreateNotifications1764000000000 } from './migrations/1764000000000-create-notifications.js';
@@ -12,6 +13,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        ObservabilityModule.forRoot({ service: 'notification' }),
         configModuleFor(NotificationEnv, env),
         DatabaseModule.forRoot({
           service: 'notification',

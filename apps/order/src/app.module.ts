@@ -1,7 +1,9 @@
 import { type EnvSource, configModuleFor, DatabaseModule, HealthModule } from '@app/common';
+import { ObservabilityModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { OrderEnv } from './config/env.validation.js';
 import { CreateOrders1764000000000 } from './migrations/1764000000000-create-orders.js';
+import { OutboxTraceContext1764100000000 } from './migrations/1764100000000-outbox-trace-context.js';
 import { Order, OrderItem } from './orders/order.entity.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { OutboxEvent } from './outbox/outbox-event.entity.js';
@@ -13,11 +15,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        ObservabilityModule.forRoot({ service: 'order' }),
         configModuleFor(OrderEnv, env),
         DatabaseModule.forRoot({
           service: 'order',
           entities: [Order, OrderItem, OutboxEvent],
-          migrations: [CreateOrders1764000000000],
+          migrations: [CreateOrders1764000000000, OutboxTraceContext1764100000000],
         }),
         HealthModule.forRoot({ database: true, broker: true }),
         OrdersModule,

@@ -1,4 +1,5 @@
 import { type EnvSource, configModuleFor, DatabaseModule, HealthModule } from '@app/common';
+import { ObservabilityModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PaymentEnv } from './config/env.validation.js';
 import { CreatePayments1764000000000 } from './migrations/1764000000000-create-payments.js';
@@ -12,6 +13,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        ObservabilityModule.forRoot({ service: 'payment' }),
         configModuleFor(PaymentEnv, env),
         DatabaseModule.forRoot({ service: 'payment', entities: [Payment], migrations: [CreatePayments1764000000000] }),
         HealthModule.forRoot({ database: true, broker: false }),

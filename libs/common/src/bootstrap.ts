@@ -1,5 +1,4 @@
-import { type INestApplication, type LogLevel, Logger } from '@nestjs/common';
-import type { LOG_LEVELS } from './config/base-env.js';
+import { type INestApplication, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { InvalidEnvironmentError, createEnvValidator } from './config/validate-env.js';
@@ -45,31 +44,13 @@ function closeGracefullyOnSignal(app: INestApplication, timeoutMs: number, logge
   process.once('SIGINT', shutdown);
 }
 
-type LogLevelName = (typeof LOG_LEVELS)[number];
-const NEST_LEVELS: Record<LogLevelName, LogLevel[]> = {
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
-
-/** LOG_LEVEL (pino-style names) as the Nest logger's enabled levels. */
-export function nestLogLevels(level: LogLevelName): LogLevel[] {
-  return NEST_LEVELS[level];
-}
-
 /** Boots one service; a configuration error stops it with a message naming the variable. */
 export async function runService(options: RunServiceOptions): Promise<INestApplication> {
   const logger = new Logger(options.name);
   try {
-    const env = createEnvValidator(options.env)(process.env) as { LOG_LEVEL?: LogLevelName };
-    const app = await NestFactory.create(options.module as never, {
-      bodyParser: false,
-      abortOnError: false,
-      logger: nestLogLevels(env.LOG_LEVEL ?? 'info'),
-    });
+    createEnvValidator(options.env)(process.env);
+    // Nest's own boot messages wait for the JSON logger (configureHttpApp installs it).
+    const app = await NestFactory.create(options.module as never, { bodyParser: false, abortOnError: false, bufferLogs: true });
     configureHttpApp(app);
     await app.init();
     await options.beforeListen?.(app);

@@ -23,4 +23,10 @@ export interface OrderEventPayload {
   currency: Currency;
   paymentId: string | null;
   failureReason: string | null;
+  /**
+   * W3C trace context (traceparent, tracestate, baggage) of the order request,
+   * for transports without message headers (the broker-less TCP transport).
+   * On RabbitMQ the same context travels in the message headers.
+   */
+  traceContext?: Record<string, string>;
 }

@@ -8,6 +8,8 @@ import pg from 'pg';
 const ROOT = resolve(import.meta.dirname, '../../..');
 const BACKING = join(ROOT, 'scripts/ci/backing-services.sh');
 export const LOG_DIR = join(ROOT, '.tmp/integration');
+/** The telemetry preload every service starts with, as in production. */
+const PRELOAD = join(ROOT, 'dist/libs/observability/src/telemetry/register.js');
 
 export type ServiceName = 'gateway' | 'order' | 'payment' | 'notification';
 export const SERVICES: ServiceName[] = ['payment', 'notification', 'order', 'gateway'];
@@ -39,6 +41,8 @@ export function broker(command: 'rabbitmq-stop-app' | 'rabbitmq-start-app'): voi
 /** The four services as real processes (`node dist/…/main.js`) on PostgreSQL and RabbitMQ. */
 export interface StackOptions {
   basePort: number;
+  /** Extra environment for every service (e.g. OTEL_* variables). */
+  env?: Record<string, string>;
   /** Real PostgreSQL and RabbitMQ; without them the services use SQLite files and the TCP transport (`npm run dev`). */
   backing?: { adminUrl: string; rabbitUrl: string };
 }
@@ -111,13 +115,13 @@ export class Stack {
       payment: { ...storage('payment'), PAYMENT_PROVIDER_LATENCY_MS: '10' },
       notification: { ...storage('notification'), ...events },
     };
-    return { ...common, ...specific[name] };
+    return { ...common, ...specific[name], ...this.options.env };
   }
 
   async start(name: ServiceName, env: Record<string, string> = {}): Promise<ChildProcess> {
     mkdirSync(LOG_DIR, { recursive: true });
     const log = createWriteStream(join(LOG_DIR, `${this.run}-${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, `dist/apps/${name}/src/main.js`)], {
+    const child = spawn(process.execPath, ['--enable-source-maps', '--import', PRELOAD, join(ROOT, `dist/apps/${name}/src/main.js`)], {
       cwd: ROOT,
       env: { ...this.envFor(name), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 import { DEFAULT_PAGE_SIZE, type ListNotificationsQueryDto, type OrderEventPayload, OrderEvents } from '@app/contracts';
 import { isUniqueViolation } from '@app/common';
+import { notificationsSent } from '@app/observability';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -39,6 +40,7 @@ export class NotificationsService {
     });
     try {
       await this.notifications.insert(notification);
+      notificationsSent.inc({ type: notification.type, channel: notification.channel });
       return { notification, created: true };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

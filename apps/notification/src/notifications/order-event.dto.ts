@@ -1,5 +1,5 @@
 import { CURRENCIES, type Currency, type OrderEventPayload, type OrderEventType, OrderEvents } from '@app/contracts';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, Min } from 'class-validator';
 
 /** The consumer validates what arrives: a malformed event is dead-lettered, not retried. */
 export class OrderEventDto implements OrderEventPayload {
@@ -33,4 +33,8 @@ export class OrderEventDto implements OrderEventPayload {
   @IsOptional()
   @IsString()
   failureReason!: string | null;
+
+  @IsOptional()
+  @IsObject()
+  traceContext?: Record<string, string>;
 }

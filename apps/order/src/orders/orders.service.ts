@@ -3,6 +3,7 @@ import {
   type CreateOrderDto,
   DEFAULT_PAGE_SIZE,
   type ListOrdersQueryDto,
+  type OrderStatus,
   type OrderView,
   type Page,
   type PaymentView,
@@ -12,9 +13,11 @@ import {
   ConflictException,
   HttpException,
   Injectable,
+  Logger,
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { annotateActiveSpan, orderAmount, ordersCreated, withSpan } from '@app/observability';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -49,6 +52,7 @@ export function settlementFor(payment: PaymentView | null): Settlement | null {
 
 @Injectable()
 export class OrdersService {
+  private readonly logger = new Logger(OrdersService.name);
   private readonly paymentTimeoutMs: number;
 
   constructor(
@@ -110,6 +114,7 @@ export class OrdersService {
       return this.replay(await this.orders.findOneByOrFail({ idempotencyKey }), fingerprint);
     }
 
+    annotateActiveSpan({ 'order.id': order.id, 'order.total_cents': order.totalCents, 'order.items': items.length });
     let payment: PaymentView;
     try {
       payment = await this.payments.charge({
@@ -119,11 +124,23 @@ export class OrdersService {
         cardNumber: dto.payment.cardNumber,
       });
     } catch (error) {
+      this.recordCreated(order.id, 'pending', order.totalCents, order.currency);
       throw this.paymentCallFailed(order.id, error);
     }
     const settlement = settlementFor(payment);
     if (settlement) await this.settle(order.id, settlement);
-    return { order: await this.get(order.id), replayed: false };
+    const view = await this.get(order.id);
+    this.recordCreated(view.id, view.status, order.totalCents, order.currency);
+    return { order: view, replayed: false };
+  }
+
+  private recordCreated(orderId: string, status: OrderStatus, totalCents: number, currency: string): void {
+    ordersCreated.inc({ status });
+    orderAmount.observe({ currency }, totalCents / 100);
+    annotateActiveSpan({ 'order.status': status });
+    const log = { msg: `order ${status}`, order_id: orderId, order_status: status, total_cents: totalCents };
+    if (status === 'pending') this.logger.warn(log);
+    else this.logger.log(log);
   }
 
   async get(id: string): Promise<OrderView> {
@@ -169,8 +186,14 @@ export class OrdersService {
       .getMany();
     let settled = 0;
     for (const order of pending) {
-      const settlement = settlementFor(await this.payments.findByOrder(order.id));
-      if (settlement && (await this.settle(order.id, settlement))) settled++;
+      const done = await withSpan('order.reconcile', { attributes: { 'order.id': order.id } }, async (span) => {
+        const settlement = settlementFor(await this.payments.findByOrder(order.id));
+        span.setAttribute('order.status', settlement?.status ?? 'pending');
+        if (!settlement || !(await this.settle(order.id, settlement))) return false;
+        this.logger.log({ msg: `reconciled order ${settlement.status}`, order_id: order.id, order_status: settlement.status });
+        return true;
+      });
+      if (done) settled++;
     }
     return settled;
   }

@@ -30,4 +30,8 @@ export class OutboxEvent {
 
   @Column({ name: 'last_error', type: 'varchar', nullable: true })
   lastError!: string | null;
+
+  /** W3C trace context of the request that wrote the event (traceparent, tracestate, baggage). */
+  @Column({ name: 'trace_context', type: 'simple-json', nullable: true })
+  traceContext!: Record<string, string> | null;
 }

@@ -5,6 +5,7 @@ import { Observable, of, throwError } from 'rxjs';
 import { DataSource, type Repository } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CreateOrders1764000000000 } from '../migrations/1764000000000-create-orders.js';
+import { OutboxTraceContext1764100000000 } from '../migrations/1764100000000-outbox-trace-context.js';
 import { Order, OrderItem } from '../orders/order.entity.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { OutboxRelay, newOutboxEvent } from './outbox.relay.js';
@@ -22,7 +23,10 @@ class FakeClient {
   async close() {}
 }
 
-const config = { getOrThrow: (key: string) => ({ OUTBOX_POLL_INTERVAL_MS: 50, OUTBOX_BATCH_SIZE: 2, OUTBOX_PUBLISH_TIMEOUT_MS: 100 })[key] };
+const config = {
+  getOrThrow: (key: string) => ({ OUTBOX_POLL_INTERVAL_MS: 50, OUTBOX_BATCH_SIZE: 2, OUTBOX_PUBLISH_TIMEOUT_MS: 100 })[key],
+  get: () => undefined,
+};
 
 describe('OutboxRelay', () => {
   let dataSource: DataSource;
@@ -51,10 +55,9 @@ describe('OutboxRelay', () => {
 
   beforeEach(async () => {
     dataSource = new DataSource({
-      type: 'better-sqlite3',
-      database: ':memory:',
+      type: 'sqljs',
       entities: [Order, OrderItem, OutboxEvent],
-      migrations: [CreateOrders1764000000000],
+      migrations: [CreateOrders1764000000000, OutboxTraceContext1764100000000],
       migrationsRun: true,
     });
     await dataSource.initialize();
@@ -74,7 +77,7 @@ describe('OutboxRelay', () => {
     expect(await relay.relayBatch()).toBe(1);
     expect(await relay.relayBatch()).toBe(0);
     expect(client.sent.map((s) => s.eventId)).toEqual(events.map((e) => e.id));
-    expect(await relay.backlog()).toBe(0);
+    expect((await relay.backlog()).count).toBe(0);
     const stored = await repo.findOneByOrFail({ id: events[0].id });
     expect(stored.publishedAt).toBeInstanceOf(Date);
     expect(stored.attempts).toBe(1);
@@ -100,7 +103,7 @@ describe('OutboxRelay', () => {
     await write(1);
     client.mode = 'hang';
     expect(await relay.relayBatch()).toBe(0);
-    expect(await relay.backlog()).toBe(1);
+    expect((await relay.backlog()).count).toBe(1);
   });
 
   it('stops at the first failure so events stay in order', async () => {

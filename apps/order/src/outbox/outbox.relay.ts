@@ -1,4 +1,16 @@
-import type { OrderEventPayload } from '@app/contracts';
+import { NOTIFICATIONS_QUEUE, type OrderEventPayload } from '@app/contracts';
+import {
+  type BacklogStats,
+  SpanKind,
+  extractTraceContext,
+  injectTraceContext,
+  outboxPublishFailures,
+  outboxPublished,
+  detachedRunner,
+  recordError,
+  registerOutboxBacklog,
+  withSpan,
+} from '@app/observability';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -7,7 +19,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ClientProxy } from '@nestjs/microservices';
+import { ClientProxy, RmqRecordBuilder } from '@nestjs/microservices';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { firstValueFrom, timeout } from 'rxjs';
@@ -19,6 +31,7 @@ export const EVENTS_CLIENT = Symbol('EVENTS_CLIENT');
 /** Builds the outbox row for an event; the caller inserts it in its own transaction. */
 export function newOutboxEvent(payload: Omit<OrderEventPayload, 'eventId' | 'occurredAt'>, now = new Date()): OutboxEvent {
   const id = randomUUID();
+  const traceContext = injectTraceContext();
   return Object.assign(new OutboxEvent(), {
     id,
     type: payload.type,
@@ -28,6 +41,7 @@ export function newOutboxEvent(payload: Omit<OrderEventPayload, 'eventId' | 'occ
     publishedAt: null,
     attempts: 0,
     lastError: null,
+    traceContext: Object.keys(traceContext).length > 0 ? traceContext : null,
   });
 }
 
@@ -43,11 +57,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly intervalMs: number;
   private readonly batchSize: number;
   private readonly publishTimeoutMs: number;
+  private readonly rabbit: boolean;
   private timer?: NodeJS.Timeout;
   private running: Promise<number> | null = null;
   private wakeRequested = false;
   private stopped = false;
   private lastFailure: string | null = null;
+  /** A nudge comes from inside a request; the relay must not run in that request's trace or logger. */
+  private readonly detached = detachedRunner();
 
   constructor(
     @InjectRepository(OutboxEvent) private readonly outbox: Repository<OutboxEvent>,
@@ -57,9 +74,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.intervalMs = config.getOrThrow<number>('OUTBOX_POLL_INTERVAL_MS');
     this.batchSize = config.getOrThrow<number>('OUTBOX_BATCH_SIZE');
     this.publishTimeoutMs = config.getOrThrow<number>('OUTBOX_PUBLISH_TIMEOUT_MS');
+    this.rabbit = Boolean(config.get<string>('RABBITMQ_URL'));
   }
 
   onApplicationBootstrap(): void {
+    registerOutboxBacklog(() => this.backlog());
     this.schedule(0);
   }
 
@@ -80,15 +99,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     let published = 0;
     for (const event of batch) {
       if (this.stopped) break;
-      try {
-        await firstValueFrom(this.client.emit(event.type, event.payload).pipe(timeout(this.publishTimeoutMs)), {
-          defaultValue: undefined,
-        });
-      } catch (error) {
-        await this.recordFailure(event, error);
-        break;
-      }
-      await this.outbox.update({ id: event.id }, { publishedAt: new Date(), attempts: event.attempts + 1, lastError: null });
+      if (!(await this.publish(event))) break;
       published++;
     }
     if (published > 0 && this.lastFailure) {
@@ -98,11 +109,60 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return published;
   }
 
-  async backlog(): Promise<number> {
-    return this.outbox.countBy({ publishedAt: IsNull() });
+  /**
+   * One event, in a producer span that joins the trace of the request that
+   * wrote it. The trace context travels in the message headers (RabbitMQ) or
+   * in the payload (TCP, which has no headers). True when the broker confirmed.
+   */
+  private publish(event: OutboxEvent): Promise<boolean> {
+    return withSpan(
+      `${event.type} publish`,
+      {
+        kind: SpanKind.PRODUCER,
+        parent: extractTraceContext(event.traceContext),
+        attributes: {
+          'messaging.system': this.rabbit ? 'rabbitmq' : 'nest-tcp',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': NOTIFICATIONS_QUEUE,
+          'messaging.message.id': event.id,
+          'order.id': event.aggregateId,
+          'outbox.attempt': event.attempts + 1,
+          'outbox.age_ms': Date.now() - event.createdAt.getTime(),
+        },
+      },
+      async (span) => {
+        const headers = injectTraceContext();
+        const message = this.rabbit
+          ? new RmqRecordBuilder(event.payload).setOptions({ headers, messageId: event.id, persistent: true }).build()
+          : { ...event.payload, traceContext: headers };
+        try {
+          await firstValueFrom(this.client.emit(event.type, message).pipe(timeout(this.publishTimeoutMs)), {
+            defaultValue: undefined,
+          });
+        } catch (error) {
+          recordError(span, error);
+          outboxPublishFailures.inc({ event: event.type });
+          await this.recordFailure(event, error);
+          return false;
+        }
+        await this.outbox.update({ id: event.id }, { publishedAt: new Date(), attempts: event.attempts + 1, lastError: null });
+        outboxPublished.inc({ event: event.type });
+        this.logger.log({ msg: `published ${event.type}`, order_id: event.aggregateId, event_id: event.id, event_type: event.type });
+        return true;
+      },
+    );
+  }
+
+  async backlog(): Promise<BacklogStats> {
+    const [count, oldest] = await Promise.all([
+      this.outbox.countBy({ publishedAt: IsNull() }),
+      this.outbox.findOne({ where: { publishedAt: IsNull() }, order: { createdAt: 'ASC' }, select: { id: true, createdAt: true } }),
+    ]);
+    return { count, oldestAgeSeconds: oldest ? (Date.now() - oldest.createdAt.getTime()) / 1000 : 0 };
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    registerOutboxBacklog(undefined);
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
@@ -111,7 +171,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), delayMs);
+    this.timer = setTimeout(() => this.detached(() => void this.tick()), delayMs);
   }
 
   private async tick(): Promise<void> {

@@ -1,4 +1,5 @@
 import { DECLINED_TEST_CARD } from '@app/contracts';
+import { paymentsProcessed, withSpan } from '@app/observability';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,8 +24,19 @@ export class CardProvider {
     this.latencyMs = config.getOrThrow<number>('PAYMENT_PROVIDER_LATENCY_MS');
   }
 
-  async authorize(cardNumber: string): Promise<ProviderOutcome> {
-    if (this.latencyMs > 0) await sleep(this.latencyMs);
-    return decide(cardNumber);
+  /** The card number goes to the provider only: it is in no span attribute, log or metric. */
+  async authorize(orderId: string, amountCents: number, cardNumber: string): Promise<ProviderOutcome> {
+    return withSpan(
+      'payment.authorize',
+      { attributes: { 'order.id': orderId, 'payment.amount_cents': amountCents, 'payment.provider': 'simulated' } },
+      async (span) => {
+        if (this.latencyMs > 0) await sleep(this.latencyMs);
+        const outcome = decide(cardNumber);
+        span.setAttribute('payment.outcome', outcome.approved ? 'approved' : 'declined');
+        if (!outcome.approved) span.setAttribute('payment.decline_reason', outcome.reason);
+        paymentsProcessed.inc({ outcome: outcome.approved ? 'approved' : 'declined' });
+        return outcome;
+      },
+    );
   }
 }

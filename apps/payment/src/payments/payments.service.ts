@@ -1,6 +1,6 @@
 import { TransactionRunner, isUniqueViolation } from '@app/common';
 import { type ChargeRequestDto, cardLast4 } from '@app/contracts';
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
@@ -15,6 +15,8 @@ export interface ChargeResult {
 
 @Injectable()
 export class PaymentsService {
+  private readonly logger = new Logger(PaymentsService.name);
+
   constructor(
     @InjectRepository(Payment) private readonly payments: Repository<Payment>,
     private readonly provider: CardProvider,
@@ -49,7 +51,7 @@ export class PaymentsService {
       return this.replay(await this.payments.findOneByOrFail({ orderId: request.orderId }), request);
     }
 
-    const outcome = await this.provider.authorize(request.cardNumber);
+    const outcome = await this.provider.authorize(request.orderId, request.amountCents, request.cardNumber);
     payment.status = outcome.approved ? 'approved' : 'declined';
     payment.declineReason = outcome.approved ? null : outcome.reason;
     payment.updatedAt = new Date();
@@ -60,6 +62,13 @@ export class PaymentsService {
         updatedAt: payment.updatedAt,
       }),
     );
+    this.logger.log({
+      msg: `payment ${payment.status}`,
+      order_id: payment.orderId,
+      payment_id: payment.id,
+      payment_outcome: payment.status,
+      amount_cents: payment.amountCents,
+    });
     return { payment, created: true };
   }
 

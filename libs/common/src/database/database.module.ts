@@ -4,6 +4,7 @@ import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { MixedList, EntitySchema } from 'typeorm';
+import { DATABASE_SERVICE, DbPoolMetrics } from './db-pool.metrics.js';
 import { TransactionRunner } from './transaction-runner.js';
 
 export interface DatabaseModuleOptions {
@@ -41,7 +42,9 @@ export function typeOrmOptions(options: DatabaseModuleOptions, env: DatabaseEnv)
   }
   const file = resolve(env.SQLITE_PATH || `.data/${options.service}.sqlite`);
   mkdirSync(dirname(file), { recursive: true });
-  return { ...common, type: 'better-sqlite3', database: file, enableWAL: true, retryAttempts: 0 };
+  // sql.js is SQLite compiled to WebAssembly: nothing native to build on a laptop.
+  // The file is loaded at boot and written back after every change.
+  return { ...common, type: 'sqljs', location: file, autoSave: true, retryAttempts: 0 };
 }
 
 /** TypeORM on PostgreSQL when DATABASE_URL is set, else on an embedded SQLite file. */
@@ -62,7 +65,7 @@ export class DatabaseModule {
             }),
         }),
       ],
-      providers: [TransactionRunner],
+      providers: [TransactionRunner, { provide: DATABASE_SERVICE, useValue: options.service }, DbPoolMetrics],
       exports: [TransactionRunner],
     };
   }

@@ -1,5 +1,7 @@
 import { BadRequestException, type INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { httpMetricsMiddleware } from '@app/observability';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { describeError, JsonExceptionFilter } from './exception.filter.js';
@@ -7,14 +9,16 @@ import { requireJson } from './require-json.middleware.js';
 import { createValidationPipe } from './validation.js';
 
 /**
- * The HTTP behaviour every service shares — body limits, 415 for non-JSON,
- * validation, JSON errors. Used by `main.ts` and by the e2e
+ * The HTTP behaviour every service shares — structured logger, RED metrics,
+ * body limits, 415 for non-JSON, validation, JSON errors. Used by `main.ts` and by the e2e
  * tests, so the tests exercise what runs. Create the app with `bodyParser: false`.
  */
 export function configureHttpApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   const config = app.get(ConfigService);
   express.disable('x-powered-by');
+  app.useLogger(app.get(PinoLogger));
+  express.use(httpMetricsMiddleware);
   express.use(requireJson);
   express.useBodyParser('json', { limit: config.get<number>('BODY_LIMIT_BYTES') ?? 64 * 1024 });
   express.use((req: Request, _res: Response, next: NextFunction) => {

@@ -6,6 +6,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { recordHttpClientCall } from '@app/observability';
 
 export interface DownstreamRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -49,17 +50,22 @@ export class DownstreamClient {
     for (const [key, value] of Object.entries(req.headers ?? {})) if (value !== undefined) headers[key] = value;
     if (req.body !== undefined) headers['content-type'] = 'application/json';
 
+    const method = req.method ?? 'GET';
+    const started = performance.now();
+    const record = (status: number) => recordHttpClientCall(this.service, method, status, (performance.now() - started) / 1000);
     let response: Response;
     try {
       response = await fetch(url, {
-        method: req.method ?? 'GET',
+        method,
         headers,
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
+      record(0);
       throw this.transportError(error);
     }
+    record(response.status);
 
     let body: unknown;
     try {

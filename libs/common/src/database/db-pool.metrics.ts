@@ -1,0 +1,34 @@
+import { registerDbPool, unregisterDbPool } from '@app/observability';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export const DATABASE_SERVICE = Symbol('DATABASE_SERVICE');
+
+interface PgPool {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+  options?: { max?: number };
+}
+
+/** Publishes the PostgreSQL pool behind TypeORM (total, idle, active, waiting) as gauges. */
+@Injectable()
+export class DbPoolMetrics implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(DATABASE_SERVICE) private readonly service: string,
+  ) {}
+
+  onModuleInit(): void {
+    if (this.dataSource.options.type !== 'postgres') return;
+    registerDbPool(this.service, () => {
+      const pool = (this.dataSource.driver as unknown as { master?: PgPool }).master;
+      if (!pool) return undefined;
+      return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options?.max ?? 10 };
+    });
+  }
+
+  onApplicationShutdown(): void {
+    unregisterDbPool(this.service);
+  }
+}

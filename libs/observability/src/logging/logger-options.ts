@@ -1,0 +1,83 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Params } from 'nestjs-pino';
+import { stdSerializers, stdTimeFunctions } from 'pino';
+import { isInfraPath } from '../telemetry/env.js';
+import { REDACTED_PATHS, maskCardNumbers, maskCardNumbersInText } from './redact.js';
+
+export type LogFormat = 'json' | 'pretty';
+
+export interface LoggingOptions {
+  service: string;
+  level: string;
+  format: LogFormat;
+}
+
+type Req = IncomingMessage & { id?: unknown; originalUrl?: string; baseUrl?: string; route?: { path?: string } };
+
+/** The route template (`/api/orders/:id`), never the raw URL; `unmatched` when no route handled it. */
+export function routeOf(request: IncomingMessage): string {
+  const req = request as Req;
+  const path = req.route?.path;
+  if (typeof path !== 'string') return 'unmatched';
+  return `${req.baseUrl ?? ''}${path}` || '/';
+}
+
+/** JSON to stdout unless asked for pretty output (a developer's terminal). */
+export function defaultLogFormat(env: NodeJS.ProcessEnv = process.env): LogFormat {
+  if (env.LOG_FORMAT === 'json' || env.LOG_FORMAT === 'pretty') return env.LOG_FORMAT;
+  return env.NODE_ENV === 'development' && process.stdout.isTTY ? 'pretty' : 'json';
+}
+
+/**
+ * nestjs-pino options: one JSON line per event with ISO `time`, `level` as a
+ * label, `service`, `trace_id`/`span_id` (added by the pino instrumentation
+ * from the active span), `msg`; request lines carry method, route template,
+ * status code and duration; secrets and card numbers are removed.
+ */
+export function loggerParams(options: LoggingOptions): Params {
+  return {
+    pinoHttp: {
+      level: options.level,
+      base: { service: options.service },
+      messageKey: 'msg',
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: {
+        level: (label: string) => ({ level: label }),
+        log: (object: Record<string, unknown>) => maskCardNumbers(object),
+      },
+      hooks: {
+        logMethod(args: unknown[], method: (...a: unknown[]) => void) {
+          method.apply(this, args.map((a) => (typeof a === 'string' ? maskCardNumbersInText(a) : a)));
+        },
+      },
+      redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+      serializers: {
+        req: (req: Req) => ({ id: req.id, url: req.originalUrl ?? req.url }) as Record<string, unknown>,
+        res: () => undefined,
+        err: stdSerializers.err,
+      },
+      genReqId: (req: IncomingMessage, res: ServerResponse) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      customAttributeKeys: { responseTime: 'duration_ms' },
+      customProps: (req: IncomingMessage, res: ServerResponse) =>
+        res.headersSent || res.writableEnded ? { method: req.method, route: routeOf(req), status_code: res.statusCode } : {},
+      customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${routeOf(req)} ${res.statusCode}`,
+      customErrorMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${routeOf(req)} ${res.statusCode}`,
+      // pino-http invents an Error for every 5xx; the status already says it, so keep only real errors.
+      customErrorObject: (_req: IncomingMessage, _res: ServerResponse, error: Error, value: Record<string, unknown>) =>
+        /^failed with status code \d+$/.test(error?.message ?? '') ? { ...value, err: undefined } : value,
+      autoLogging: { ignore: (req: IncomingMessage) => isInfraPath(req.url) },
+      transport:
+        options.format === 'pretty'
+          ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,req,res' } }
+          : undefined,
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { IncomingMessage } from 'node:http';
+import { applyDefaults, exportsTraces, isInfraPath } from './env.js';
+
+let sdk: NodeSDK | undefined;
+let stopping: Promise<void> | undefined;
+
+export interface TelemetryOptions {
+  serviceVersion: string;
+  /** Extra processors (tests add an in-memory exporter here). */
+  spanProcessors?: SpanProcessor[];
+}
+
+/**
+ * Starts the OpenTelemetry Node SDK from the standard OTEL_* variables. Never
+ * throws: an app without telemetry is better than an app that does not start.
+ */
+export function startTelemetry(options: TelemetryOptions): boolean {
+  if (sdk) return true;
+  try {
+    if (process.env.OTEL_LOG_LEVEL) diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
+    applyDefaults(process.env, options.serviceVersion);
+    sdk = new NodeSDK({
+      // Undefined lets the SDK build exporters from OTEL_* variables.
+      spanProcessors: options.spanProcessors ?? (exportsTraces() ? undefined : [new NoopSpanProcessor()]),
+      instrumentations: getNodeAutoInstrumentations({
+        '@opentelemetry/instrumentation-http': {
+          ignoreIncomingRequestHook: (req: IncomingMessage) => isInfraPath(req.url),
+        },
+        '@opentelemetry/instrumentation-pg': { requireParentSpan: true },
+        '@opentelemetry/instrumentation-pino': { disableLogSending: true },
+        '@opentelemetry/instrumentation-amqplib': { useLinksForConsume: false },
+      }),
+    });
+    sdk.start();
+    return true;
+  } catch (error) {
+    process.stderr.write(`[telemetry] disabled: ${(error as Error)?.message ?? error}\n`);
+    sdk = undefined;
+    return false;
+  }
+}
+
+/** Flushes and stops the SDK; call after the app closed so its last spans are exported. Idempotent. */
+export function shutdownTelemetry(): Promise<void> {
+  if (!sdk) return Promise.resolve();
+  stopping ??= sdk.shutdown().catch((error: unknown) => {
+    process.stderr.write(`[telemetry] flush on shutdown failed: ${(error as Error)?.message ?? error}\n`);
+  });
+  return stopping;
+}

@@ -1,0 +1,10 @@
+export type { AttributeValue, CollectedSpan, SpanKindName, SpanLinkRef, SpanStatusName } from './collected-span.js';
+export { attributesToRecord, parseOtlpTraces } from './otlp-json.js';
+export { InvalidOtlpPayloadError } from './otlp-values.js';
+export { renderWaterfall } from './render.js';
+export type { WaterfallOptions } from './render.js';
+export { TraceAssembler } from './trace-assembler.js';
+export type { TraceAssemblerOptions, TraceAssemblerStats } from './trace-assembler.js';
+export { startOtlpCollector } from './collector.js';
+export type { OtlpCollector, OtlpCollectorOptions } from './collector.js';
+export type { RejectedRequest } from './otlp-http-handler.js';
