@@ -40,8 +40,9 @@ function closeGracefullyOnSignal(app: INestApplication, timeoutMs: number, logge
       },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  // `on`, not `once`: a second signal (Ctrl-C twice, a process group) must not kill the process mid-close.
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 /** Boots one service; a configuration error stops it with a message naming the variable. */

@@ -12,7 +12,7 @@ function formatValue(value: number): string {
 }
 
 function labels(set: Record<string, string | number> | undefined): string {
-  const parts = Object.entries(set ?? {}).map(([k, v]) => `${k}="${escapeLabel(k === 'le' ? formatValue(Number(v)) : String(v))}"`);
+  const parts = Object.entries(set ?? {}).map(([k, v]) => `${k}="${escapeLabel(k === 'le' && typeof v === 'number' ? formatValue(v) : String(v))}"`);
   return parts.length > 0 ? `{${parts.join(',')}}` : '';
 }
 

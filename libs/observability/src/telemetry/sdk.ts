@@ -30,6 +30,11 @@ export function startTelemetry(options: TelemetryOptions): boolean {
         '@opentelemetry/instrumentation-http': {
           ignoreIncomingRequestHook: (req: IncomingMessage) => isInfraPath(req.url),
         },
+        // Express still names the HTTP span by its route; its per-middleware spans are noise
+        // in a workshop waterfall, and the handler span comes from HandlerSpanInterceptor.
+        '@opentelemetry/instrumentation-express': {
+          ignoreLayersType: ['middleware', 'request_handler', 'router'] as never[],
+        },
         '@opentelemetry/instrumentation-pg': { requireParentSpan: true },
         '@opentelemetry/instrumentation-pino': { disableLogSending: true },
         '@opentelemetry/instrumentation-amqplib': { useLinksForConsume: false },
@@ -44,11 +49,23 @@ export function startTelemetry(options: TelemetryOptions): boolean {
   }
 }
 
+/** How long shutdown waits for the last export; a dead collector must not hold the process. */
+const FLUSH_BUDGET_MS = 3_000;
+
 /** Flushes and stops the SDK; call after the app closed so its last spans are exported. Idempotent. */
 export function shutdownTelemetry(): Promise<void> {
   if (!sdk) return Promise.resolve();
-  stopping ??= sdk.shutdown().catch((error: unknown) => {
-    process.stderr.write(`[telemetry] flush on shutdown failed: ${(error as Error)?.message ?? error}\n`);
-  });
-  return stopping;
+  const warn = (message: string): void => {
+    process.stderr.write(`[telemetry] ${message}\n`);
+  };
+  stopping ??= Promise.race<void>([
+    sdk.shutdown().catch((error: unknown) => warn(`flush on shutdown failed: ${(error as Error)?.message ?? error}`)),
+    new Promise<void>((resolve) =>
+      setTimeout(() => {
+        warn(`flush on shutdown gave up after ${FLUSH_BUDGET_MS} ms (is the OTLP endpoint reachable?)`);
+        resolve();
+      }, FLUSH_BUDGET_MS).unref(),
+    ),
+  ]);
+  return stopping ?? Promise.resolve();
 }

@@ -60,7 +60,7 @@ function header(rows: SpanRow[], traceLength: number, color: boolean): string {
   const errors = rows.filter((row) => row.span.status === 'error').length;
   const paintService = (service: string) => (color ? serviceColor(service)(service) : service);
   const parts = [
-    `${formatDuration(traceLength)}`,
+    formatDuration(traceLength),
     `${rows.length} ${rows.length === 1 ? 'span' : 'spans'}`,
     services.map(paintService).join(' → '),
   ];
