@@ -28,6 +28,16 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'telemetry',
+          include: ['test/telemetry/**/*.tel-spec.ts'],
+          setupFiles: ['reflect-metadata', 'test/telemetry/setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'integration',
           include: ['test/integration/**/*.int-spec.ts'],
           testTimeout: 120_000,

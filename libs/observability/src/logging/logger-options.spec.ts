@@ -1,0 +1,60 @@
+import { Writable } from 'node:stream';
+import { pino, type LoggerOptions } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { loggerParams, routeOf } from './logger-options.js';
+
+function capture(level = 'info') {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  const options = loggerParams({ service: 'order', level, format: 'json' }).pinoHttp as LoggerOptions;
+  return { logger: pino({ ...options, transport: undefined }, stream), lines };
+}
+
+describe('loggerParams()', () => {
+  it('writes JSON lines with ISO time, a level label, the service and msg', () => {
+    const { logger, lines } = capture();
+    logger.info({ order_id: 'o-1' }, 'order paid');
+    expect(lines[0]).toMatchObject({ level: 'info', service: 'order', msg: 'order paid', order_id: 'o-1' });
+    expect(String(lines[0].time)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('redacts authorization, cookies and set-cookie headers', () => {
+    const { logger, lines } = capture();
+    logger.info({
+      req: { headers: { authorization: 'Bearer secret', cookie: 'session=abc', accept: 'json' } },
+      res: { headers: { 'set-cookie': 'session=abc' } },
+    });
+    const text = JSON.stringify(lines[0]);
+    expect(text).not.toContain('secret');
+    expect(text).not.toContain('session=abc');
+  });
+
+  it('masks card numbers in any field and in the message', () => {
+    const { logger, lines } = capture();
+    logger.info({ body: { payment: { cardNumber: '4242424242424242' } }, note: 'card 5555555555554444' }, 'charging 378282246310005');
+    const text = JSON.stringify(lines[0]);
+    expect(text).not.toMatch(/4242424242424242|5555555555554444|378282246310005/);
+    expect(text).toContain('****4444');
+  });
+
+  it('respects the level', () => {
+    const { logger, lines } = capture('warn');
+    logger.info('hidden');
+    logger.warn('shown');
+    expect(lines.map((l) => l.msg)).toEqual(['shown']);
+  });
+});
+
+describe('routeOf()', () => {
+  it('names the route template, never the raw URL, and unmatched requests as such', () => {
+    const req = (extra: object) => ({ url: '/api/orders/123?x=1', ...extra }) as never;
+    expect(routeOf(req({ baseUrl: '', route: { path: '/api/orders/:id' } }))).toBe('/api/orders/:id');
+    expect(routeOf(req({ baseUrl: '/api', route: { path: '/orders/:id' } }))).toBe('/api/orders/:id');
+    expect(routeOf(req({}))).toBe('unmatched');
+  });
+});
