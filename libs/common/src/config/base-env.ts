@@ -14,6 +14,11 @@ export class BaseEnv {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
+  /** json (default) or pretty; read by the logger, validated here so a typo stops the boot. */
+  @IsOptional()
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
   /** Largest accepted JSON body, in bytes. */
   @IsInt()
   @Min(1024)

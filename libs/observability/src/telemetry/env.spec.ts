@@ -15,6 +15,14 @@ describe('applyDefaults()', () => {
     expect(env.OTEL_NODE_ENABLED_INSTRUMENTATIONS).not.toMatch(/\b(fs|dns|net)\b/);
   });
 
+  it('treats an empty OTEL_ variable as unset', () => {
+    const env: NodeJS.ProcessEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SERVICE_NAME: '' };
+    applyDefaults(env, '1.0.0', 'dist/apps/gateway/src/main.js');
+    expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(env.OTEL_SERVICE_NAME).toBe('gateway');
+    expect(exportsTraces(env)).toBe(false);
+  });
+
   it('keeps what the user set', () => {
     const env: NodeJS.ProcessEnv = {
       OTEL_SERVICE_NAME: 'custom',

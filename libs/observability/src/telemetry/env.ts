@@ -35,6 +35,8 @@ export function exportsTraces(env: NodeJS.ProcessEnv = process.env): boolean {
  * service name, version and environment on the resource.
  */
 export function applyDefaults(env: NodeJS.ProcessEnv, serviceVersion: string, entry = process.argv[1] ?? ''): void {
+  // Compose passes `OTEL_X: ${OTEL_X:-}`; an empty value means unset.
+  for (const key of Object.keys(env)) if (key.startsWith('OTEL_') && env[key] === '') delete env[key];
   // `node … dist/apps/order/src/main.js` is the order service unless told otherwise.
   const fromEntry = /apps[\\/]([a-z-]+)[\\/]src[\\/]main\.[jt]s$/.exec(entry)?.[1];
   if (!env.OTEL_SERVICE_NAME && fromEntry) env.OTEL_SERVICE_NAME = fromEntry;

@@ -1,0 +1,186 @@
+/**
+ * The four services as real processes, started the way production starts them
+ * (`node --import …/register.js dist/apps/<name>/src/main.js`, see the
+ * `start:*` scripts), on fresh PostgreSQL databases and RabbitMQ, or on the
+ * embedded adapters (SQLite files, Nest TCP events).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import amqplib from 'amqplib';
+import pg from 'pg';
+
+export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+const PRELOAD = join(ROOT, 'dist/libs/observability/src/telemetry/register.js');
+/** Boot order: dependencies first, as test/integration/support/stack.ts does. */
+export const SERVICES = ['payment', 'notification', 'order', 'gateway'];
+const DATABASES = { order: 'orders', payment: 'payments', notification: 'notifications' };
+const QUEUES = ['notifications', 'notifications.dead-letter'];
+const BOOT_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+export function assertBuilt() {
+  for (const file of [PRELOAD, ...SERVICES.map((s) => join(ROOT, `dist/apps/${s}/src/main.js`))]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
+  }
+}
+
+/** Where PostgreSQL and RabbitMQ are: env vars, else the file `scripts/ci/backing-services.sh start` wrote. */
+export function backingServices() {
+  const file = join(process.env.BACKING_DIR ?? '/tmp/workshop-backing', 'services.env');
+  const fromFile = existsSync(file)
+    ? Object.fromEntries(
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => l.includes('='))
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      )
+    : {};
+  const adminUrl = process.env.DATABASE_ADMIN_URL ?? fromFile.DATABASE_ADMIN_URL;
+  const rabbitUrl = process.env.RABBITMQ_URL ?? fromFile.RABBITMQ_URL;
+  if (!adminUrl || !rabbitUrl) {
+    throw new Error('PostgreSQL and RabbitMQ are not running: run `bash scripts/ci/backing-services.sh start` first (or pass --embedded)');
+  }
+  return { adminUrl, rabbitUrl };
+}
+
+async function withAdmin(adminUrl, work) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** One run of the four services: its own databases (or SQLite files), ports and log files. */
+export class ServiceSet {
+  constructor({ runId, basePort, backing, sqliteDir, logDir, providerLatencyMs }) {
+    this.runId = runId;
+    this.backing = backing;
+    this.sqliteDir = sqliteDir;
+    this.logDir = logDir;
+    this.providerLatencyMs = providerLatencyMs;
+    this.ports = { gateway: basePort, order: basePort + 1, payment: basePort + 2, notification: basePort + 3 };
+    this.eventsPort = basePort + 4;
+    this.children = {};
+    this.exits = {};
+  }
+
+  url(name) {
+    return `http://127.0.0.1:${this.ports[name]}`;
+  }
+
+  databaseUrl(service) {
+    const url = new URL(this.backing.adminUrl);
+    url.pathname = `/${this.runId}_${DATABASES[service]}`;
+    return url.toString();
+  }
+
+  /** Fresh databases and empty queues, so no run inherits another's rows or backlog. */
+  async prepare() {
+    if (!this.backing) return;
+    await withAdmin(this.backing.adminUrl, async (c) => {
+      for (const svc of Object.keys(DATABASES)) await c.query(`CREATE DATABASE "${new URL(this.databaseUrl(svc)).pathname.slice(1)}"`);
+    });
+    const connection = await amqplib.connect(this.backing.rabbitUrl);
+    try {
+      const channel = await connection.createChannel();
+      for (const queue of QUEUES) await channel.deleteQueue(queue);
+    } finally {
+      await connection.close();
+    }
+  }
+
+  async cleanUp() {
+    if (!this.backing) return;
+    await withAdmin(this.backing.adminUrl, async (c) => {
+      for (const svc of Object.keys(DATABASES)) {
+        await c.query(`DROP DATABASE IF EXISTS "${new URL(this.databaseUrl(svc)).pathname.slice(1)}" WITH (FORCE)`);
+      }
+    });
+  }
+
+  envFor(name, modeEnv) {
+    const storage = (svc) =>
+      this.backing ? { DATABASE_URL: this.databaseUrl(svc) } : { SQLITE_PATH: join(this.sqliteDir, `${this.runId}-${svc}.sqlite`) };
+    const events = this.backing
+      ? { RABBITMQ_URL: this.backing.rabbitUrl }
+      : { EVENTS_TCP_HOST: '127.0.0.1', EVENTS_TCP_PORT: String(this.eventsPort) };
+    const specific = {
+      gateway: { ORDER_SERVICE_URL: this.url('order'), NOTIFICATION_SERVICE_URL: this.url('notification') },
+      order: { ...storage('order'), ...events, PAYMENT_SERVICE_URL: this.url('payment') },
+      payment: { ...storage('payment'), PAYMENT_PROVIDER_LATENCY_MS: String(this.providerLatencyMs) },
+      notification: { ...storage('notification'), ...events },
+    };
+    // Nothing inherited from the caller's shell but PATH: no stray OTEL_* or LOG_* variable.
+    return { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(this.ports[name]), PATH: process.env.PATH ?? '', ...specific[name], ...modeEnv };
+  }
+
+  /** Starts the services one by one; returns ms from spawn to the first 200 of /health/ready, per service. */
+  async start(modeEnv) {
+    const boot = {};
+    for (const name of SERVICES) boot[name] = await this.startOne(name, modeEnv);
+    return boot;
+  }
+
+  async startOne(name, modeEnv) {
+    const log = openSync(join(this.logDir, `${this.runId}-${name}.log`), 'a');
+    const started = performance.now();
+    // The log file is the child's stdout itself: the bench never copies log bytes.
+    const child = spawn(process.execPath, ['--import', PRELOAD, join(ROOT, `dist/apps/${name}/src/main.js`)], {
+      cwd: ROOT,
+      env: this.envFor(name, modeEnv),
+      stdio: ['ignore', log, log],
+    });
+    closeSync(log);
+    this.children[name] = child;
+    child.once('exit', (code, signal) => (this.exits[name] = { code, signal }));
+    const deadline = started + BOOT_TIMEOUT_MS;
+    while (performance.now() < deadline) {
+      if (this.exits[name]) throw new Error(`${name} exited during boot (${JSON.stringify(this.exits[name])}); see ${this.logOf(name)}`);
+      try {
+        const res = await fetch(`${this.url(name)}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+        await res.arrayBuffer();
+        if (res.ok) return performance.now() - started;
+      } catch {
+        // not listening yet
+      }
+      await sleep(20);
+    }
+    throw new Error(`${name} was not ready within ${BOOT_TIMEOUT_MS} ms; see ${this.logOf(name)}`);
+  }
+
+  pids() {
+    return Object.fromEntries(Object.entries(this.children).map(([name, child]) => [name, child.pid]));
+  }
+
+  /** Services that exited while they should have been serving. */
+  crashed() {
+    return Object.keys(this.exits);
+  }
+
+  logOf(name) {
+    return join(this.logDir, `${this.runId}-${name}.log`);
+  }
+
+  /** SIGTERM to all, as an orchestrator would; SIGKILL after 15 s. Returns exit codes. */
+  async stop() {
+    const codes = {};
+    await Promise.all(
+      Object.entries(this.children).map(async ([name, child]) => {
+        if (!this.exits[name]) {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+          await exited;
+          clearTimeout(timer);
+        }
+        codes[name] = this.exits[name]?.code ?? null;
+      }),
+    );
+    return codes;
+  }
+}
