@@ -1,6 +1,6 @@
 export { runService } from './bootstrap.js';
 export type { RunServiceOptions } from './bootstrap.js';
-export { BaseEnv, DataEnv, MessagingEnv, LOG_LEVELS, NODE_ENVS } from './config/base-env.js';
+export { BaseEnv, DataEnv, IsPort, LOG_LEVELS, MessagingEnv, NODE_ENVS } from './config/base-env.js';
 export { InvalidEnvironmentError, createEnvValidator } from './config/validate-env.js';
 export { configModuleFor } from './config/config-module.js';
 export type { EnvSource } from './config/config-module.js';

@@ -1,10 +1,8 @@
-import { BaseEnv } from '@app/common';
+import { BaseEnv, IsPort } from '@app/common';
 import { IsInt, IsUrl, Max, Min } from 'class-validator';
 
 export class GatewayEnv extends BaseEnv {
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IsPort()
   PORT: number = 3000;
 
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })

@@ -1,9 +1,6 @@
-import { MessagingEnv } from '@app/common';
-import { IsInt, Max, Min } from 'class-validator';
+import { MessagingEnv, IsPort } from '@app/common';
 
 export class NotificationEnv extends MessagingEnv {
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IsPort()
   PORT: number = 3003;
 }

@@ -1,10 +1,8 @@
-import { MessagingEnv } from '@app/common';
+import { MessagingEnv, IsPort } from '@app/common';
 import { IsInt, IsUrl, Max, Min } from 'class-validator';
 
 export class OrderEnv extends MessagingEnv {
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IsPort()
   PORT: number = 3001;
 
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })

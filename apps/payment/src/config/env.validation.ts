@@ -1,10 +1,8 @@
-import { DataEnv } from '@app/common';
+import { DataEnv, IsPort } from '@app/common';
 import { IsInt, Max, Min } from 'class-validator';
 
 export class PaymentEnv extends DataEnv {
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IsPort()
   PORT: number = 3002;
 
   /** How long the simulated card provider takes to answer, in ms. */

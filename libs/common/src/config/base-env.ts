@@ -1,4 +1,10 @@
+import { applyDecorators } from '@nestjs/common';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+/** A TCP port number (1–65535). */
+export function IsPort(): PropertyDecorator {
+  return applyDecorators(IsInt(), Min(1), Max(65535));
+}
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
@@ -59,8 +65,6 @@ export class MessagingEnv extends DataEnv {
   @IsString()
   EVENTS_TCP_HOST: string = '127.0.0.1';
 
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IsPort()
   EVENTS_TCP_PORT: number = 4003;
 }

@@ -1,3 +1,5 @@
+import { passesLuhn } from '@app/contracts';
+
 /**
  * Card numbers never reach a log line: any run of 13–19 digits (optionally
  * grouped by spaces or dashes) that passes the Luhn check is masked to its
@@ -5,24 +7,11 @@
  */
 const CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
 
-function luhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
 export function maskCardNumbersInText(text: string): string {
   if (text.length < 13) return text;
   return text.replace(CANDIDATE, (match) => {
     const digits = match.replace(/[ -]/g, '');
-    return digits.length >= 13 && digits.length <= 19 && luhn(digits) ? `[CARD ****${digits.slice(-4)}]` : match;
+    return digits.length >= 13 && digits.length <= 19 && passesLuhn(digits) ? `[CARD ****${digits.slice(-4)}]` : match;
   });
 }
 
