@@ -8,7 +8,7 @@ execFileSync(
   process.execPath,
   [
     'node_modules/@swc/cli/bin/swc.js', 'apps', 'libs', '-d', 'dist', '--config-file', '.swcrc',
-    '--ignore', '**/*.spec.ts,**/test/**', '--quiet',
+    '--ignore', '**/*.spec.ts,**/*.fixture.ts,**/test/**', '--quiet',
   ],
   { stdio: 'inherit' },
 );
