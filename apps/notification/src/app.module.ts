@@ -1,8 +1,11 @@
 import { type EnvSource, configModuleFor, DatabaseModule, HealthModule } from '@app/common';
 import { ObservabilityModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { Alert } from './alerts/alert.entity.js';
+import { AlertsModule } from './alerts/alerts.module.js';
 import { NotificationEnv } from './config/env.validation.js';
 import { CreateNotifications1764000000000 } from './migrations/1764000000000-create-notifications.js';
+import { CreateAlerts1765000000000 } from './migrations/1765000000000-create-alerts.js';
 import { Notification } from './notifications/notification.entity.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 
@@ -17,11 +20,12 @@ export class AppModule {
         configModuleFor(NotificationEnv, env),
         DatabaseModule.forRoot({
           service: 'notification',
-          entities: [Notification],
-          migrations: [CreateNotifications1764000000000],
+          entities: [Notification, Alert],
+          migrations: [CreateNotifications1764000000000, CreateAlerts1765000000000],
         }),
         HealthModule.forRoot({ database: true, broker: true }),
         NotificationsModule,
+        AlertsModule,
       ],
     };
   }

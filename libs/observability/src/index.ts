@@ -20,7 +20,7 @@ export { detachedRunner } from './tracing/detached.js';
 export { defaultLogFormat, loggerParams, routeOf } from './logging/logger-options.js';
 export type { LogFormat, LoggingOptions } from './logging/logger-options.js';
 export { REDACTED_PATHS, maskCardNumbers, maskCardNumbersInText } from './logging/redact.js';
-export { metricsRegistry } from './metrics/registry.js';
+export { counter, gauge, histogram, metricsRegistry } from './metrics/registry.js';
 export { toPrometheusText } from './metrics/prometheus-text.js';
 export { MetricsController } from './metrics/metrics.controller.js';
 export {

@@ -1,7 +1,7 @@
 import { IsInt, IsUrl, Max, Min } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { DataEnv } from './base-env.js';
-import { InvalidEnvironmentError, createEnvValidator } from './validate-env.js';
+import { InvalidEnvironmentError, createEnvValidator, printable } from './validate-env.js';
 
 class TestEnv extends DataEnv {
   @IsInt()
@@ -39,6 +39,17 @@ describe('createEnvValidator()', () => {
       expect(message).toContain('UPSTREAM_URL');
       expect((error as InvalidEnvironmentError).problems).toHaveLength(3);
     }
+  });
+
+  it('never prints a secret or a URL password it rejects', () => {
+    try {
+      validate({ DATABASE_URL: 'mysql://user:hunter2@db/x', API_TOKEN: 'short' } as never);
+      expect.unreachable('validation should have failed');
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2');
+      expect((error as Error).message).toContain('mysql://user:***@db/x');
+    }
+    expect(printable('ALERT_WEBHOOK_TOKEN', 'abc')).toBe('a value of 3 characters');
   });
 
   it('rejects an out-of-range number', () => {

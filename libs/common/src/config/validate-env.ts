@@ -8,9 +8,18 @@ export class InvalidEnvironmentError extends Error {
   }
 }
 
+const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|KEY)$/;
+
+/** The rejected value as it may appear in a boot log: secrets by length only, URL passwords masked. */
+export function printable(name: string, value: unknown): string {
+  if (SECRET_NAME.test(name)) return `a value of ${String(value).length} characters`;
+  const text = String(value);
+  return JSON.stringify(text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@/\s]*@/i, '$1***@'));
+}
+
 function describe(error: ValidationError, raw: Record<string, unknown>): string {
   const value = raw[error.property];
-  const got = value === undefined || value === '' ? 'unset' : `got ${JSON.stringify(value)}`;
+  const got = value === undefined || value === '' ? 'unset' : `got ${printable(error.property, value)}`;
   const reasons = Object.values(error.constraints ?? {}).join('; ');
   return `${reasons} (${got})`;
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { BadRequestException, ValidationPipe, type ValidationError, type ValidationPipeOptions } from '@nestjs/common';
 
 export interface FieldError {
   field: string;
@@ -14,14 +14,19 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
-/** Whitelists, rejects unknown fields, converts types, and names every failing field. */
-export function createValidationPipe(): ValidationPipe {
+/**
+ * Whitelists, rejects unknown fields, converts types, and names every failing
+ * field. `overrides` adjust one use (e.g. a payload owned by another system,
+ * whose new fields must be dropped rather than rejected).
+ */
+export function createValidationPipe(overrides: ValidationPipeOptions = {}): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
     transform: true,
     stopAtFirstError: false,
+    ...overrides,
     exceptionFactory: (errors) => {
       const fieldErrors = flattenValidationErrors(errors);
       return new BadRequestException({

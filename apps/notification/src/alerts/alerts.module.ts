@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AlertWebhookGuard } from './alert-webhook.guard.js';
+import { Alert } from './alert.entity.js';
+import { AlertsController } from './alerts.controller.js';
+import { AlertsService } from './alerts.service.js';
+
+/** Receives Alertmanager's webhook notifications and keeps a history of the alerts. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Alert])],
+  controllers: [AlertsController],
+  providers: [AlertsService, AlertWebhookGuard],
+})
+export class AlertsModule {}
