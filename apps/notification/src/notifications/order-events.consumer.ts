@@ -26,7 +26,14 @@ import { OrderEventDto } from './order-event.dto.js';
 export class OrderEventsConsumer {
   private readonly logger = new Logger(OrderEventsConsumer.name);
 
-  constructor(private readonly notifications: NotificationsService) {}
+  constructor(private readonly notifications: NotificationsService) {
+    // Export the dead-letter series at 0 from the start, so increase() sees the first one.
+    for (const event of Object.values(OrderEvents)) {
+      for (const reason of ['malformed', 'retries_exhausted']) {
+        messagesDeadLettered.inc({ queue: NOTIFICATIONS_QUEUE, event, reason }, 0);
+      }
+    }
+  }
 
   @EventPattern(OrderEvents.Paid)
   onOrderPaid(@Payload() data: unknown, @Ctx() context: unknown): Promise<void> {

@@ -56,5 +56,6 @@ describe('routeOf()', () => {
     expect(routeOf(req({ baseUrl: '', route: { path: '/api/orders/:id' } }))).toBe('/api/orders/:id');
     expect(routeOf(req({ baseUrl: '/api', route: { path: '/orders/:id' } }))).toBe('/api/orders/:id');
     expect(routeOf(req({}))).toBe('unmatched');
+    expect(routeOf(req({ baseUrl: '', route: { path: '{/*splat}' } }))).toBe('unmatched');
   });
 });

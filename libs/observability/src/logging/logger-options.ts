@@ -19,7 +19,8 @@ type Req = IncomingMessage & { id?: unknown; originalUrl?: string; baseUrl?: str
 export function routeOf(request: IncomingMessage): string {
   const req = request as Req;
   const path = req.route?.path;
-  if (typeof path !== 'string') return 'unmatched';
+  // No route, or only a catch-all (Nest 12 answers unknown paths from `{/*splat}`): keep cardinality bounded.
+  if (typeof path !== 'string' || path.includes('*')) return 'unmatched';
   return `${req.baseUrl ?? ''}${path}` || '/';
 }
 
