@@ -64,6 +64,7 @@ export async function runLoad({ url, concurrency, warmupMs, durationMs, seed, de
   const windowEnd = windowStart + durationMs;
   const latencies = [];
   const failures = {};
+  const timeline = []; // completions per second since the start, warm-up included: shows when the stack is warm
   let sent = 0;
   let failed = 0;
   let warmupFailed = 0;
@@ -78,6 +79,8 @@ export async function runLoad({ url, concurrency, warmupMs, durationMs, seed, de
       sent++;
       const failure = await placeOrder(url, request);
       const end = performance.now();
+      const second = Math.floor((end - began) / 1000);
+      timeline[second] = (timeline[second] ?? 0) + 1;
       const inWindow = start >= windowStart && end <= windowEnd;
       if (failure) {
         // Every failure counts, warm-up or window: a failing stack is not a result.
@@ -92,5 +95,5 @@ export async function runLoad({ url, concurrency, warmupMs, durationMs, seed, de
   await Promise.all(Array.from({ length: concurrency }, (_, i) => worker(i)));
   await Promise.all([measureStart, measureEnd]);
   latencies.sort((a, b) => a - b);
-  return { latencies, windowMs: durationMs, sent, failed, warmupFailed, failures };
+  return { latencies, windowMs: durationMs, sent, failed, warmupFailed, failures, timeline: Array.from(timeline, (n) => n ?? 0) };
 }

@@ -3,7 +3,8 @@
  * time. Nothing here touches the measured process beyond a file read.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Clock ticks per second for /proc/<pid>/stat times; 100 on every common Linux build. */
 const TICKS_PER_SECOND = (() => {
@@ -25,17 +26,44 @@ export function memoryOf(pid) {
   }
 }
 
-/** User + system CPU time the process has used so far, in ms; undefined once it is gone. */
-export function cpuMsOf(pid) {
+/** Command name and user + system CPU time so far (ms) of one process; undefined once it is gone. */
+function statOf(pid) {
   try {
-    // Fields after the command name, which may itself contain spaces or parentheses.
+    // The command name is in parentheses and may itself contain spaces or parentheses.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const [utime, stime] = [Number(fields[11]), Number(fields[12])];
-    return ((utime + stime) * 1000) / TICKS_PER_SECOND;
+    // starttime tells a reused pid from the same process (kernel threads rename themselves, so comm cannot).
+    return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), started: fields[19], cpuMs: ((utime + stime) * 1000) / TICKS_PER_SECOND };
   } catch {
     return undefined;
   }
+}
+
+export function cpuMsOf(pid) {
+  return statOf(pid)?.cpuMs;
+}
+
+/** Every process on the machine: pid → { comm, started, cpuMs }. A few hundred small reads. */
+export function processTable() {
+  const table = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = statOf(entry);
+    if (stat) table.set(Number(entry), stat);
+  }
+  return table;
+}
+
+/** CPU each process used between two tables (a process born in between counts in full). */
+export function cpuBetween(start, end) {
+  const used = [];
+  for (const [pid, { comm, started, cpuMs }] of end) {
+    const before = start.get(pid);
+    const delta = before && before.started === started ? cpuMs - before.cpuMs : cpuMs;
+    if (delta > 0) used.push({ pid, comm, cpuMs: delta });
+  }
+  return used;
 }
 
 /** Samples RSS of several processes every `everyMs`; `stop()` returns the peak seen per name. */
@@ -64,4 +92,31 @@ export function loadAverage() {
   } catch {
     return [];
   }
+}
+
+/** Machine-wide CPU jiffies (busy, total) from /proc/stat; the share busy between two readings tells if the box was saturated. */
+export function machineCpu() {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.map(Number);
+    const busy = user + nice + system + irq + softirq + steal;
+    return { busy, total: busy + idle + iowait };
+  } catch {
+    return undefined;
+  }
+}
+
+const jiffiesToMs = (jiffies) => (jiffies * 1000) / TICKS_PER_SECOND;
+
+/** Share of the machine busy over `ms`, e.g. with someone else's build running. */
+export async function machineBusyOver(ms) {
+  const start = machineCpu();
+  await sleep(ms);
+  const end = machineCpu();
+  return start && end ? (end.busy - start.busy) / (end.total - start.total) : 0;
+}
+
+/** CPU ms the whole machine spent busy, and its capacity, between two machineCpu() readings. */
+export function machineMsBetween(start, end) {
+  return { busyMs: jiffiesToMs(end.busy - start.busy), capacityMs: jiffiesToMs(end.total - start.total) };
 }

@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+/**
+ * bench/overhead: the same closed-loop load on `POST /api/orders` with
+ * telemetry fully on (`full`) and with OTEL_SDK_DISABLED=true (`off`), run
+ * back to back, alternating, for several rounds; prints per-mode medians and
+ * the ratios, and with --write puts them into docs/benchmarks.md.
+ *
+ *   npm run build && bash scripts/ci/backing-services.sh start
+ *   node bench/overhead/run.mjs [--write] [--embedded] [--duration 20] [--warmup 10]
+ *     [--concurrency 16] [--rounds 3] [--variant 'name:KEY=value;KEY=value' …] [--json out.json]
+ *     [--modes full,off] [--baseline off] [--retries 2] [--boot-samples 2] [--keep-logs] [--section results]
+ *
+ * A variant is one more mode: `full` plus the given environment (e.g. a trimmed
+ * OTEL_NODE_ENABLED_INSTRUMENTATIONS, OTEL_BSP_* or a sampler), so telemetry
+ * knobs can be compared without touching code. See docs/benchmarks.md.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeSection } from './doc.mjs';
+import { isDisturbed } from './disturbance.mjs';
+import { abandon, bootOnce, current, runOnce } from './measure.mjs';
+import { modeList, schedule } from './modes.mjs';
+import { loadAverage } from './proc.mjs';
+import { compare, markdown, summarise } from './report.mjs';
+import { assertBuilt, backingServices } from './services.mjs';
+import { sum } from './stats.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '16' },
+    rounds: { type: 'string', default: '3' },
+    modes: { type: 'string', default: 'full,off' },
+    variant: { type: 'string', multiple: true, default: [] },
+    baseline: { type: 'string', default: 'off' },
+    'declined-share': { type: 'string', default: '0.1' },
+    'provider-latency-ms': { type: 'string', default: '40' },
+    'base-port': { type: 'string', default: '43700' },
+    seed: { type: 'string', default: '1' },
+    section: { type: 'string', default: 'results' },
+    json: { type: 'string' },
+    embedded: { type: 'boolean', default: false },
+    write: { type: 'boolean', default: false },
+    retries: { type: 'string', default: '2' },
+    'boot-samples': { type: 'string', default: '2' },
+    'keep-logs': { type: 'boolean', default: false },
+  },
+});
+
+function context() {
+  const tmp = mkdtempSync(join(tmpdir(), 'bench-overhead-'));
+  return {
+    tmp,
+    services: {
+      basePort: Number(args['base-port']),
+      backing: args.embedded ? undefined : backingServices(),
+      sqliteDir: tmp,
+      logDir: tmp,
+      providerLatencyMs: Number(args['provider-latency-ms']),
+    },
+    load: {
+      concurrency: Number(args.concurrency),
+      warmupMs: Number(args.warmup) * 1000,
+      durationMs: Number(args.duration) * 1000,
+      seed: Number(args.seed),
+      declinedShare: Number(args['declined-share']),
+    },
+  };
+}
+
+function describeRun(ctx, plan, started, loadAtStart) {
+  return {
+    finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    command: `node bench/overhead/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+    wallSeconds: (performance.now() - started) / 1000,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown CPU',
+    memGiB: totalmem() / 2 ** 30,
+    kernel: release(),
+    node: process.versions.node,
+    backing: ctx.services.backing ? 'PostgreSQL + RabbitMQ on loopback' : 'embedded (SQLite files, Nest TCP events)',
+    loadAverage: loadAtStart,
+    concurrency: ctx.load.concurrency,
+    warmupSeconds: ctx.load.warmupMs / 1000,
+    durationSeconds: ctx.load.durationMs / 1000,
+    rounds: Number(args.rounds),
+    schedule: plan.map((p) => p.mode.name).join(' → '),
+    declinedShare: ctx.load.declinedShare,
+    providerLatencyMs: ctx.services.providerLatencyMs,
+    baseline: args.baseline,
+  };
+}
+
+/** A run during which other processes took the CPU is repeated (up to --retries times); the last one counts. */
+async function runUndisturbed(mode, round, ctx) {
+  let result = await runOnce(mode, round, ctx);
+  for (let retry = 1; retry <= Number(args.retries) && isDisturbed(result); retry++) {
+    process.stderr.write(`[bench] repeating round ${round} ${mode.name} (${retry}/${args.retries})\n`);
+    result = await runOnce(mode, round, ctx);
+  }
+  return result;
+}
+
+/** Failed requests make the figures worthless, a busy machine makes them doubtful: say so where nobody can miss it. */
+function shoutAboutProblems(summary, tmp) {
+  for (const m of summary) {
+    for (const d of m.disturbed) process.stderr.write(`[bench] ⚠ ${m.mode} ${d}: other processes competed for the CPU; rerun on a quiet machine\n`);
+  }
+  const failed = sum(summary.map((m) => m.failed));
+  if (failed === 0) return false;
+  process.stderr.write(`\n[bench] ⚠⚠⚠ ${failed} REQUESTS FAILED — the figures above are not a valid result; logs kept in ${tmp}\n`);
+  for (const m of summary) for (const [reason, n] of m.failures) process.stderr.write(`[bench]   ${m.mode}: ${n} × ${reason}\n`);
+  return true;
+}
+
+async function main() {
+  assertBuilt();
+  const started = performance.now();
+  const loadAtStart = loadAverage();
+  const ctx = context();
+  const modes = modeList(args.modes, args.variant);
+  const plan = schedule(modes, Number(args.rounds));
+  // Ctrl-C: stop the services and drop the run's databases before leaving.
+  process.on('SIGINT', () => abandon(current).finally(() => process.exit(130)));
+  process.stderr.write(`[bench] ${plan.length} runs (${plan.map((p) => p.mode.name).join(' ')}); logs in ${ctx.tmp}\n`);
+
+  const results = [];
+  for (const { mode, round } of plan) results.push(await runUndisturbed(mode, round, ctx));
+  for (const { mode } of schedule(modes, Number(args['boot-samples']))) results.push(await bootOnce(mode, ctx));
+
+  const summary = summarise(results);
+  const comparisons = compare(summary, args.baseline);
+  const meta = describeRun(ctx, plan, started, loadAtStart);
+  const text = markdown({ summary, comparisons, meta });
+  if (args.json) writeFileSync(args.json, JSON.stringify({ meta, summary, comparisons, results }, null, 2));
+  if (args.write) process.stderr.write(`[bench] wrote section "${args.section}" of ${writeSection(args.section, text)}\n`);
+  process.stdout.write(`${text}\n`);
+  if (shoutAboutProblems(summary, ctx.tmp)) process.exitCode = 1;
+  else if (!args['keep-logs']) rmSync(ctx.tmp, { recursive: true, force: true });
+}
+
+await main();
