@@ -49,9 +49,9 @@ async function queueDepth(url: string, queue: string): Promise<number> {
 beforeAll(async () => {
   if (!existsSync('dist/apps/gateway/src/main.js')) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
   const { adminUrl, rabbitUrl } = backingServices();
-  await resetQueues(rabbitUrl);
   stack = new Stack({ basePort: 43100, backing: { adminUrl, rabbitUrl } });
   await stack.createDatabases();
+  await resetQueues(stack.rabbitUrl!);
   await stack.startAll();
   gateway = stack.urls.gateway;
 });
@@ -188,7 +188,7 @@ describe('a RabbitMQ outage', () => {
 
 describe('the notification consumer', () => {
   it('retries a failing write a bounded number of times, then dead-letters the event', async () => {
-    const { rabbitUrl } = backingServices();
+    const rabbitUrl = stack.rabbitUrl!;
     await stack.query('notification', 'ALTER TABLE notifications RENAME TO notifications_offline');
     let orderId: string;
     try {
@@ -205,7 +205,7 @@ describe('the notification consumer', () => {
   });
 
   it('dead-letters a malformed message at once', async () => {
-    const { rabbitUrl } = backingServices();
+    const rabbitUrl = stack.rabbitUrl!;
     const depth = await queueDepth(rabbitUrl, NOTIFICATIONS_DEAD_LETTER_QUEUE);
     const connection = await amqplib.connect(rabbitUrl);
     const channel = await connection.createConfirmChannel();

@@ -38,6 +38,10 @@ export function broker(command: 'rabbitmq-stop-app' | 'rabbitmq-start-app'): voi
   execFileSync('bash', [BACKING, command], { stdio: 'pipe' });
 }
 
+function rabbitmqctl(...args: string[]): void {
+  execFileSync('bash', [BACKING, 'rabbitmqctl', ...args], { stdio: 'pipe' });
+}
+
 /** The four services as real processes (`node dist/…/main.js`) on PostgreSQL and RabbitMQ. */
 export interface StackOptions {
   basePort: number;
@@ -54,14 +58,16 @@ export class Stack {
   private readonly processes = new Map<ServiceName, ChildProcess>();
   private readonly run = `it${Date.now().toString(36)}`;
   private readonly adminUrl: string;
-  private readonly rabbitUrl: string | undefined;
+  /** The run's own RabbitMQ virtual host, so a dev stack or a benchmark on the same broker cannot take its messages. */
+  readonly rabbitUrl: string | undefined;
+  private readonly vhost = `${this.run}-vhost`;
   private readonly eventsPort: number;
   private readonly sqliteDir = mkdtempSync(join(tmpdir(), 'workshop-dev-'));
 
   constructor(private readonly options: StackOptions) {
     const basePort = options.basePort;
     this.adminUrl = options.backing?.adminUrl ?? 'postgres://unused@127.0.0.1/unused';
-    this.rabbitUrl = options.backing?.rabbitUrl;
+    this.rabbitUrl = options.backing ? `${options.backing.rabbitUrl.replace(/\/+$/, '')}/${this.vhost}` : undefined;
     this.eventsPort = basePort + 4;
     this.ports = { gateway: basePort, order: basePort + 1, payment: basePort + 2, notification: basePort + 3 };
     this.urls = Object.fromEntries(SERVICES.map((s) => [s, `http://127.0.0.1:${this.ports[s]}`])) as Record<ServiceName, string>;
@@ -76,6 +82,8 @@ export class Stack {
 
   async createDatabases(): Promise<void> {
     if (!this.options.backing) return;
+    rabbitmqctl('add_vhost', this.vhost);
+    rabbitmqctl('set_permissions', '-p', this.vhost, 'workshop', '.*', '.*', '.*');
     await this.admin(async (c) => {
       for (const url of Object.values(this.databaseUrls)) await c.query(`CREATE DATABASE "${new URL(url).pathname.slice(1)}"`);
     });
@@ -83,6 +91,7 @@ export class Stack {
 
   async dropDatabases(): Promise<void> {
     if (!this.options.backing) return;
+    rabbitmqctl('delete_vhost', this.vhost);
     await this.admin(async (c) => {
       for (const url of Object.values(this.databaseUrls)) await c.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
     });
