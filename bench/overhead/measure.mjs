@@ -120,11 +120,11 @@ export let current;
 
 /** Fresh databases, the receiver if telemetry is on, the four services booted; `work` runs, then all is torn down. */
 async function withStack(mode, ctx, work) {
+  await waitForQuiet();
   const set = new ServiceSet({ runId: `bench${Date.now().toString(36)}`, ...ctx.services });
   const collector = telemetryOn(mode.env) ? startCollector() : undefined;
   current = { set, collector };
   try {
-    await waitForQuiet();
     process.stderr.write('booting… ');
     const env = { ...mode.env, ...(collector ? { OTEL_EXPORTER_OTLP_ENDPOINT: await collector.url } : {}) };
     await set.prepare();

@@ -94,14 +94,22 @@ function describeRun(ctx, plan, started, loadAtStart) {
   };
 }
 
-/** A run during which other processes took the CPU is repeated (up to --retries times); the last one counts. */
+/**
+ * A run during which other processes took the CPU, or that failed (the shared broker stopped by
+ * someone's outage test, say), is repeated up to --retries times; the last attempt counts.
+ */
 async function runUndisturbed(mode, round, ctx) {
-  let result = await runOnce(mode, round, ctx);
-  for (let retry = 1; retry <= Number(args.retries) && isDisturbed(result); retry++) {
-    process.stderr.write(`[bench] repeating round ${round} ${mode.name} (${retry}/${args.retries})\n`);
-    result = await runOnce(mode, round, ctx);
+  for (let attempt = 0; ; attempt++) {
+    const last = attempt >= Number(args.retries);
+    try {
+      const result = await runOnce(mode, round, ctx);
+      if (last || (!isDisturbed(result) && result.failed + result.warmupFailed === 0)) return result;
+    } catch (error) {
+      process.stderr.write(`\n[bench] round ${round} ${mode.name} broke: ${error.message}\n`);
+      if (last) throw error;
+    }
+    process.stderr.write(`[bench] repeating round ${round} ${mode.name} (${attempt + 1}/${args.retries})\n`);
   }
-  return result;
 }
 
 /** Failed requests make the figures worthless, a busy machine makes them doubtful: say so where nobody can miss it. */

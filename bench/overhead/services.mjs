@@ -4,11 +4,10 @@
  * `start:*` scripts), on fresh PostgreSQL databases and RabbitMQ, or on the
  * embedded adapters (SQLite files, Nest TCP events).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import amqplib from 'amqplib';
 import pg from 'pg';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
@@ -16,7 +15,7 @@ const PRELOAD = join(ROOT, 'dist/libs/observability/src/telemetry/register.js');
 /** Boot order: dependencies first, as test/integration/support/stack.ts does. */
 export const SERVICES = ['payment', 'notification', 'order', 'gateway'];
 const DATABASES = { order: 'orders', payment: 'payments', notification: 'notifications' };
-const QUEUES = ['notifications', 'notifications.dead-letter'];
+const BACKING_SCRIPT = join(ROOT, 'scripts/ci/backing-services.sh');
 const BOOT_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -43,6 +42,11 @@ export function backingServices() {
     throw new Error('PostgreSQL and RabbitMQ are not running: run `bash scripts/ci/backing-services.sh start` first (or pass --embedded)');
   }
   return { adminUrl, rabbitUrl };
+}
+
+/** rabbitmqctl against the broker `backing-services.sh start` set up. */
+function rabbitmqctl(...args) {
+  execFileSync('bash', [BACKING_SCRIPT, 'rabbitmqctl', ...args], { stdio: 'pipe', timeout: 30_000 });
 }
 
 async function withAdmin(adminUrl, work) {
@@ -79,19 +83,29 @@ export class ServiceSet {
     return url.toString();
   }
 
-  /** Fresh databases and empty queues, so no run inherits another's rows or backlog. */
+  /**
+   * Fresh databases and a RabbitMQ vhost of its own, so no run inherits another's rows or backlog, and
+   * other stacks on the same broker (integration tests, someone's `npm run dev`) never see its events.
+   */
   async prepare() {
     if (!this.backing) return;
     await withAdmin(this.backing.adminUrl, async (c) => {
       for (const svc of Object.keys(DATABASES)) await c.query(`CREATE DATABASE "${new URL(this.databaseUrl(svc)).pathname.slice(1)}"`);
     });
-    const connection = await amqplib.connect(this.backing.rabbitUrl);
+    this.rabbitUrl = this.ownVhost();
+  }
+
+  ownVhost() {
+    const url = new URL(this.backing.rabbitUrl);
     try {
-      const channel = await connection.createChannel();
-      for (const queue of QUEUES) await channel.deleteQueue(queue);
-    } finally {
-      await connection.close();
+      rabbitmqctl('add_vhost', this.runId);
+      rabbitmqctl('set_permissions', '-p', this.runId, decodeURIComponent(url.username), '.*', '.*', '.*');
+      this.vhost = this.runId;
+      url.pathname = `/${this.runId}`;
+    } catch (error) {
+      process.stderr.write(`[bench] no vhost of its own (${error.message.split('\n')[0]}); sharing the broker's default vhost\n`);
     }
+    return url.toString();
   }
 
   async cleanUp() {
@@ -101,13 +115,15 @@ export class ServiceSet {
         await c.query(`DROP DATABASE IF EXISTS "${new URL(this.databaseUrl(svc)).pathname.slice(1)}" WITH (FORCE)`);
       }
     });
+    if (this.vhost) rabbitmqctl('delete_vhost', this.vhost);
+    this.vhost = undefined;
   }
 
   envFor(name, modeEnv) {
     const storage = (svc) =>
       this.backing ? { DATABASE_URL: this.databaseUrl(svc) } : { SQLITE_PATH: join(this.sqliteDir, `${this.runId}-${svc}.sqlite`) };
     const events = this.backing
-      ? { RABBITMQ_URL: this.backing.rabbitUrl }
+      ? { RABBITMQ_URL: this.rabbitUrl ?? this.backing.rabbitUrl }
       : { EVENTS_TCP_HOST: '127.0.0.1', EVENTS_TCP_PORT: String(this.eventsPort) };
     const specific = {
       gateway: { ORDER_SERVICE_URL: this.url('order'), NOTIFICATION_SERVICE_URL: this.url('notification') },
