@@ -71,10 +71,13 @@ function context() {
   };
 }
 
+/** The argument as a shell would need it, so the printed command can be pasted back. */
+const shellQuote = (arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
+
 function describeRun(ctx, plan, started, loadAtStart) {
   return {
     finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    command: `node bench/overhead/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+    command: ['node bench/overhead/run.mjs', ...process.argv.slice(2).map(shellQuote)].join(' '),
     wallSeconds: (performance.now() - started) / 1000,
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown CPU',
@@ -98,16 +101,21 @@ function describeRun(ctx, plan, started, loadAtStart) {
  * A run during which other processes took the CPU, or that failed (the shared broker stopped by
  * someone's outage test, say), is repeated up to --retries times; the last attempt counts.
  */
-async function runUndisturbed(mode, round, ctx) {
+async function runUndisturbed(mode, round, ctx, repeated) {
   for (let attempt = 0; ; attempt++) {
     const last = attempt >= Number(args.retries);
+    let why;
     try {
       const result = await runOnce(mode, round, ctx);
-      if (last || (!isDisturbed(result) && result.failed + result.warmupFailed === 0)) return result;
+      const failed = result.failed + result.warmupFailed;
+      if (last || (!isDisturbed(result) && failed === 0)) return result;
+      why = failed > 0 ? `${failed} failed requests` : `disturbed by ${result.otherTop.join(', ')}`;
     } catch (error) {
       process.stderr.write(`\n[bench] round ${round} ${mode.name} broke: ${error.message}\n`);
       if (last) throw error;
+      why = error.message.split('\n')[0];
     }
+    repeated.push(`round ${round} \`${mode.name}\` (${why})`);
     process.stderr.write(`[bench] repeating round ${round} ${mode.name} (${attempt + 1}/${args.retries})\n`);
   }
 }
@@ -136,12 +144,13 @@ async function main() {
   process.stderr.write(`[bench] ${plan.length} runs (${plan.map((p) => p.mode.name).join(' ')}); logs in ${ctx.tmp}\n`);
 
   const results = [];
-  for (const { mode, round } of plan) results.push(await runUndisturbed(mode, round, ctx));
+  const repeated = [];
+  for (const { mode, round } of plan) results.push(await runUndisturbed(mode, round, ctx, repeated));
   for (const { mode } of schedule(modes, Number(args['boot-samples']))) results.push(await bootOnce(mode, ctx));
 
   const summary = summarise(results);
   const comparisons = compare(summary, args.baseline);
-  const meta = describeRun(ctx, plan, started, loadAtStart);
+  const meta = { ...describeRun(ctx, plan, started, loadAtStart), repeated };
   const text = markdown({ summary, comparisons, meta });
   if (args.json) writeFileSync(args.json, JSON.stringify({ meta, summary, comparisons, results }, null, 2));
   if (args.write) process.stderr.write(`[bench] wrote section "${args.section}" of ${writeSection(args.section, text)}\n`);
