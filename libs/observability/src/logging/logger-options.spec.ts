@@ -1,7 +1,10 @@
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino, type LoggerOptions } from 'pino';
+import { pinoHttp } from 'pino-http';
 import { describe, expect, it } from 'vitest';
-import { loggerParams, routeOf } from './logger-options.js';
+import { loggerParams, maskLogObject, routeOf } from './logger-options.js';
 
 function capture(level = 'info') {
   const lines: Record<string, unknown>[] = [];
@@ -42,11 +45,48 @@ describe('loggerParams()', () => {
     expect(text).toContain('****4444');
   });
 
+  it('masks a card number in the URL of a request line', async () => {
+    const { logger, lines } = capture();
+    const options = loggerParams({ service: 'order', level: 'info', format: 'json' }).pinoHttp as object;
+    const middleware = pinoHttp({ ...options, logger, transport: undefined } as never);
+    const server = createServer((req, res) => {
+      middleware(req, res);
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      await (await fetch(`http://127.0.0.1:${port}/pay?card=4242424242424242`)).text();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      server.close();
+    }
+    const line = lines.find((l) => String(l.msg).startsWith('GET'));
+    expect(line?.req).toMatchObject({ url: '/pay?card=[CARD ****4242]' });
+    expect(JSON.stringify(lines)).not.toContain('4242424242424242');
+  });
+
   it('respects the level', () => {
     const { logger, lines } = capture('warn');
     logger.info('hidden');
     logger.warn('shown');
     expect(lines.map((l) => l.msg)).toEqual(['shown']);
+  });
+});
+
+describe('maskLogObject()', () => {
+  it('leaves live request and response objects to their serializers and masks every other field', () => {
+    const req = Object.create(IncomingMessage.prototype) as IncomingMessage;
+    const res = Object.create(ServerResponse.prototype) as ServerResponse;
+    const masked = maskLogObject({ req, res, note: '4242424242424242', nested: { card: '5555555555554444' } });
+    expect(masked.req).toBe(req);
+    expect(masked.res).toBe(res);
+    expect(masked.note).toBe('[CARD ****4242]');
+    expect(masked.nested).toEqual({ card: '[CARD ****4444]' });
+  });
+
+  it('still masks plain objects that happen to be called req', () => {
+    expect(maskLogObject({ req: { url: '/x?c=4242424242424242' } }).req).toEqual({ url: '/x?c=[CARD ****4242]' });
   });
 });
 
@@ -59,3 +99,4 @@ describe('routeOf()', () => {
     expect(routeOf(req({ baseUrl: '', route: { path: '{/*splat}' } }))).toBe('unmatched');
   });
 });
+

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Params } from 'nestjs-pino';
 import { stdSerializers, stdTimeFunctions } from 'pino';
@@ -31,6 +31,24 @@ export function defaultLogFormat(env: NodeJS.ProcessEnv = process.env): LogForma
 }
 
 /**
+ * Card numbers masked in every field of a log object, except pino-http's raw
+ * `req`/`res`: those are live Node objects (sockets, headers, parsers) that the
+ * serializers below reduce to an id and a masked URL. Copying them deeply on
+ * every request line cost about a tenth of the services' throughput.
+ */
+export function maskLogObject(object: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(object)) {
+    out[key] = (key === 'req' || key === 'res') && isLiveHttpObject(value) ? value : maskCardNumbers(value, 1);
+  }
+  return out;
+}
+
+function isLiveHttpObject(value: unknown): boolean {
+  return value instanceof IncomingMessage || value instanceof ServerResponse;
+}
+
+/**
  * nestjs-pino options: one JSON line per event with ISO `time`, `level` as a
  * label, `service`, `trace_id`/`span_id` (added by the pino instrumentation
  * from the active span), `msg`; request lines carry method, route template,
@@ -45,7 +63,7 @@ export function loggerParams(options: LoggingOptions): Params {
       timestamp: stdTimeFunctions.isoTime,
       formatters: {
         level: (label: string) => ({ level: label }),
-        log: (object: Record<string, unknown>) => maskCardNumbers(object),
+        log: maskLogObject,
       },
       hooks: {
         logMethod(args: unknown[], method: (...a: unknown[]) => void) {
@@ -54,7 +72,7 @@ export function loggerParams(options: LoggingOptions): Params {
       },
       redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
       serializers: {
-        req: (req: Req) => ({ id: req.id, url: req.originalUrl ?? req.url }) as Record<string, unknown>,
+        req: (req: Req) => ({ id: req.id, url: maskCardNumbersInText(req.originalUrl ?? req.url ?? '') }) as Record<string, unknown>,
         res: () => undefined,
         err: stdSerializers.err,
       },

@@ -35,7 +35,9 @@ export function startTelemetry(options: TelemetryOptions): boolean {
         '@opentelemetry/instrumentation-express': {
           ignoreLayersType: ['middleware', 'request_handler', 'router'] as never[],
         },
-        '@opentelemetry/instrumentation-pg': { requireParentSpan: true },
+        // Only queries: a span per pool connect adds a third of a trace's spans and says little
+        // (a starved pool shows as query latency and in db_pool_* gauges).
+        '@opentelemetry/instrumentation-pg': { requireParentSpan: true, ignoreConnectSpans: true },
         '@opentelemetry/instrumentation-pino': { disableLogSending: true },
         '@opentelemetry/instrumentation-amqplib': { useLinksForConsume: false },
       }),
