@@ -7,6 +7,7 @@ const alias = {
   '@app/contracts': fileURLToPath(new URL('./libs/contracts/src/index.ts', import.meta.url)),
   '@app/common': fileURLToPath(new URL('./libs/common/src/index.ts', import.meta.url)),
   '@app/observability': fileURLToPath(new URL('./libs/observability/src/index.ts', import.meta.url)),
+  '@app/faults': fileURLToPath(new URL('./libs/faults/src/index.ts', import.meta.url)),
 };
 
 export default defineConfig({
@@ -23,7 +24,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['apps/**/test/**/*.e2e-spec.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+        test: { name: 'e2e', include: ['apps/**/test/**/*.e2e-spec.ts', 'test/cli/**/*.e2e-spec.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
       },
       {
         extends: true,

@@ -21,6 +21,8 @@ execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 
 const childEnv = {
   NODE_ENV: 'development',
+  // The admin API (npm run fault) answers this token; the same default as the CLI and .env.
+  ADMIN_TOKEN: 'workshop-admin-token',
   LOG_FORMAT: process.stdout.isTTY ? 'pretty' : 'json',
   ...process.env,
 };

@@ -1,4 +1,5 @@
 import { type EnvSource, configModuleFor, HealthModule, downstreamClientProvider } from '@app/common';
+import { FaultsModule } from '@app/faults';
 import { ObservabilityModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { GatewayEnv } from './config/env.validation.js';
@@ -15,6 +16,7 @@ export class AppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'gateway' }),
         configModuleFor(GatewayEnv, env),
+        FaultsModule.forRoot({ service: 'gateway' }),
         HealthModule.forRoot({ database: false, broker: false }),
       ],
       controllers: [OrdersController, NotificationsController],

@@ -13,6 +13,8 @@ import { AppModule } from '../src/app.module.js';
 describe('gateway (e2e)', () => {
   const apps: BootedApp[] = [];
   let order: BootedApp;
+  let gatewayUrl: string;
+  const notificationCalls = { total: 0 };
   let http: ReturnType<typeof request>;
   const orderCount = async () => Number((await order.app.get(DataSource).query('SELECT COUNT(*) AS n FROM orders'))[0].n);
 
@@ -28,9 +30,15 @@ describe('gateway (e2e)', () => {
         env({ SQLITE_PATH: sqlitePath('order'), PAYMENT_SERVICE_URL: payment.url, EVENTS_TCP_PORT: eventsPort, OUTBOX_POLL_INTERVAL_MS: 200 }),
       ),
     );
+    notification.app.getHttpServer().on('request', (req: { url?: string }) => {
+      if (req.url?.startsWith('/notifications')) notificationCalls.total++;
+    });
     const gateway = await boot(
-      AppModule.forRoot(env({ ORDER_SERVICE_URL: order.url, NOTIFICATION_SERVICE_URL: notification.url })),
+      AppModule.forRoot(
+        env({ ORDER_SERVICE_URL: order.url, NOTIFICATION_SERVICE_URL: notification.url, ADMIN_TOKEN: 'test-admin-token-123' }),
+      ),
     );
+    gatewayUrl = gateway.url;
     apps.push(gateway, order, notification, payment);
     http = request(gateway.url);
   });
@@ -99,6 +107,30 @@ describe('gateway (e2e)', () => {
     await http.get('/api/orders/abc').expect(400);
     await http.get('/api/orders?limit=500').expect(400);
     await http.get('/api/notifications?orderId=abc').expect(400);
+  });
+
+  // That the calls overlap (or not) is asserted by the controller's unit test and the findability suite's traces:
+  // in one process, a loopback server finishes each call before it reads the next.
+  it('lists orders with their notifications, with one call per order, also under sequential-calls', async () => {
+    const customerId = `c-${crypto.randomUUID()}`;
+    for (let i = 0; i < 3; i++) await http.post('/api/orders').send({ ...ORDER, customerId }).expect(201);
+    const withNotifications = async () => {
+      notificationCalls.total = 0;
+      const res = await http.get(`/api/orders?customerId=${customerId}&include=notifications`).expect(200);
+      return res.body.data as { notifications: unknown[] }[];
+    };
+    await expect.poll(async () => (await withNotifications()).every((o) => o.notifications.length === 1)).toBe(true);
+    expect(notificationCalls.total).toBe(3);
+
+    const admin = request(gatewayUrl).put('/admin/faults').set('Authorization', 'Bearer test-admin-token-123');
+    await admin.send({ faults: [{ name: 'sequential-calls' }] }).expect(200);
+    try {
+      expect((await withNotifications()).map((o) => o.notifications.length)).toEqual([1, 1, 1]);
+      expect(notificationCalls.total).toBe(3);
+    } finally {
+      await request(gatewayUrl).put('/admin/faults').set('Authorization', 'Bearer test-admin-token-123').send({ faults: [] }).expect(200);
+    }
+    await http.get(`/api/orders?customerId=${customerId}&include=items`).expect(400);
   });
 });
 

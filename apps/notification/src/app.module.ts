@@ -1,4 +1,5 @@
 import { type EnvSource, configModuleFor, DatabaseModule, HealthModule } from '@app/common';
+import { FaultsModule } from '@app/faults';
 import { ObservabilityModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { Alert } from './alerts/alert.entity.js';
@@ -18,6 +19,7 @@ export class AppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'notification' }),
         configModuleFor(NotificationEnv, env),
+        FaultsModule.forRoot({ service: 'notification' }),
         DatabaseModule.forRoot({
           service: 'notification',
           entities: [Notification, Alert],

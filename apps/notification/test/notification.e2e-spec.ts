@@ -2,6 +2,7 @@ import { OrderEvents, type OrderEventPayload } from '@app/contracts';
 import { ClientProxyFactory, type ClientProxy, Transport } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import request from 'supertest';
+import { retainedBytes } from '@app/faults';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BootedApp, boot, env, freePort, sqlitePath } from '../../../test/support/boot.js';
 import { AppModule } from '../src/app.module.js';
@@ -20,6 +21,8 @@ const event = (patch: Partial<OrderEventPayload> = {}): OrderEventPayload => ({
   ...patch,
 });
 
+const TOKEN = 'test-admin-token-123';
+
 describe('notification service on the broker-less transport (e2e)', () => {
   let svc: BootedApp;
   let client: ClientProxy;
@@ -28,7 +31,7 @@ describe('notification service on the broker-less transport (e2e)', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    svc = await boot(AppModule.forRoot(env({ SQLITE_PATH: sqlitePath('notification'), EVENTS_TCP_PORT: port })), {
+    svc = await boot(AppModule.forRoot(env({ SQLITE_PATH: sqlitePath('notification'), EVENTS_TCP_PORT: port, ADMIN_TOKEN: TOKEN })), {
       beforeListen: startEventConsumer,
     });
     http = request(svc.url);
@@ -80,5 +83,25 @@ describe('notification service on the broker-less transport (e2e)', () => {
   it('reports itself live and ready', async () => {
     await http.get('/health/live').expect(200);
     await http.get('/health/ready').expect(200);
+  });
+
+  it('consumer-backlog makes every message take longer; memory-leak keeps memory per message until switched off', async () => {
+    const faults = (list: unknown[]) =>
+      http.put('/admin/faults').set('Authorization', `Bearer ${TOKEN}`).send({ faults: list }).expect(200);
+    await faults([
+      { name: 'consumer-backlog', params: { delayMs: 300 } },
+      { name: 'memory-leak', params: { retainKiB: 64, maxRetainedMiB: 1 } },
+    ]);
+    try {
+      const e = event();
+      const sent = performance.now();
+      await lastValueFrom(client.emit(e.type, e));
+      await expect.poll(() => list(e.orderId), { interval: 20, timeout: 5_000 }).toHaveLength(1);
+      expect(performance.now() - sent).toBeGreaterThanOrEqual(300);
+      expect(retainedBytes()).toBeGreaterThanOrEqual(64 * 1024);
+    } finally {
+      await faults([]);
+    }
+    expect(retainedBytes()).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { type EnvSource, configModuleFor, DatabaseModule, HealthModule } from '@app/common';
+import { FaultsModule } from '@app/faults';
 import { ObservabilityModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { OrderEnv } from './config/env.validation.js';
@@ -17,6 +18,7 @@ export class AppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'order' }),
         configModuleFor(OrderEnv, env),
+        FaultsModule.forRoot({ service: 'order' }),
         DatabaseModule.forRoot({
           service: 'order',
           entities: [Order, OrderItem, OutboxEvent],

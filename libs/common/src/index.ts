@@ -14,6 +14,8 @@ export { HealthModule } from './health/health.module.js';
 export type { HealthOptions } from './health/health.options.js';
 export { configureHttpApp } from './http/configure-app.js';
 export { DownstreamClient, downstreamClientProvider } from './http/downstream.client.js';
+export { CircuitBreaker } from './http/circuit-breaker.js';
+export type { CircuitState } from './http/circuit-breaker.js';
 export type { DownstreamRequest, DownstreamResponse } from './http/downstream.client.js';
 export { JsonExceptionFilter, describeError } from './http/exception.filter.js';
 export type { ErrorBody } from './http/exception.filter.js';

@@ -2,6 +2,7 @@ export { ObservabilityModule, OBSERVABILITY_OPTIONS } from './observability.modu
 export type { ObservabilityOptions } from './observability.module.js';
 export { shutdownTelemetry, startTelemetry } from './telemetry/sdk.js';
 export type { TelemetryOptions } from './telemetry/sdk.js';
+export { FAULT_ATTRIBUTE, faultMarker, setFaultMarker } from './context/fault-marker.js';
 export { INFRA_PATHS, isInfraPath, isTelemetryDisabled } from './telemetry/env.js';
 export {
   SpanKind,
@@ -25,6 +26,7 @@ export { toPrometheusText } from './metrics/prometheus-text.js';
 export { MetricsController } from './metrics/metrics.controller.js';
 export {
   exemplarLabels,
+  httpClientCircuitState,
   httpClientDuration,
   httpMetricsMiddleware,
   httpServerDuration,

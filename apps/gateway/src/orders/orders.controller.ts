@@ -1,15 +1,21 @@
 import { DownstreamClient } from '@app/common';
-import { CreateOrderDto, ListOrdersQueryDto, type OrderView, type Page } from '@app/contracts';
+import { CreateOrderDto, type NotificationView, type OrderView, type Page } from '@app/contracts';
+import { FaultRegistry } from '@app/faults';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ORDER_HTTP } from '../downstream.tokens.js';
+import { NOTIFICATION_HTTP, ORDER_HTTP } from '../downstream.tokens.js';
+import { GatewayListOrdersQueryDto } from './dto/list-orders-query.dto.js';
 
 const REPLAYED = 'idempotent-replayed';
 
 /** The public order API: validated here, then forwarded to the order service. */
 @Controller('api/orders')
 export class OrdersController {
-  constructor(@Inject(ORDER_HTTP) private readonly order: DownstreamClient) {}
+  constructor(
+    @Inject(ORDER_HTTP) private readonly order: DownstreamClient,
+    @Inject(NOTIFICATION_HTTP) private readonly notification: DownstreamClient,
+    @Inject(FaultRegistry) private readonly faults: FaultRegistry,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -30,8 +36,25 @@ export class OrdersController {
   }
 
   @Get()
-  async list(@Query() query: ListOrdersQueryDto): Promise<Page<OrderView>> {
-    return (await this.order.request<Page<OrderView>>({ path: '/orders', query: { ...query } })).body;
+  async list(
+    @Query() query: GatewayListOrdersQueryDto,
+  ): Promise<Page<OrderView> | Page<OrderView & { notifications: NotificationView[] }>> {
+    const { include, ...forward } = query;
+    const page = (await this.order.request<Page<OrderView>>({ path: '/orders', query: { ...forward } })).body;
+    if (include !== 'notifications') return page;
+    const notificationsOf = async (order: OrderView) => ({
+      ...order,
+      notifications: (
+        await this.notification.request<{ data: NotificationView[] }>({ path: '/notifications', query: { orderId: order.id } })
+      ).body.data,
+    });
+    // The sequential-calls fault: the same calls, one after the other.
+    if (this.faults.hit('sequential-calls')) {
+      const data: (OrderView & { notifications: NotificationView[] })[] = [];
+      for (const order of page.data) data.push(await notificationsOf(order));
+      return { ...page, data };
+    }
+    return { ...page, data: await Promise.all(page.data.map(notificationsOf)) };
   }
 
   @Get(':id')

@@ -11,7 +11,8 @@ import {
   messagesDeadLettered,
   withSpan,
 } from '@app/observability';
-import { Controller, Logger } from '@nestjs/common';
+import { FaultRegistry, releaseRetainedMemory, retainMemory } from '@app/faults';
+import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -26,7 +27,14 @@ import { OrderEventDto } from './order-event.dto.js';
 export class OrderEventsConsumer {
   private readonly logger = new Logger(OrderEventsConsumer.name);
 
-  constructor(private readonly notifications: NotificationsService) {
+  constructor(
+    private readonly notifications: NotificationsService,
+    @Inject(FaultRegistry) private readonly faults: FaultRegistry,
+  ) {
+    // memory-leak: what it retained goes when the fault is switched off.
+    faults.onChange(() => {
+      if (!faults.active('memory-leak')) releaseRetainedMemory();
+    });
     // Export the dead-letter series at 0 from the start, so increase() sees the first one.
     for (const event of Object.values(OrderEvents)) {
       for (const reason of ['malformed', 'retries_exhausted']) {
@@ -74,6 +82,14 @@ export class OrderEventsConsumer {
     );
   }
 
+  /** consumer-backlog: every message takes longer; memory-leak: every message leaves memory behind. */
+  private async applyFaults(): Promise<void> {
+    const leak = this.faults.active('memory-leak');
+    if (leak) retainMemory(leak.retainKiB, leak.maxRetainedMiB);
+    const slow = this.faults.active('consumer-backlog');
+    if (slow) await sleep(slow.delayMs);
+  }
+
   private async consume(data: unknown, context: unknown, eventType: string): Promise<void> {
     const started = performance.now();
     const labels = { queue: NOTIFICATIONS_QUEUE, event: eventType };
@@ -93,6 +109,7 @@ export class OrderEventsConsumer {
       return;
     }
 
+    await this.applyFaults();
     for (let attempt = delivery.attempt; ; attempt++) {
       try {
         const { created } = await this.notifications.record(event);

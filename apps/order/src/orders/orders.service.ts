@@ -25,6 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { In, Repository } from 'typeorm';
 import { OutboxEvent } from '../outbox/outbox-event.entity.js';
 import { OutboxRelay, newOutboxEvent } from '../outbox/outbox.relay.js';
+import { OrderFaults } from './order-faults.js';
 import { PaymentClient } from '../payments/payment.client.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { requestFingerprint } from './idempotency.js';
@@ -61,6 +62,7 @@ export class OrdersService {
     private readonly tx: TransactionRunner,
     private readonly payments: PaymentClient,
     private readonly relay: OutboxRelay,
+    private readonly faults: OrderFaults,
     config: ConfigService,
   ) {
     this.paymentTimeoutMs = config.getOrThrow<number>('PAYMENT_TIMEOUT_MS');
@@ -78,6 +80,7 @@ export class OrdersService {
       if (existing) return this.replay(existing, fingerprint);
     }
 
+    await this.faults.duplicateCheck(dto.customerId);
     const now = new Date();
     const order = this.orders.create({
       id: randomUUID(),
@@ -107,6 +110,7 @@ export class OrdersService {
       await this.tx.run(async (m) => {
         await m.insert(Order, order);
         await m.insert(OrderItem, items);
+        await this.faults.holdConnection(m);
       });
     } catch (error) {
       if (!idempotencyKey || !isUniqueViolation(error)) throw error;
@@ -115,6 +119,7 @@ export class OrdersService {
     }
 
     annotateActiveSpan({ 'order.id': order.id, 'order.total_cents': order.totalCents, 'order.items': items.length });
+    this.faults.floodLogs(order.id, dto.items);
     let payment: PaymentView;
     try {
       payment = await this.payments.charge({
@@ -163,7 +168,10 @@ export class OrdersService {
     }
     const rows = await qb.orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC').limit(limit + 1).getMany();
     const page = rows.slice(0, limit);
-    const items = page.length > 0 ? await this.items.findBy({ orderId: In(page.map((o) => o.id)) }) : [];
+    const ids = page.map((o) => o.id);
+    const items =
+      (await this.faults.itemsOneByOne(ids, (orderId) => this.items.findBy({ orderId }))) ??
+      (ids.length > 0 ? await this.items.findBy({ orderId: In(ids) }) : []);
     const last = page.at(-1);
     return {
       data: page.map((o) => toOrderView(o, items.filter((i) => i.orderId === o.id))),

@@ -1,10 +1,12 @@
 import { TransactionRunner, isUniqueViolation } from '@app/common';
 import { type ChargeRequestDto, cardLast4 } from '@app/contracts';
-import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { FaultRegistry } from '@app/faults';
+import { BadGatewayException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Repository } from 'typeorm';
-import { CardProvider } from './card-provider.js';
+import { CardProvider, ProviderError, type ProviderOutcome } from './card-provider.js';
 import { Payment } from './payment.entity.js';
 
 export interface ChargeResult {
@@ -21,6 +23,7 @@ export class PaymentsService {
     @InjectRepository(Payment) private readonly payments: Repository<Payment>,
     private readonly provider: CardProvider,
     private readonly tx: TransactionRunner,
+    @Inject(FaultRegistry) private readonly faults: FaultRegistry,
   ) {}
 
   /**
@@ -29,6 +32,9 @@ export class PaymentsService {
    * duplicate gets the first charge instead of a second one.
    */
   async charge(request: ChargeRequestDto): Promise<ChargeResult> {
+    // retry-storm: payment is slow for every call, so the caller's short deadline always fires.
+    const storm = this.faults.active('retry-storm');
+    if (storm && storm.latencyMs > 0) await sleep(storm.latencyMs);
     const existing = await this.payments.findOneBy({ orderId: request.orderId });
     if (existing) return this.replay(existing, request);
 
@@ -51,7 +57,16 @@ export class PaymentsService {
       return this.replay(await this.payments.findOneByOrFail({ orderId: request.orderId }), request);
     }
 
-    const outcome = await this.provider.authorize(request.orderId, request.amountCents, request.cardNumber);
+    let outcome: ProviderOutcome;
+    try {
+      outcome = await this.provider.authorize(request.orderId, request.amountCents, request.cardNumber);
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      // Nothing was charged: drop the claim so a retry (or the reconciler's question) sees no payment.
+      await this.tx.run((m) => m.delete(Payment, { id: payment.id, status: 'processing' }));
+      this.logger.error({ msg: error.message, order_id: request.orderId, provider_status: error.status });
+      throw new BadGatewayException(`${error.message}; nothing was charged`);
+    }
     payment.status = outcome.approved ? 'approved' : 'declined';
     payment.declineReason = outcome.approved ? null : outcome.reason;
     payment.updatedAt = new Date();

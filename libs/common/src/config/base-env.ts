@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 /** A TCP port number (1–65535). */
 export function IsPort(): PropertyDecorator {
@@ -36,6 +36,29 @@ export class BaseEnv {
   @Min(100)
   @Max(120_000)
   SHUTDOWN_TIMEOUT_MS: number = 10_000;
+
+  /** Bearer token of the admin API (GET/PUT /admin/faults); unset = the admin API is off. */
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'ADMIN_TOKEN must be at least 12 characters' })
+  ADMIN_TOKEN?: string;
+
+  /** Consecutive calls without an answer (refused, unreachable, timed out) that open the circuit to a downstream service; 0 = no breaker. */
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  CIRCUIT_FAILURE_THRESHOLD: number = 5;
+
+  /** How long an open circuit fails calls fast before it lets one trial call through. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  CIRCUIT_COOLDOWN_MS: number = 5_000;
+
+  /** Faults switched on at boot, e.g. `payment-latency:latencyMs=800;payment-errors` (see `npm run fault -- list`). */
+  @IsOptional()
+  @IsString()
+  FAULTS?: string;
 }
 
 /** Variables of the services that own data (order, payment, notification). */

@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CircuitBreaker } from './circuit-breaker.js';
 import { DownstreamClient } from './downstream.client.js';
 
 /** A real HTTP server on loopback that misbehaves on demand, by path. */
@@ -88,5 +89,33 @@ describe('DownstreamClient', () => {
     expect(crash.status).toBe(502);
     expect(JSON.stringify(crash.body)).not.toContain('secret');
     expect((await failure(client(), '/garbage')).status).toBe(502);
+  });
+});
+
+describe('DownstreamClient with a circuit breaker', () => {
+  it('fails fast with 503 once the service stopped answering, and tries again after the cooldown', async () => {
+    const client = new DownstreamClient('payment', base, 200, new CircuitBreaker('payment', 2, 150));
+    const unreachable = { path: '/ok', baseUrl: 'http://127.0.0.1:2' };
+    for (let i = 0; i < 2; i++) await expect(client.request(unreachable)).rejects.toMatchObject({ status: 503 });
+    expect(client.breaker.current).toBe('open');
+    // Open: even a call that would succeed is refused without being sent.
+    const refused = await client.request({ path: '/ok' }).catch((e: HttpException) => e);
+    expect(refused).toBeInstanceOf(HttpException);
+    expect((refused as HttpException).getResponse()).toMatchObject({ circuit: 'open' });
+    await new Promise((resolve) => setTimeout(resolve, 160));
+    expect((await client.request({ path: '/ok' })).status).toBe(201);
+    expect(client.breaker.current).toBe('closed');
+  });
+
+  it('does not count error answers against the circuit: the service is there', async () => {
+    const client = new DownstreamClient('payment', base, 500, new CircuitBreaker('payment', 1, 10_000));
+    await expect(client.request({ path: '/unavailable' })).rejects.toMatchObject({ status: 503 });
+    expect(client.breaker.current).toBe('closed');
+  });
+
+  it('leaves the breaker alone for calls that opt out', async () => {
+    const client = new DownstreamClient('payment', base, 200, new CircuitBreaker('payment', 1, 10_000));
+    await expect(client.request({ path: '/ok', baseUrl: 'http://127.0.0.1:2', circuit: false })).rejects.toMatchObject({ status: 503 });
+    expect(client.breaker.current).toBe('closed');
   });
 });

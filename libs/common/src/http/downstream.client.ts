@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { recordHttpClientCall } from '@app/observability';
+import { CircuitBreaker } from './circuit-breaker.js';
 
 export interface DownstreamRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -14,6 +15,12 @@ export interface DownstreamRequest {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   headers?: Record<string, string | undefined>;
+  /** This call's deadline instead of the client's. */
+  timeoutMs?: number;
+  /** This call's base URL instead of the client's (fault injection points it at nothing). */
+  baseUrl?: string;
+  /** false: neither asks nor informs the circuit breaker (the naive client of the retry-storm fault). */
+  circuit?: boolean;
 }
 
 export interface DownstreamResponse<T> {
@@ -39,10 +46,23 @@ export class DownstreamClient {
     readonly service: string,
     readonly baseUrl: string,
     readonly timeoutMs: number,
+    readonly breaker: CircuitBreaker = new CircuitBreaker(service, 0, 0),
   ) {}
 
   async request<T>(req: DownstreamRequest): Promise<DownstreamResponse<T>> {
-    const url = new URL(req.path, this.baseUrl);
+    if (req.circuit !== false && !this.breaker.allow()) {
+      recordHttpClientCall(this.service, req.method ?? 'GET', 0, 0);
+      throw new ServiceUnavailableException({
+        message: `circuit to the ${this.service} service is open after repeated failures; retrying in ${Math.ceil(this.breaker.retryAfterMs() / 1000)} s`,
+        circuit: 'open',
+      });
+    }
+    return this.send<T>(req);
+  }
+
+  private async send<T>(req: DownstreamRequest): Promise<DownstreamResponse<T>> {
+    const timeoutMs = req.timeoutMs ?? this.timeoutMs;
+    const url = new URL(req.path, req.baseUrl ?? this.baseUrl);
     for (const [key, value] of Object.entries(req.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
@@ -59,20 +79,23 @@ export class DownstreamClient {
         method,
         headers,
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       record(0);
-      throw this.transportError(error);
+      // Only no answer at all counts against the circuit: an error status means the service is there.
+      if (req.circuit !== false) this.breaker.failed();
+      throw this.transportError(error, timeoutMs);
     }
     record(response.status);
+    if (req.circuit !== false) this.breaker.succeeded();
 
     let body: unknown;
     try {
       const text = await response.text();
       body = text.length > 0 ? JSON.parse(text) : undefined;
     } catch (error) {
-      if ((error as Error).name === 'TimeoutError') throw this.transportError(error);
+      if ((error as Error).name === 'TimeoutError') throw this.transportError(error, timeoutMs);
       throw new BadGatewayException(`${this.service} service sent a malformed response`);
     }
 
@@ -83,10 +106,10 @@ export class DownstreamClient {
     throw new BadGatewayException(`${this.service} service failed with status ${response.status}`);
   }
 
-  private transportError(error: unknown): HttpException {
+  private transportError(error: unknown, timeoutMs: number): HttpException {
     const name = (error as Error)?.name;
     if (name === 'TimeoutError' || name === 'AbortError') {
-      return new GatewayTimeoutException(`${this.service} service did not answer within ${this.timeoutMs} ms`);
+      return new GatewayTimeoutException(`${this.service} service did not answer within ${timeoutMs} ms`);
     }
     const code = causeCode(error);
     if (code && UNREACHABLE.has(code)) {
@@ -96,7 +119,11 @@ export class DownstreamClient {
   }
 }
 
-/** Registers one downstream client under `token`, its URL and deadline read from validated config. */
+/**
+ * Registers one downstream client under `token`, its URL and deadline read
+ * from validated config, with a circuit breaker (CIRCUIT_FAILURE_THRESHOLD,
+ * CIRCUIT_COOLDOWN_MS).
+ */
 export function downstreamClientProvider(
   token: symbol | string,
   service: string,
@@ -107,6 +134,15 @@ export function downstreamClientProvider(
     provide: token,
     inject: [ConfigService],
     useFactory: (config: ConfigService) =>
-      new DownstreamClient(service, config.getOrThrow<string>(urlKey), config.getOrThrow<number>(timeoutKey)),
+      new DownstreamClient(
+        service,
+        config.getOrThrow<string>(urlKey),
+        config.getOrThrow<number>(timeoutKey),
+        new CircuitBreaker(
+          service,
+          config.get<number>('CIRCUIT_FAILURE_THRESHOLD') ?? 5,
+          config.get<number>('CIRCUIT_COOLDOWN_MS') ?? 5_000,
+        ),
+      ),
   };
 }

@@ -2,10 +2,14 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Params } from 'nestjs-pino';
 import { stdSerializers, stdTimeFunctions } from 'pino';
+import { faultMarker } from '../context/fault-marker.js';
+import { logLines } from '../metrics/log-metrics.js';
 import { isInfraPath } from '../telemetry/env.js';
 import { REDACTED_PATHS, maskCardNumbers, maskCardNumbersInText } from './redact.js';
 
 export type LogFormat = 'json' | 'pretty';
+
+const LEVEL_LABELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 
 export interface LoggingOptions {
   service: string;
@@ -65,8 +69,14 @@ export function loggerParams(options: LoggingOptions): Params {
         level: (label: string) => ({ level: label }),
         log: maskLogObject,
       },
+      // While a workshop fault is on, every line says so (its name, or the mystery id).
+      mixin: () => {
+        const fault = faultMarker();
+        return fault ? { fault } : {};
+      },
       hooks: {
-        logMethod(args: unknown[], method: (...a: unknown[]) => void) {
+        logMethod(args: unknown[], method: (...a: unknown[]) => void, level: number) {
+          logLines.inc({ level: LEVEL_LABELS[level] ?? 'other' });
           method.apply(this, args.map((a) => (typeof a === 'string' ? maskCardNumbersInText(a) : a)));
         },
       },

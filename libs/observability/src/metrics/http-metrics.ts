@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { activeTraceIds } from '../tracing/spans.js';
 import { isInfraPath } from '../telemetry/env.js';
 import { routeOf } from '../logging/logger-options.js';
-import { histogram } from './registry.js';
+import { gauge, histogram } from './registry.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -22,6 +22,13 @@ export const httpClientDuration = histogram<'server' | 'method' | 'status_code'>
   labelNames: ['server', 'method', 'status_code'],
   buckets: LATENCY_BUCKETS,
   enableExemplars: true,
+});
+
+/** The circuit breaker in front of each downstream service: 0 closed, 0.5 half-open (one trial call), 1 open (failing fast). */
+export const httpClientCircuitState = gauge<'server'>({
+  name: 'http_client_circuit_state',
+  help: 'State of the circuit breaker to each downstream service: 0 closed, 0.5 half-open, 1 open (calls fail fast).',
+  labelNames: ['server'],
 });
 
 /** Trace ids of the active span as exemplar labels (empty when there is no span). */

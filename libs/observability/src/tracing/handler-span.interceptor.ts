@@ -1,6 +1,7 @@
 import { type CallHandler, type ExecutionContext, HttpException, Injectable, type NestInterceptor } from '@nestjs/common';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { Observable } from 'rxjs';
+import { FAULT_ATTRIBUTE, faultMarker } from '../context/fault-marker.js';
 import { recordError, tracer } from './spans.js';
 
 /**
@@ -15,9 +16,16 @@ export class HandlerSpanInterceptor implements NestInterceptor {
     if (ctx.getType() !== 'http') return next.handle();
     const controller = ctx.getClass().name;
     const handler = ctx.getHandler().name;
+    const marker = faultMarker();
+    // The request's server span carries the fault marker too, so a trace search by it finds the requests.
+    if (marker) trace.getActiveSpan()?.setAttribute(FAULT_ATTRIBUTE, marker);
     const span = tracer().startSpan(`${controller}.${handler}`, {
       kind: SpanKind.INTERNAL,
-      attributes: { 'code.function.name': `${controller}.${handler}`, 'nestjs.type': ctx.getType() },
+      attributes: {
+        'code.function.name': `${controller}.${handler}`,
+        'nestjs.type': ctx.getType(),
+        ...(marker ? { [FAULT_ATTRIBUTE]: marker } : {}),
+      },
     });
     const spanContext = trace.setSpan(context.active(), span);
     return new Observable((subscriber) =>

@@ -11,6 +11,8 @@ import {
   trace,
 } from '@opentelemetry/api';
 
+import { FAULT_ATTRIBUTE, faultMarker } from '../context/fault-marker.js';
+
 const TRACER = 'nestjs-observability-workshop';
 
 export function tracer() {
@@ -38,9 +40,11 @@ export function recordError(span: Span, error: unknown): void {
  */
 export function withSpan<T>(name: string, options: SpanOptions, work: (span: Span) => Promise<T>): Promise<T> {
   const parent = options.parent ?? context.active();
+  const marker = faultMarker();
+  const attributes = marker ? { ...options.attributes, [FAULT_ATTRIBUTE]: marker } : options.attributes;
   return tracer().startActiveSpan(
     name,
-    { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes, links: options.links },
+    { kind: options.kind ?? SpanKind.INTERNAL, attributes, links: options.links },
     parent,
     async (span) => {
       try {

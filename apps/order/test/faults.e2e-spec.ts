@@ -1,0 +1,122 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AppModule as PaymentModule } from '../../payment/src/app.module.js';
+import { type BootedApp, ORDER, boot, env, freePort, sqlitePath } from '../../../test/support/boot.js';
+import { AppModule } from '../src/app.module.js';
+
+const TOKEN = 'test-admin-token-123';
+const auth = { Authorization: `Bearer ${TOKEN}` };
+
+/** The order service's faults against a real payment service (SQLite, no consumer). */
+describe('order faults (e2e)', () => {
+  let payment: BootedApp;
+  let order: BootedApp;
+  let http: ReturnType<typeof request>;
+  let paymentRequests = 0;
+  const faults = (svc: BootedApp, list: unknown[]) => request(svc.url).put('/admin/faults').set(auth).send({ faults: list }).expect(200);
+
+  /** The SQL statements the order service runs while `work` runs (its query runner's query method, wrapped). */
+  async function countQueries(work: () => Promise<unknown>): Promise<string[]> {
+    const runner = order.app.get(DataSource).createQueryRunner();
+    const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => unknown };
+    const original = proto.query;
+    const seen: string[] = [];
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      seen.push(String(args[0]));
+      return original.apply(this, args);
+    };
+    try {
+      await work();
+    } finally {
+      proto.query = original;
+    }
+    return seen;
+  }
+
+  beforeAll(async () => {
+    payment = await boot(
+      PaymentModule.forRoot(env({ SQLITE_PATH: sqlitePath('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0, ADMIN_TOKEN: TOKEN })),
+    );
+    payment.app.getHttpServer().on('request', (req: { url?: string; method?: string }) => {
+      if (req.method === 'POST' && req.url === '/payments') paymentRequests++;
+    });
+    order = await boot(
+      AppModule.forRoot(
+        env({
+          SQLITE_PATH: sqlitePath('order'),
+          PAYMENT_SERVICE_URL: payment.url,
+          EVENTS_TCP_PORT: await freePort(),
+          OUTBOX_POLL_INTERVAL_MS: 60_000,
+          RECONCILE_INTERVAL_MS: 60_000,
+          CIRCUIT_FAILURE_THRESHOLD: 3,
+          CIRCUIT_COOLDOWN_MS: 60_000,
+          ADMIN_TOKEN: TOKEN,
+        }),
+      ),
+    );
+    http = request(order.url);
+  });
+  afterEach(async () => {
+    await faults(order, []);
+    await faults(payment, []);
+  });
+  afterAll(async () => {
+    await order.close();
+    await payment.close();
+  });
+
+  it('n-plus-one loads the items of a page with one query per order', async () => {
+    const customerId = `c-${crypto.randomUUID()}`;
+    for (let i = 0; i < 4; i++) await http.post('/orders').send({ ...ORDER, customerId }).expect(201);
+    const list = () => http.get(`/orders?customerId=${customerId}`).expect(200);
+    const itemQueries = (sqls: string[]) => sqls.filter((sql) => /FROM "order_items"/i.test(sql)).length;
+
+    const before = await countQueries(list);
+    await faults(order, [{ name: 'n-plus-one' }]);
+    let page: { body: { data: { items: unknown[] }[] } } | undefined;
+    const during = await countQueries(async () => (page = await list()));
+    expect(itemQueries(before)).toBe(1);
+    expect(itemQueries(during)).toBe(4);
+    expect(page?.body.data).toHaveLength(4);
+    expect(page?.body.data.every((o) => o.items.length === 1)).toBe(true);
+  });
+
+  it('slow-query runs the duplicate check on lower(customer_id) and still creates the order', async () => {
+    await faults(order, [{ name: 'slow-query', params: { delayMs: 50 } }]);
+    const sqls = await countQueries(() => http.post('/orders').send(ORDER).expect(201));
+    expect(sqls.some((sql) => sql.includes('lower(o.customer_id) = lower('))).toBe(true);
+  });
+
+  it('pool-exhaustion makes the order transaction hold its connection longer', async () => {
+    await faults(order, [{ name: 'pool-exhaustion', params: { holdMs: 200 } }]);
+    const started = performance.now();
+    await http.post('/orders').send(ORDER).expect(201);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(200);
+  });
+
+  it('retry-storm retries a slow payment at once, piling calls on it, and answers 502 with the order pending', async () => {
+    await faults(payment, [{ name: 'retry-storm', params: { latencyMs: 150 } }]);
+    await faults(order, [{ name: 'retry-storm', params: { timeoutMs: 50, retries: 3 } }]);
+    paymentRequests = 0;
+    const res = await http.post('/orders').send(ORDER);
+    expect([502, 504]).toContain(res.status);
+    expect(res.body).toMatchObject({ orderStatus: 'pending' });
+    expect(paymentRequests).toBe(4);
+  });
+
+  it('downstream-down answers 503 with the order pending, then the circuit opens and fails fast', async () => {
+    await faults(order, [{ name: 'downstream-down' }]);
+    paymentRequests = 0;
+    for (let i = 0; i < 3; i++) {
+      const res = await http.post('/orders').send(ORDER).expect(503);
+      expect(res.body).toMatchObject({ orderStatus: 'pending' });
+      expect(res.body.message).toContain('payment service is unavailable');
+    }
+    const open = await http.post('/orders').send(ORDER).expect(503);
+    expect(open.body.message).toContain('circuit to the payment service is open');
+    const metrics = await request(order.url).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/http_client_circuit_state\{server="payment"\} 1/);
+    expect(paymentRequests).toBe(0);
+  });
+});

@@ -1,0 +1,102 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type BootedApp, boot, env, sqlitePath } from '../../../test/support/boot.js';
+import { AppModule } from '../src/app.module.js';
+
+const TOKEN = 'test-admin-token-123';
+const charge = (orderId = crypto.randomUUID()) => ({ orderId, amountCents: 2500, currency: 'USD', cardNumber: '4242424242424242' });
+
+describe('payment faults and the admin API (e2e)', () => {
+  let svc: BootedApp;
+  let http: ReturnType<typeof request>;
+  const admin = () => ({ Authorization: `Bearer ${TOKEN}` });
+  const put = (faults: unknown[], extra: object = {}) => http.put('/admin/faults').set(admin()).send({ faults, ...extra });
+
+  beforeAll(async () => {
+    svc = await boot(
+      AppModule.forRoot(env({ SQLITE_PATH: sqlitePath('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0, ADMIN_TOKEN: TOKEN })),
+    );
+    http = request(svc.url);
+  });
+  afterEach(() => put([]).expect(200));
+  afterAll(() => svc.close());
+
+  it('answers only the admin token', async () => {
+    await http.get('/admin/faults').expect(401);
+    await http.get('/admin/faults').set('Authorization', 'Bearer wrong-token-0000').expect(401);
+    const res = await http.get('/admin/faults').set(admin()).expect(200);
+    expect(res.body).toMatchObject({ service: 'payment', active: [], marker: null });
+    expect(res.body.available.map((f: { name: string }) => f.name)).toEqual([
+      'payment-latency',
+      'payment-errors',
+      'event-loop-block',
+      'retry-storm',
+    ]);
+  });
+
+  it.each([
+    [[{ name: 'nope' }], /unknown fault "nope"/],
+    [[{ name: 'slow-query' }], /acts in order, not in the payment service/],
+    [[{ name: 'payment-errors', params: { probability: 3 } }], /between 0 and 1/],
+    [[{ name: 'payment-errors' }, { name: 'payment-errors' }], /listed twice/],
+    ['not-a-list', /faults must be an array/],
+  ])('refuses %j with a 400 that says why, and changes nothing', async (faults, message) => {
+    const res = await http.put('/admin/faults').set(admin()).send({ faults }).expect(400);
+    expect(JSON.stringify(res.body).replaceAll(String.raw`\"`, `"`)).toMatch(message);
+    expect((await http.get('/admin/faults').set(admin()).expect(200)).body.active).toEqual([]);
+  });
+
+  it('switches payment-errors on at runtime: the charge fails with 502, nothing is charged, and a retry works once it is off', async () => {
+    await put([{ name: 'payment-errors', params: { probability: 1, status: 503 } }]).expect(200);
+    const body = charge();
+    const failed = await http.post('/payments').send(body).expect(502);
+    expect(failed.body.message).toContain('card provider answered 503');
+    expect(await svc.app.get(DataSource).query('SELECT * FROM payments WHERE order_id = ?', [body.orderId])).toEqual([]);
+    await put([]).expect(200);
+    expect((await http.post('/payments').send(body).expect(201)).body.status).toBe('approved');
+  });
+
+  it('payment-latency and event-loop-block make the charge take at least their time', async () => {
+    await put([{ name: 'payment-latency', params: { latencyMs: 250 } }, { name: 'event-loop-block', params: { blockMs: 100 } }]).expect(200);
+    const started = performance.now();
+    await http.post('/payments').send(charge()).expect(201);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(350);
+  });
+
+  it('hides the names in mystery mode unless asked to reveal them', async () => {
+    await put([{ name: 'payment-latency', params: { latencyMs: 1 } }], { marker: 'mystery-abc123' }).expect(200);
+    const hidden = await http.get('/admin/faults').set(admin()).expect(200);
+    expect(hidden.body).toMatchObject({ active: 'hidden', marker: 'mystery-abc123' });
+    const revealed = await http.get('/admin/faults?reveal=true').set(admin()).expect(200);
+    expect(revealed.body.active).toEqual([{ name: 'payment-latency', params: { latencyMs: 1, probability: 1 } }]);
+    await put([], { marker: 'not a marker' }).expect(400);
+  });
+});
+
+describe('payment faults from the environment (e2e)', () => {
+  it('starts with the faults in FAULTS switched on', async () => {
+    const svc = await boot(AppModule.forRoot(env({ SQLITE_PATH: sqlitePath('payment'), FAULTS: 'payment-errors:probability=1' })));
+    try {
+      await request(svc.url).post('/payments').send(charge()).expect(502);
+    } finally {
+      await svc.close();
+    }
+  });
+
+  it('refuses to boot with a FAULTS value it cannot read', async () => {
+    await expect(boot(AppModule.forRoot(env({ SQLITE_PATH: sqlitePath('payment'), FAULTS: 'payment-errors:probability=7' })))).rejects.toThrow(
+      /between 0 and 1/,
+    );
+  });
+
+  it('keeps the admin API off without ADMIN_TOKEN', async () => {
+    const svc = await boot(AppModule.forRoot(env({ SQLITE_PATH: sqlitePath('payment') })));
+    try {
+      const res = await request(svc.url).get('/admin/faults').set('Authorization', 'Bearer anything-at-all').expect(403);
+      expect(res.body.message).toContain('set ADMIN_TOKEN');
+    } finally {
+      await svc.close();
+    }
+  });
+});
