@@ -67,7 +67,7 @@ export const SCENARIOS = [
     symptom: 'Checkout hangs for a second or two before the order is confirmed.',
     evidence: {
       alerts: ['HighP95Latency'],
-      dashboard: { uid: 'bottleneck-hunting', panel: 'p95 latency per service' },
+      dashboard: { uid: 'bottleneck-hunting', panel: 'order → payment: client p95 vs payment server p95' },
       metrics: ['http_server_request_duration_seconds', 'http_client_request_duration_seconds'],
       trace: {
         culprit: 'payment',
@@ -90,7 +90,7 @@ export const SCENARIOS = [
     symptom: 'Some customers get "payment service failed" errors; their orders stay pending for a while.',
     evidence: {
       alerts: ['HighErrorRatio'],
-      dashboard: { uid: 'service-overview', panel: 'Error ratio per service' },
+      dashboard: { uid: 'service-overview', panel: '5xx error ratio per service' },
       metrics: ['http_server_request_duration_seconds', 'http_client_request_duration_seconds', 'payments_total'],
       trace: {
         culprit: 'payment',
@@ -113,7 +113,7 @@ export const SCENARIOS = [
     symptom: 'Placing an order is slow for everyone; listing orders is fine.',
     evidence: {
       alerts: ['HighP95Latency'],
-      dashboard: { uid: 'bottleneck-hunting', panel: 'p95 latency per service' },
+      dashboard: { uid: 'bottleneck-hunting', panel: 'Slowest routes (p95)' },
       metrics: ['http_server_request_duration_seconds', 'db_pool_connections'],
       trace: {
         culprit: 'order',
@@ -135,7 +135,7 @@ export const SCENARIOS = [
     symptom: 'The order history page got slow, and slower for customers with many orders.',
     evidence: {
       alerts: ['HighP95Latency'],
-      dashboard: { uid: 'bottleneck-hunting', panel: 'p95 latency per route' },
+      dashboard: { uid: 'bottleneck-hunting', panel: 'Slowest routes (p95)' },
       metrics: ['http_server_request_duration_seconds'],
       trace: {
         culprit: 'order',
@@ -158,7 +158,7 @@ export const SCENARIOS = [
     symptom: 'Under load, orders time out; at low traffic everything is fine.',
     evidence: {
       alerts: ['DbPoolSaturation', 'HighP95Latency'],
-      dashboard: { uid: 'rabbitmq-postgres', panel: 'DB pool: active, idle, waiting' },
+      dashboard: { uid: 'rabbitmq-postgres', panel: 'Queries waiting for a pool connection' },
       metrics: ['db_pool_waiting_requests', 'db_pool_connections', 'http_server_request_duration_seconds'],
       trace: {
         culprit: 'order',
@@ -204,7 +204,7 @@ export const SCENARIOS = [
     symptom: 'Nothing is wrong for users yet, but the notification container restarts every few hours (OOM).',
     evidence: {
       alerts: [],
-      dashboard: { uid: 'nodejs-runtime', panel: 'Resident memory' },
+      dashboard: { uid: 'nodejs-runtime', panel: 'Resident memory (RSS)' },
       metrics: ['process_resident_memory_bytes', 'nodejs_heap_size_used_bytes'],
       trace: {
         culprit: 'notification',
@@ -226,7 +226,7 @@ export const SCENARIOS = [
     symptom: 'Orders are confirmed at once, but the confirmation e-mails arrive minutes later.',
     evidence: {
       alerts: ['MessageBacklog'],
-      dashboard: { uid: 'rabbitmq-postgres', panel: 'Queue depth' },
+      dashboard: { uid: 'rabbitmq-postgres', panel: 'Queue depth: notifications and dead-letter' },
       metrics: ['rabbitmq_queue_messages_ready', 'message_processing_duration_seconds', 'messages_consumed_total'],
       trace: {
         culprit: 'notification',
@@ -248,7 +248,7 @@ export const SCENARIOS = [
     symptom: 'The order history with notifications takes longer the more orders a customer has.',
     evidence: {
       alerts: ['HighP95Latency'],
-      dashboard: { uid: 'bottleneck-hunting', panel: 'p95 latency per route' },
+      dashboard: { uid: 'bottleneck-hunting', panel: 'Slowest routes (p95)' },
       metrics: ['http_server_request_duration_seconds', 'http_client_request_duration_seconds'],
       trace: {
         culprit: 'gateway',
@@ -272,7 +272,7 @@ export const SCENARIOS = [
     symptom: 'Payment got a little slow, and then the whole checkout fell over.',
     evidence: {
       alerts: ['HighErrorRatio', 'HighP95Latency'],
-      dashboard: { uid: 'bottleneck-hunting', panel: 'Downstream calls per second' },
+      dashboard: { uid: 'bottleneck-hunting', panel: 'order → payment: calls per second and error ratio' },
       metrics: ['http_client_request_duration_seconds', 'http_server_request_duration_seconds'],
       trace: {
         culprit: 'order',
@@ -294,7 +294,7 @@ export const SCENARIOS = [
     symptom: 'Every checkout fails with "payment service is unavailable".',
     evidence: {
       alerts: ['HighErrorRatio'],
-      dashboard: { uid: 'service-overview', panel: 'Error ratio per service' },
+      dashboard: { uid: 'bottleneck-hunting', panel: 'Circuit breaker state per downstream service' },
       metrics: ['http_client_request_duration_seconds', 'http_client_circuit_state', 'http_server_request_duration_seconds'],
       trace: {
         culprit: 'order',
@@ -317,7 +317,7 @@ export const SCENARIOS = [
     symptom: 'The shop got slower after a deploy, and the log storage bill doubled.',
     evidence: {
       alerts: ['HighP95Latency'],
-      dashboard: { uid: 'nodejs-runtime', panel: 'Log lines per second' },
+      dashboard: { uid: 'nodejs-runtime', panel: 'Log lines per second by service and level' },
       metrics: ['log_lines_total', 'process_cpu_seconds_total', 'http_server_request_duration_seconds'],
       trace: {
         culprit: 'order',

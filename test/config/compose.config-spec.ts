@@ -1,0 +1,630 @@
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  type Endpoint,
+  type Service,
+  LOOPBACK,
+  allDirectives,
+  bindMounts,
+  commandArgs,
+  dependencies,
+  endpointsIn,
+  exposedPorts,
+  fluentPatternMatches,
+  healthcheckArgv,
+  loadCompose,
+  mebibytes,
+  namedVolumeMounts,
+  parseFluentConf,
+  parseYamlStrict,
+  portMapping,
+  publishedPorts,
+  readDotEnv,
+  readIfExists,
+  stringsIn,
+} from './support/compose.js';
+
+// A contract over docker-compose.yml and every config it mounts: the stack is never
+// started here (CI has no Docker), so what can be checked without running it is.
+const ROOT = resolve(import.meta.dirname, '../..');
+const at = (path: string) => join(ROOT, path);
+const rel = (file: string) => relative(ROOT, file);
+
+const COMPOSE = at('docker-compose.yml');
+const LITE = at('docker-compose.lite.yml');
+const DOTENV = at('.env');
+const FILES = {
+  prometheus: at('observability/prometheus/prometheus.yml'),
+  alertmanager: at('observability/alertmanager/alertmanager.yml'),
+  datasources: at('observability/grafana/provisioning/datasources/datasources.yml'),
+  dashboardProviders: at('observability/grafana/provisioning/dashboards/dashboards.yml'),
+  dashboards: at('observability/grafana/dashboards'),
+  fluentConf: at('observability/fluentd/fluent.conf'),
+  fluentDockerfile: at('observability/fluentd/Dockerfile'),
+  jaeger: at('observability/jaeger/config.yaml'),
+  kibanaSetup: at('observability/kibana/setup.sh'),
+  kibanaObjects: at('observability/kibana/saved-objects.ndjson'),
+  readme: at('README.md'),
+};
+
+/** The issue's goal for the sum of memory limits. The lite stack meets it. */
+const MEMORY_GOAL_MIB = 3 * 1024;
+/**
+ * The full stack cannot: Elasticsearch with its 512m heap needs ~1 GiB, Kibana 8 ~1 GiB
+ * (it does not start in 500 MiB), and the four services 4 x 256 MiB (measured idle RSS
+ * ~190 MiB, docs/benchmarks.md): 3 GiB before Prometheus, Grafana, Jaeger or the
+ * databases. This ceiling keeps the full stack from creeping up; README.md says so.
+ */
+const FULL_STACK_CEILING_MIB = 4.5 * 1024;
+
+/** Services without a healthcheck, each with its reason. Only one-shot jobs qualify. */
+const NO_HEALTHCHECK: Record<string, string> = {
+  'kibana-setup': 'one-shot job: it exits once the data view and searches exist; nothing to probe',
+};
+
+/** The services the lite overlay leaves out. */
+const LOG_PIPELINE = ['fluentd', 'elasticsearch', 'kibana', 'kibana-setup'];
+
+/** The tool each healthcheck relies on, by image repository (or build context). */
+const PROBE_TOOL: Record<string, string> = {
+  postgres: 'pg_isready',
+  rabbitmq: 'rabbitmq-diagnostics',
+  'quay.io/prometheuscommunity/postgres-exporter': 'wget', // busybox base
+  'prom/prometheus': 'wget', // busybox base
+  'prom/alertmanager': 'wget', // busybox base
+  'grafana/grafana': 'curl', // also what Jaeger's own monitor compose probes Grafana with
+  'jaegertracing/jaeger': 'wget', // Alpine base since Jaeger v2 (scripts/build/docker/base)
+  'docker.elastic.co/elasticsearch/elasticsearch': 'curl',
+  'docker.elastic.co/kibana/kibana': 'curl',
+  'build:.': 'node', // ./Dockerfile, node:*-slim: no curl, no wget
+  'build:./observability/fluentd': 'ruby', // fluent/fluentd:*-debian: no curl, no wget
+};
+
+/** The UIs README.md must list, with the host port each is published on. */
+const UIS: [name: string, service: string, containerPort: number][] = [
+  ['Gateway API', 'gateway', 3000],
+  ['Grafana', 'grafana', 3000],
+  ['Prometheus', 'prometheus', 9090],
+  ['Alertmanager', 'alertmanager', 9093],
+  ['Jaeger', 'jaeger', 16686],
+  ['Kibana', 'kibana', 5601],
+  ['RabbitMQ', 'rabbitmq', 15672],
+  ['Elasticsearch', 'elasticsearch', 9200],
+];
+
+const ENV = readDotEnv(DOTENV);
+const FULL = loadCompose([COMPOSE], ENV);
+const LITE_STACK = loadCompose([COMPOSE, LITE], ENV);
+const SERVICES = FULL.model.services;
+const NAMES = Object.keys(SERVICES);
+const LITE_SERVICES = Object.fromEntries(
+  Object.entries(LITE_STACK.model.services).filter(([, s]) => !(s.profiles ?? []).length),
+);
+const APPS = ['gateway', 'order', 'payment', 'notification'];
+
+const yamlOf = <T>(file: string): T | undefined => {
+  const text = readIfExists(file);
+  return text === undefined ? undefined : parseYamlStrict<T>(text, rel(file));
+};
+
+function memoryOf(service: Service): number {
+  return mebibytes(service.deploy?.resources?.limits?.memory ?? NaN);
+}
+const sumOf = (services: Record<string, Service>) => Object.values(services).reduce((n, s) => n + memoryOf(s), 0);
+
+function imageRepository(image: string): string {
+  return image.replace(/@sha256:.*$/, '').replace(/:[^:/]+$/, '');
+}
+
+function probeKey(service: Service): string {
+  if (service.image) return imageRepository(service.image);
+  const build = service.build;
+  return `build:${typeof build === 'string' ? build : build?.context}`.replace(/\/$/, '');
+}
+
+/** The container name Docker gives a compose service's first replica. */
+const containerName = (service: string) => `${FULL.model.name}-${service}-1`;
+
+// ---- The host:port pairs the configs name --------------------------------------
+
+interface Reference extends Endpoint {
+  /** The service whose config this is (for localhost). */
+  owner?: string;
+  missing?: string;
+}
+
+function missing(file: string): Reference[] {
+  return [{ host: '', port: 0, source: rel(file), missing: `${rel(file)} does not exist` }];
+}
+
+function prometheusTargets(): Reference[] {
+  interface StaticConfigs {
+    static_configs?: { targets?: string[] }[];
+  }
+  const config = yamlOf<{
+    scrape_configs?: (StaticConfigs & { job_name: string })[];
+    alerting?: { alertmanagers?: StaticConfigs[] };
+  }>(FILES.prometheus);
+  if (!config) return missing(FILES.prometheus);
+  const jobs = [
+    ...(config.scrape_configs ?? []).map((job) => [`job ${job.job_name}`, job] as const),
+    ...(config.alerting?.alertmanagers ?? []).map((am) => ['alerting', am] as const),
+  ];
+  return jobs.flatMap(([what, job]) =>
+    (job.static_configs ?? []).flatMap((sc) =>
+      (sc.targets ?? []).flatMap((t) => endpointsIn(t, `prometheus.yml ${what}`).map((e) => ({ ...e, owner: 'prometheus' }))),
+    ),
+  );
+}
+
+function alertmanagerWebhooks(): Reference[] {
+  const config = yamlOf<{ receivers?: { name: string; webhook_configs?: { url: string }[] }[] }>(FILES.alertmanager);
+  if (!config) return missing(FILES.alertmanager);
+  return (config.receivers ?? []).flatMap((r) =>
+    (r.webhook_configs ?? []).flatMap((w) => endpointsIn(w.url, `alertmanager.yml receiver ${r.name}`)),
+  );
+}
+
+function grafanaDatasourceUrls(): Reference[] {
+  const config = yamlOf<{ datasources?: { uid: string; url?: string }[] }>(FILES.datasources);
+  if (!config) return missing(FILES.datasources);
+  return (config.datasources ?? []).flatMap((d) => endpointsIn(d.url ?? '', `Grafana datasource ${d.uid}`));
+}
+
+function fluentElasticsearch(): Reference[] {
+  const text = readIfExists(FILES.fluentConf);
+  if (text === undefined) return missing(FILES.fluentConf);
+  const outputs = allDirectives(parseFluentConf(text)).filter((d) => d.params['@type'] === 'elasticsearch');
+  if (outputs.length === 0) return [{ host: '', port: 0, source: 'fluent.conf', missing: 'no elasticsearch output' }];
+  return outputs.flatMap((o) =>
+    o.params.hosts
+      ? endpointsIn(o.params.hosts, 'fluent.conf elasticsearch hosts')
+      : [{ host: o.params.host ?? 'localhost', port: Number(o.params.port ?? 9200), source: 'fluent.conf elasticsearch' }],
+  );
+}
+
+/** URLs in the services' environment and commands: OTLP endpoints, databases, KIBANA_URL, … */
+function composeUrls(): Reference[] {
+  return Object.entries(SERVICES).flatMap(([name, service]) => [
+    ...Object.entries(service.environment ?? {}).flatMap(([key, value]) =>
+      endpointsIn(String(value ?? ''), `${name} ${key}`).map((e) => ({ ...e, owner: name })),
+    ),
+    ...commandArgs(service).flatMap((arg) => endpointsIn(arg, `${name} command`).map((e) => ({ ...e, owner: name }))),
+  ]);
+}
+
+function jaegerOutgoing(): Reference[] {
+  const config = yamlOf<unknown>(FILES.jaeger);
+  if (!config) return missing(FILES.jaeger);
+  return stringsIn(config)
+    .filter(([, value]) => /^\w+:\/\//.test(value))
+    .flatMap(([path, value]) => endpointsIn(value, `jaeger config ${path}`));
+}
+
+function kibanaSetupDefault(): Reference[] {
+  const text = readIfExists(FILES.kibanaSetup);
+  if (text === undefined) return missing(FILES.kibanaSetup);
+  const fallback = /KIBANA_URL:-([^}"]+)/.exec(text)?.[1];
+  return fallback ? endpointsIn(fallback, 'kibana/setup.sh default KIBANA_URL') : [];
+}
+
+const REFERENCES: Reference[] = [
+  ...prometheusTargets(),
+  ...alertmanagerWebhooks(),
+  ...grafanaDatasourceUrls(),
+  ...fluentElasticsearch(),
+  ...composeUrls(),
+  ...jaegerOutgoing(),
+  ...kibanaSetupDefault(),
+];
+
+const refId = (r: Reference) => (r.missing ? `${r.source}: MISSING` : `${r.source} → ${r.host}:${r.port}`);
+
+// ---- Jaeger's own config -----------------------------------------------------------
+
+interface JaegerConfig {
+  receivers?: Record<string, unknown>;
+  processors?: Record<string, unknown>;
+  exporters?: Record<string, unknown>;
+  connectors?: Record<string, unknown>;
+  extensions?: Record<string, unknown>;
+  service?: {
+    extensions?: string[];
+    pipelines?: Record<string, { receivers?: string[]; processors?: string[]; exporters?: string[] }>;
+    telemetry?: { metrics?: { readers?: { pull?: { exporter?: { prometheus?: { host?: string; port?: number } } } }[] } };
+  };
+}
+const JAEGER = yamlOf<JaegerConfig>(FILES.jaeger);
+const get = (tree: unknown, path: string): unknown =>
+  path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], tree);
+
+/** host:port every Jaeger listener binds, from its config. */
+function jaegerListeners(): Endpoint[] {
+  if (!JAEGER) return [];
+  const endpoints = stringsIn(JAEGER)
+    .filter(([path, value]) => path.endsWith('endpoint') && !/^\w+:\/\//.test(value))
+    .flatMap(([path, value]) => endpointsIn(value, path));
+  const readers = (JAEGER.service?.telemetry?.metrics?.readers ?? []).flatMap((r) => {
+    const p = r.pull?.exporter?.prometheus;
+    return p ? [{ host: p.host ?? 'localhost', port: Number(p.port), source: 'service.telemetry.metrics' }] : [];
+  });
+  return [...endpoints, ...readers];
+}
+
+// =====================================================================================
+
+describe('docker-compose.yml', () => {
+  describe('files and variables', () => {
+    it('parses docker-compose.yml, the lite overlay and .env without errors or duplicate keys', () => {
+      expect(NAMES.length).toBeGreaterThan(10);
+      expect(Object.keys(ENV).length).toBeGreaterThan(0);
+      expect(LITE_STACK.model.services).toBeDefined();
+    });
+
+    it('resolves every variable it uses from .env or a default', () => {
+      expect(FULL.errors).toEqual([]);
+      expect(LITE_STACK.errors).toEqual([]);
+    });
+
+    it('gives every variable .env sets the same default in docker-compose.yml, so neither can drift', () => {
+      const drift = FULL.uses
+        .filter((u) => u.name in ENV && (u.operator === ':-' || u.operator === '-') && u.argument !== ENV[u.name])
+        .map((u) => `${u.name}: .env ${ENV[u.name]} ≠ default ${u.argument}`);
+      expect([...new Set(drift)]).toEqual([]);
+    });
+
+    it('mounts only files and folders that exist', () => {
+      const absent = Object.entries(SERVICES).flatMap(([name, s]) =>
+        bindMounts(s)
+          .filter(([source]) => !existsSync(resolve(ROOT, source)))
+          .map(([source]) => `${name}: ${source}`),
+      );
+      expect(absent).toEqual([]);
+    });
+
+    it('declares every named volume and secret it uses', () => {
+      const volumes = Object.keys(FULL.model.volumes ?? {});
+      const secrets = Object.keys(FULL.model.secrets ?? {});
+      const undeclared = Object.entries(SERVICES).flatMap(([name, s]) => [
+        ...namedVolumeMounts(s)
+          .filter(([v]) => !volumes.includes(v))
+          .map(([v]) => `${name}: volume ${v}`),
+        ...(s.secrets ?? [])
+          .map((x) => (typeof x === 'string' ? x : x.source))
+          .filter((x) => !secrets.includes(x))
+          .map((x) => `${name}: secret ${x}`),
+      ]);
+      expect(undeclared).toEqual([]);
+    });
+  });
+
+  describe('images', () => {
+    it.each(NAMES.filter((n) => SERVICES[n]!.image))('%s pins its image to a version tag set in .env', (name) => {
+      const raw = readFileSync(COMPOSE, 'utf8');
+      const block = raw.slice(raw.indexOf(`\n  ${name}:\n`));
+      const written = /\n {4}image: (\S+)/.exec(block)?.[1] ?? '';
+      expect(written, 'the tag lives in .env: image: ${X_IMAGE:?…}').toMatch(/^\$\{[A-Z_]+:\?/);
+      const image = SERVICES[name]!.image!;
+      const tag = /:([^:/@]+)(@sha256:[a-f0-9]+)?$/.exec(image)?.[1];
+      expect(tag, `${image} has no tag`).toBeDefined();
+      expect(tag).not.toMatch(/^(latest|main|master|edge|nightly)$/);
+      expect(tag, 'a version, e.g. v3.14.0 or 8.19.19').toMatch(/^v?\d+(\.\d+)+/);
+    });
+
+    it.each(NAMES.filter((n) => SERVICES[n]!.build))('%s builds from a pinned base image', (name) => {
+      const build = SERVICES[name]!.build!;
+      const context = typeof build === 'string' ? build : build.context;
+      const args = typeof build === 'string' ? {} : (build.args ?? {});
+      const dockerfile = join(ROOT, context, typeof build === 'string' ? 'Dockerfile' : (build.dockerfile ?? 'Dockerfile'));
+      const text = readFileSync(dockerfile, 'utf8');
+      const defaults = Object.fromEntries([...text.matchAll(/^ARG (\w+)=(\S+)/gm)].map((m) => [m[1]!, m[2]!]));
+      const froms = [...text.matchAll(/^FROM\s+(\S+)/gm)].map((m) =>
+        m[1]!.replace(/\$\{?(\w+)\}?/g, (_, v: string) => args[v] ?? defaults[v] ?? `<unset ${v}>`),
+      );
+      expect(froms.length).toBeGreaterThan(0);
+      for (const image of froms) expect(image, `${rel(dockerfile)}: FROM ${image}`).toMatch(/:v?\d+(\.\d+)+[\w.-]*$/);
+    });
+
+    it('runs Elasticsearch and Kibana at one version, on the major of the client gem Fluentd is built with', () => {
+      const version = (s: string) => /:(\d+\.\d+\.\d+)$/.exec(SERVICES[s]!.image ?? '')?.[1];
+      expect(version('elasticsearch')).toBeDefined();
+      expect(version('kibana')).toBe(version('elasticsearch'));
+      const gem = /gem install[^\n]*\belasticsearch -v (\d+)\./.exec(readIfExists(FILES.fluentDockerfile) ?? '')?.[1];
+      expect(gem, 'observability/fluentd/Dockerfile pins the elasticsearch gem').toBeDefined();
+      expect(version('elasticsearch')!.split('.')[0]).toBe(gem);
+    });
+
+    it('runs Prometheus 3 with exemplar storage on and Alertmanager 0.34', () => {
+      expect(SERVICES.prometheus!.image).toMatch(/:v3\./);
+      expect(commandArgs(SERVICES.prometheus!)).toContain('--enable-feature=exemplar-storage');
+      expect(SERVICES.alertmanager!.image).toMatch(/:v0\.34\./);
+    });
+  });
+
+  describe('every service', () => {
+    it.each(NAMES)('%s has a healthcheck, or is a listed one-shot job', (name) => {
+      const service = SERVICES[name]!;
+      if (name in NO_HEALTHCHECK) {
+        expect(healthcheckArgv(service), 'listed as an exception but has a healthcheck').toBeUndefined();
+        expect(service.restart, `${name} is excused as a one-shot job: ${NO_HEALTHCHECK[name]}`).toBe('no');
+        return;
+      }
+      expect(healthcheckArgv(service), `${name} has no healthcheck`).toBeDefined();
+    });
+
+    it.each(NAMES.filter((n) => !(n in NO_HEALTHCHECK)))('%s probes its health with a tool its image has, without a shell', (name) => {
+      const service = SERVICES[name]!;
+      const [form, tool] = healthcheckArgv(service) ?? [];
+      expect(form, 'exec form (CMD): no shell needed in the image').toBe('CMD');
+      const key = probeKey(service);
+      expect(PROBE_TOOL[key], `no known probe tool for ${key}: check the image, then list it in PROBE_TOOL`).toBeDefined();
+      expect(tool).toBe(PROBE_TOOL[key]);
+    });
+
+    it.each(NAMES)('%s has a memory limit', (name) => {
+      expect(memoryOf(SERVICES[name]!)).toBeGreaterThan(0);
+    });
+
+    it.each(NAMES)('%s waits for its dependencies with a condition that can be met', (name) => {
+      for (const [dep, condition] of dependencies(SERVICES[name]!)) {
+        expect(SERVICES[dep], `${name} depends on an unknown service ${dep}`).toBeDefined();
+        expect(['service_healthy', 'service_started', 'service_completed_successfully']).toContain(condition);
+        if (condition === 'service_healthy') expect(healthcheckArgv(SERVICES[dep]!), `${dep} has no healthcheck`).toBeDefined();
+      }
+    });
+
+    it.each(NAMES)('%s publishes its ports on 127.0.0.1 only', (name) => {
+      for (const port of SERVICES[name]!.ports ?? []) expect(portMapping(port).hostIp, String(port)).toBe('127.0.0.1');
+    });
+  });
+
+  describe('memory', () => {
+    const full = sumOf(SERVICES);
+    const lite = sumOf(LITE_SERVICES);
+
+    it(`keeps the lite stack within the ${MEMORY_GOAL_MIB / 1024} GiB goal`, () => {
+      expect(lite).toBeLessThanOrEqual(MEMORY_GOAL_MIB);
+    });
+
+    it(`keeps the full stack within its ${FULL_STACK_CEILING_MIB / 1024} GiB ceiling`, () => {
+      expect(full).toBeLessThanOrEqual(FULL_STACK_CEILING_MIB);
+    });
+
+    it('prints every limit and both sums, as they are, in README.md', () => {
+      const readme = readFileSync(FILES.readme, 'utf8');
+      for (const [name, service] of Object.entries(SERVICES)) {
+        const row = new RegExp(`\\| \`${name}\` \\|[^\\n]*\\| ${memoryOf(service)} \\|`);
+        expect(row.test(readme), `README.md: | \`${name}\` | … | ${memoryOf(service)} |`).toBe(true);
+      }
+      for (const sum of [`Full stack: **${full} MiB**`, `Lite stack: **${lite} MiB**`]) {
+        expect(readme.includes(sum), `README.md: ${sum}`).toBe(true);
+      }
+    });
+  });
+
+  describe('wiring', () => {
+    it.each(REFERENCES.map((r) => [refId(r), r] as const))('%s is a compose service exposing that port', (_id, ref) => {
+      expect(ref.missing, ref.missing).toBeUndefined();
+      if (LOOPBACK.has(ref.host)) {
+        // The config's own container, or a link handed out to the browser (the host).
+        const owner = SERVICES[ref.owner ?? '']!;
+        expect(owner, `${ref.source}: localhost without an owning service`).toBeDefined();
+        const reachable = [...exposedPorts(owner), ...publishedPorts(owner).keys()];
+        expect(reachable).toContain(ref.port);
+        return;
+      }
+      expect(NAMES, `${ref.host} is not a compose service`).toContain(ref.host);
+      expect(exposedPorts(SERVICES[ref.host]!), `${ref.host} does not expose ${ref.port}`).toContain(ref.port);
+    });
+
+    it('binds every Jaeger listener to 0.0.0.0 on a port the jaeger service exposes', () => {
+      const listeners = jaegerListeners();
+      expect(listeners.length).toBeGreaterThan(0);
+      for (const l of listeners) {
+        expect(l.host, l.source).toBe('0.0.0.0');
+        expect(exposedPorts(SERVICES.jaeger!), `${l.source} :${l.port}`).toContain(l.port);
+      }
+    });
+
+    it('ships every other service’s output to Fluentd, asynchronously, under a tag fluent.conf routes', () => {
+      const conf = parseFluentConf(readFileSync(FILES.fluentConf, 'utf8'));
+      const matches = conf.children.filter((d) => d.name === 'match').map((d) => d.arg);
+      const forward = allDirectives(conf).find((d) => d.name === 'source' && d.params['@type'] === 'forward');
+      expect(forward, 'fluent.conf has a forward source').toBeDefined();
+      for (const name of NAMES.filter((n) => !LOG_PIPELINE.includes(n))) {
+        const logging = SERVICES[name]!.logging;
+        expect(logging?.driver, name).toBe('fluentd');
+        expect(logging?.options?.['fluentd-async'], `${name}: start even before Fluentd`).toBe('true');
+        const [host, port] = (logging?.options?.['fluentd-address'] ?? '').split(':');
+        expect(LOOPBACK, `${name}: the daemon dials the host`).toContain(host);
+        expect(publishedPorts(SERVICES.fluentd!).get(Number(port)), `${name}: Fluentd's published port`).toBe(
+          Number(forward!.params.port),
+        );
+        const tag = (logging?.options?.tag ?? '').replace('{{.Name}}', containerName(name));
+        expect(matches.some((m) => fluentPatternMatches(m, tag)), `${name}: tag ${tag}`).toBe(true);
+      }
+    });
+
+    it('keeps the log pipeline itself off the fluentd driver', () => {
+      for (const name of LOG_PIPELINE) expect(SERVICES[name]!.logging?.driver, name).not.toBe('fluentd');
+    });
+
+    it('points the four services’ OTLP exporter at Jaeger’s OTLP/HTTP receiver', () => {
+      const http = get(JAEGER, 'receivers.otlp.protocols.http.endpoint');
+      for (const name of APPS) {
+        const endpoint = String(SERVICES[name]!.environment?.OTEL_EXPORTER_OTLP_ENDPOINT);
+        expect(endpoint, name).toBe(`http://jaeger:${String(http).split(':').pop()}`);
+      }
+    });
+
+    it('hands Alertmanager the webhook token the notification service checks', () => {
+      const config = yamlOf<{ receivers: { webhook_configs?: { http_config?: { authorization?: { credentials_file?: string } } }[] }[] }>(
+        FILES.alertmanager,
+      )!;
+      const files = new Set(
+        config.receivers.flatMap((r) => (r.webhook_configs ?? []).map((w) => w.http_config?.authorization?.credentials_file)),
+      );
+      expect([...files]).toHaveLength(1);
+      const secret = (SERVICES.alertmanager!.secrets ?? []).find((s) => typeof s !== 'string' && s.target === [...files][0]);
+      expect(secret, `a secret mounted at ${[...files][0]}`).toBeDefined();
+      const source = FULL.model.secrets?.[typeof secret === 'string' ? secret : secret!.source];
+      expect(source?.environment).toBe('ALERT_WEBHOOK_TOKEN');
+      expect(SERVICES.notification!.environment?.ALERT_WEBHOOK_TOKEN).toBe(ENV.ALERT_WEBHOOK_TOKEN);
+      expect(ENV.ALERT_WEBHOOK_TOKEN, 'the service rejects tokens under 16 printable characters').toMatch(/^[\x21-\x7e]{16,}$/);
+    });
+
+    it('mounts each config where its tool reads it', () => {
+      const mounts = (name: string) => new Map(bindMounts(SERVICES[name]!).map(([s, t]) => [s.replace(/^\.\//, ''), t]));
+      expect(mounts('prometheus').get('observability/prometheus')).toBe('/etc/prometheus');
+      expect(commandArgs(SERVICES.prometheus!)).toContain('--config.file=/etc/prometheus/prometheus.yml');
+      expect(mounts('alertmanager').get('observability/alertmanager/alertmanager.yml')).toBe('/etc/alertmanager/alertmanager.yml');
+      expect(mounts('grafana').get('observability/grafana/provisioning')).toBe('/etc/grafana/provisioning');
+      const providers = yamlOf<{ providers: { options: { path: string } }[] }>(FILES.dashboardProviders)!;
+      for (const p of providers.providers) expect(mounts('grafana').get('observability/grafana/dashboards')).toBe(p.options.path);
+      const jaegerArgs = commandArgs(SERVICES.jaeger!);
+      expect(mounts('jaeger').get('observability/jaeger/config.yaml')).toBe(jaegerArgs[jaegerArgs.indexOf('--config') + 1]);
+      expect(mounts('fluentd').get('observability/fluentd/fluent.conf')).toBe('/fluentd/etc/fluent.conf');
+      const conf = allDirectives(parseFluentConf(readFileSync(FILES.fluentConf, 'utf8')));
+      const template = conf.find((d) => d.params.template_file)?.params.template_file;
+      if (template) expect([...mounts('fluentd').values()]).toContain(template);
+      for (const buffer of conf.filter((d) => d.name === 'buffer' && d.params.path)) {
+        const volumes = namedVolumeMounts(SERVICES.fluentd!).map(([, t]) => t);
+        expect(volumes.some((t) => buffer.params.path!.startsWith(`${t}/`)), `buffer ${buffer.params.path} on a volume`).toBe(true);
+      }
+      const script = commandArgs(SERVICES['kibana-setup']!).find((a) => a.endsWith('.sh'))!;
+      const [source, target] = bindMounts(SERVICES['kibana-setup']!).find(([, t]) => script.startsWith(`${t}/`))!;
+      expect(existsSync(join(ROOT, source, script.slice(target.length)))).toBe(true);
+    });
+
+    it('gives the Kibana setup job the KIBANA_URL its script reads', () => {
+      expect(readIfExists(FILES.kibanaSetup), `${rel(FILES.kibanaSetup)} is missing`).toMatch(/\$\{?KIBANA_URL/);
+      expect(SERVICES['kibana-setup']!.environment?.KIBANA_URL).toBe('http://kibana:5601');
+      expect(dependencies(SERVICES['kibana-setup']!)).toContainEqual(['kibana', 'service_healthy']);
+    });
+
+    it('publishes Grafana on host port 3100, where the alert and runbook links point', () => {
+      expect(publishedPorts(SERVICES.grafana!).get(3100)).toBe(3000);
+    });
+  });
+
+  describe('Jaeger (observability/jaeger/config.yaml)', () => {
+    it('receives OTLP on 0.0.0.0:4317 (gRPC) and 0.0.0.0:4318 (HTTP)', () => {
+      expect(get(JAEGER, 'receivers.otlp.protocols.grpc.endpoint')).toBe('0.0.0.0:4317');
+      expect(get(JAEGER, 'receivers.otlp.protocols.http.endpoint')).toBe('0.0.0.0:4318');
+    });
+
+    it('bounds its in-memory trace storage with max_traces', () => {
+      const backends = Object.values((get(JAEGER, 'extensions.jaeger_storage.backends') ?? {}) as Record<string, unknown>);
+      expect(backends.length).toBeGreaterThan(0);
+      for (const b of backends) expect(Number(get(b, 'memory.max_traces'))).toBeGreaterThan(0);
+    });
+
+    it('serves the UI on 16686 and its own metrics on 0.0.0.0:8888, as prometheus.yml scrapes them', () => {
+      expect(get(JAEGER, 'extensions.jaeger_query.http.endpoint')).toBe('0.0.0.0:16686');
+      const readers = jaegerListeners().filter((l) => l.source === 'service.telemetry.metrics');
+      expect(readers).toContainEqual(expect.objectContaining({ host: '0.0.0.0', port: 8888 }));
+      expect(prometheusTargets()).toContainEqual(expect.objectContaining({ host: 'jaeger', port: 8888 }));
+    });
+
+    it('defines every component its pipelines and extensions list', () => {
+      const service = JAEGER?.service ?? {};
+      const defined = (kind: keyof JaegerConfig, id: string) => id in ((JAEGER?.[kind] as Record<string, unknown>) ?? {});
+      for (const id of service.extensions ?? []) expect(defined('extensions', id), `extension ${id}`).toBe(true);
+      for (const [name, p] of Object.entries(service.pipelines ?? {})) {
+        for (const id of p.receivers ?? []) expect(defined('receivers', id) || defined('connectors', id), `${name} ${id}`).toBe(true);
+        for (const id of p.processors ?? []) expect(defined('processors', id), `${name} ${id}`).toBe(true);
+        for (const id of p.exporters ?? []) expect(defined('exporters', id) || defined('connectors', id), `${name} ${id}`).toBe(true);
+      }
+    });
+
+    it('exports span metrics for the Monitor tab where Prometheus scrapes them (job jaeger-spanmetrics on jaeger:8889)', () => {
+      const port = Number(String(get(JAEGER, 'exporters.prometheus.endpoint') ?? '').split(':').pop());
+      expect(port, 'no prometheus exporter for span metrics').toBe(8889);
+      const scraped = prometheusTargets().some((t) => t.host === 'jaeger' && t.port === port);
+      expect(scraped, `prometheus.yml scrapes no jaeger:${port} (its jaeger-spanmetrics job is commented out?)`).toBe(true);
+    });
+  });
+
+  describe('lite overlay (docker-compose.lite.yml)', () => {
+    it('leaves out Fluentd, Elasticsearch, Kibana and its setup job, and nothing else', () => {
+      expect(Object.keys(LITE_SERVICES).sort()).toEqual(NAMES.filter((n) => !LOG_PIPELINE.includes(n)).sort());
+    });
+
+    it('logs every remaining service to json-file, with no fluentd option left over', () => {
+      for (const [name, s] of Object.entries(LITE_SERVICES)) {
+        expect(s.logging?.driver, name).toBe('json-file');
+        expect(Object.keys(s.logging?.options ?? {}).filter((k) => k.startsWith('fluentd') || k === 'tag'), name).toEqual([]);
+      }
+    });
+
+    it('leaves no remaining service depending on a left-out one', () => {
+      for (const [name, s] of Object.entries(LITE_SERVICES)) {
+        for (const [dep] of dependencies(s)) expect(LITE_SERVICES[dep], `${name} → ${dep}`).toBeDefined();
+      }
+    });
+  });
+});
+
+describe('observability/ configs', () => {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : [join(dir, n)]));
+  const files = walk(at('observability')).filter((f) => /\.(json|ya?ml|ndjson)$/.test(f));
+
+  it.each(files.map(rel))('%s is well-formed', (file) => {
+    const text = readFileSync(at(file), 'utf8');
+    if (file.endsWith('.ndjson')) text.split('\n').filter((l) => l.trim()).forEach((line) => JSON.parse(line));
+    else if (file.endsWith('.json')) JSON.parse(text);
+    else parseYamlStrict(text, file);
+  });
+
+  it('give the Grafana datasources unique uids, among them the four the dashboards use', () => {
+    const config = yamlOf<{ datasources: { uid: string }[] }>(FILES.datasources);
+    const uids = (config?.datasources ?? []).map((d) => d.uid);
+    expect(new Set(uids).size).toBe(uids.length);
+    expect(uids).toEqual(expect.arrayContaining(['prometheus', 'jaeger', 'elasticsearch', 'alertmanager']));
+  });
+
+  it('give every Grafana dashboard a unique uid', () => {
+    const dashboards = existsSync(FILES.dashboards) ? readdirSync(FILES.dashboards).filter((n) => n.endsWith('.json')) : [];
+    expect(dashboards.length, `no dashboards in ${rel(FILES.dashboards)}`).toBeGreaterThan(0);
+    const uids = dashboards.map((n) => (JSON.parse(readFileSync(join(FILES.dashboards, n), 'utf8')) as { uid?: string }).uid);
+    expect(uids.every(Boolean), 'a dashboard without uid').toBe(true);
+    expect(new Set(uids).size).toBe(uids.length);
+  });
+
+  it('give every Kibana saved object a unique type and id', () => {
+    const text = readIfExists(FILES.kibanaObjects);
+    expect(text, `${rel(FILES.kibanaObjects)} is missing`).toBeDefined();
+    const ids = text!
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as { id?: string; type?: string })
+      .filter((o) => o.type)
+      .map((o) => `${o.type}:${o.id}`);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('README.md', () => {
+  const readme = readFileSync(FILES.readme, 'utf8');
+
+  it.each(UIS)('lists the %s UI at its published URL', (label, service, containerPort) => {
+    const hostPort = [...publishedPorts(SERVICES[service]!)].find(([, c]) => c === containerPort)?.[0];
+    expect(hostPort, `${service} publishes ${containerPort}`).toBeDefined();
+    const row = new RegExp(`\\| ${label} \\| http://localhost:${hostPort}[/ ]`);
+    expect(row.test(readme), `README.md: | ${label} | http://localhost:${hostPort} …`).toBe(true);
+  });
+
+  it('says how to start the full and the lite stack', () => {
+    for (const command of ['docker compose up -d --build', 'docker compose -f docker-compose.yml -f docker-compose.lite.yml up -d --build']) {
+      expect(readme.includes(command), `README.md: ${command}`).toBe(true);
+    }
+  });
+
+  it('says which parts are verified by running them and which only by contract', () => {
+    expect(/verified by running them/i.test(readme), 'README.md: "Verified by running them"').toBe(true);
+    expect(/verified by contract only/i.test(readme), 'README.md: "Verified by contract only"').toBe(true);
+  });
+});
