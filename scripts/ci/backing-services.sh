@@ -18,6 +18,11 @@
 #   RABBITMQ_MANAGEMENT=0               1 = enable rabbitmq_management (HTTP API/UI + rabbitmqadmin on
 #                                       127.0.0.1:$RABBITMQ_MANAGEMENT_PORT) on our own node; applied when the
 #                                       node boots. Off by default: it makes `rabbitmqctl stop_app` ~5 s slower.
+#   RABBITMQ_PROMETHEUS_PORT=15692      rabbitmq_prometheus, always on for our own node (enabled online on a node
+#                                       started without it): /metrics and /metrics/per-object on
+#                                       127.0.0.1:$RABBITMQ_PROMETHEUS_PORT, scraped by test/integration/prometheus.int-spec.ts
+#                                       as the compose `rabbitmq` job. It pulls in rabbitmq_management_agent, which
+#                                       makes `rabbitmqctl stop_app` take ~5 s (0.4 s without).
 #   BACKING_WAIT_SECONDS=90             bound on every "wait until it answers"
 #
 # Credentials are fixed: PostgreSQL superuser workshop/workshop, RabbitMQ administrator workshop/workshop.
@@ -32,6 +37,7 @@ PGPORT="${PGPORT:-5432}"
 RABBITMQ_PORT="${RABBITMQ_PORT:-5672}"
 RABBITMQ_MANAGEMENT_PORT="${RABBITMQ_MANAGEMENT_PORT:-15672}"
 RABBITMQ_MANAGEMENT="${RABBITMQ_MANAGEMENT:-0}"
+RABBITMQ_PROMETHEUS_PORT="${RABBITMQ_PROMETHEUS_PORT:-15692}"
 WAIT_SECONDS="${BACKING_WAIT_SECONDS:-90}"
 BACKING_DIR="${BACKING_DIR:-/tmp/workshop-backing}"
 case "$BACKING_DIR" in /*) ;; *) BACKING_DIR="$PWD/$BACKING_DIR" ;; esac
@@ -355,15 +361,17 @@ default_permissions.write = .*
 loopback_users = none
 management.tcp.ip = $HOST
 management.tcp.port = $RABBITMQ_MANAGEMENT_PORT
+prometheus.tcp.ip = $HOST
+prometheus.tcp.port = $RABBITMQ_PROMETHEUS_PORT
 log.console = false
 log.file.level = info
 EOF
   # Keep the Erlang distribution (CLI <-> node) on loopback as well.
   printf '[{kernel, [{inet_dist_use_interface, {127,0,0,1}}]}].\n' >"$RMQ_DIR/advanced.config"
   if [[ "$RABBITMQ_MANAGEMENT" == 1 ]]; then
-    echo '[rabbitmq_management].' >"$RMQ_DIR/enabled_plugins"
+    echo '[rabbitmq_management,rabbitmq_prometheus].' >"$RMQ_DIR/enabled_plugins"
   else
-    echo '[].' >"$RMQ_DIR/enabled_plugins"
+    echo '[rabbitmq_prometheus].' >"$RMQ_DIR/enabled_plugins"
   fi
   # Erlang cookie: our node and our CLI calls share HOME=$RMQ_HOME. Reuse the distro's cookie when there
   # is one so that `rabbitmqctl -n $RMQ_NODE ...` via the Debian wrapper works too.
@@ -459,7 +467,26 @@ rmq_start() {
   elif (( rc != 0 )); then
     die "AMQP check against $RMQ_URL failed (rc=$rc, logs: $RMQ_DIR/log)"
   fi
+  rmq_ensure_prometheus "$mode"
   log "rabbitmq: $RMQ_VERSION ready on $HOST:$RABBITMQ_PORT, $how ($mode node, quorum queue declare ok) in $(since "$t")"
+}
+
+# rabbitmq_prometheus on a node of ours that booted without it (started by an older version of this
+# script): enable it online, on loopback (a running node does not re-read rabbitmq.conf, hence the eval).
+rmq_ensure_prometheus() {
+  port_open "$HOST" "$RABBITMQ_PROMETHEUS_PORT" && return 0
+  if [[ "$1" != own ]]; then
+    log "rabbitmq: nothing answers on $HOST:$RABBITMQ_PROMETHEUS_PORT; enable rabbitmq_prometheus on that broker for the Prometheus integration test"
+    return 0
+  fi
+  rmq_own_ctl -q eval "application:set_env(rabbitmq_prometheus, tcp_config, [{ip, \"$HOST\"}, {port, $RABBITMQ_PROMETHEUS_PORT}], [{persistent, true}])." >/dev/null \
+    || die "could not configure rabbitmq_prometheus on the running node"
+  rmq_env
+  as_user "$RMQ_OS_USER" "${RMQ_ENV[@]}" timeout "$RMQ_CLI_TIMEOUT" "$RMQ_BIN/rabbitmq-plugins" -q enable --online rabbitmq_prometheus >/dev/null \
+    || die "rabbitmq-plugins enable rabbitmq_prometheus failed"
+  wait_until 30 port_open "$HOST" "$RABBITMQ_PROMETHEUS_PORT" \
+    || die "rabbitmq_prometheus does not answer on $HOST:$RABBITMQ_PROMETHEUS_PORT"
+  log "rabbitmq: enabled rabbitmq_prometheus online ($HOST:$RABBITMQ_PROMETHEUS_PORT)"
 }
 
 rmq_own_stop_node() {

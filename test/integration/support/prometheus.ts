@@ -1,0 +1,261 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse, stringify } from 'yaml';
+import { LOG_DIR } from './stack.js';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+export const PROMETHEUS_CONFIG = join(ROOT, 'observability/prometheus/prometheus.yml');
+export const ALERT_RULES = join(ROOT, 'observability/prometheus/rules/alerts.yml');
+export const ALERTMANAGER_CONFIG = join(ROOT, 'observability/alertmanager/alertmanager.yml');
+
+/**
+ * Jobs of the real prometheus.yml that have nothing to scrape on a CI machine. Every other
+ * job must get a local target, or building the test config fails: a new job is never skipped silently.
+ */
+export const JOBS_WITHOUT_LOCAL_TARGET: Record<string, string> = {
+  'postgres-exporter': 'no postgres_exporter runs here (compose runs the prometheuscommunity image)',
+  jaeger: 'no Jaeger runs here (compose runs the jaegertracing image); the services keep their spans in-process',
+  'jaeger-spanmetrics': 'no Jaeger runs here, so no spanmetrics connector exports RED metrics from spans',
+  grafana: 'no Grafana server runs here (compose runs the grafana image); the test runs every dashboard query against Prometheus itself',
+};
+
+export interface ScrapeConfig {
+  job_name: string;
+  metrics_path?: string;
+  static_configs?: { targets: string[] }[];
+  [key: string]: unknown;
+}
+
+export interface PrometheusConfig {
+  global: Record<string, string>;
+  rule_files: string[];
+  alerting: { alertmanagers: { api_version?: string; static_configs: { targets: string[] }[] }[] };
+  scrape_configs: ScrapeConfig[];
+}
+
+export interface LocalPrometheusOptions {
+  /** `host:port` to scrape for each job of the real config that runs here. */
+  targets: Record<string, string>;
+  /** `host:port` of the Alertmanager Prometheus sends to. */
+  alertmanager: string;
+  /** scrape_interval and evaluation_interval (and scrape_timeout, which may not exceed the interval). */
+  interval: string;
+  /** Rule files to load instead of real ones (absolute path of the real file → replacement); the rest load as they are. */
+  ruleFileReplacements?: Record<string, string>;
+}
+
+export interface LocalPrometheusConfig {
+  config: PrometheusConfig;
+  /** The real config's rule files, resolved as Prometheus resolves them (relative to the config file). */
+  realRuleFiles: string[];
+  dropped: string[];
+}
+
+export function readYaml<T>(file: string): T {
+  return parse(readFileSync(file, 'utf8')) as T;
+}
+
+/**
+ * The real prometheus.yml pointed at what runs on this machine: each job's one compose target
+ * (`payment:3002`) becomes a loopback address, alerting goes to the test's Alertmanager, the rule
+ * files are the real ones by absolute path, and only the intervals are shortened.
+ */
+export function localPrometheusConfig(options: LocalPrometheusOptions): LocalPrometheusConfig {
+  const real = readYaml<PrometheusConfig>(PROMETHEUS_CONFIG);
+  const realRuleFiles = real.rule_files.map((file) => resolve(dirname(PROMETHEUS_CONFIG), file));
+  for (const file of Object.keys(options.ruleFileReplacements ?? {})) {
+    if (!realRuleFiles.includes(file)) throw new Error(`prometheus.yml does not load ${file} (it loads ${realRuleFiles.join(', ')})`);
+  }
+  const dropped: string[] = [];
+  const scrapeConfigs: ScrapeConfig[] = [];
+  for (const job of real.scrape_configs) {
+    const target = options.targets[job.job_name];
+    if (!target) {
+      if (!(job.job_name in JOBS_WITHOUT_LOCAL_TARGET)) {
+        throw new Error(`prometheus.yml job "${job.job_name}" has no local target and no reason to be dropped: add it to the test`);
+      }
+      dropped.push(job.job_name);
+      continue;
+    }
+    const targets = (job.static_configs ?? []).flatMap((c) => c.targets);
+    if (targets.length !== 1 || Object.keys(job).some((k) => k.endsWith('_sd_configs'))) {
+      throw new Error(`prometheus.yml job "${job.job_name}" is not one static target (${targets.join(', ')}): teach the test to map it`);
+    }
+    scrapeConfigs.push({ ...job, static_configs: [{ targets: [target] }] });
+  }
+  const config: PrometheusConfig = {
+    ...real,
+    global: { ...real.global, scrape_interval: options.interval, scrape_timeout: options.interval, evaluation_interval: options.interval },
+    rule_files: realRuleFiles.map((file) => options.ruleFileReplacements?.[file] ?? file),
+    alerting: {
+      alertmanagers: real.alerting.alertmanagers.map((am) => ({ ...am, static_configs: [{ targets: [options.alertmanager] }] })),
+    },
+    scrape_configs: scrapeConfigs,
+  };
+  return { config, realRuleFiles, dropped };
+}
+
+interface RuleFile {
+  groups: { name: string; rules: { alert?: string; record?: string; for?: string }[] }[];
+}
+
+/** A copy of an alert rule file with only the `for` of one alert (all its rules) changed. */
+export function withShorterFor(ruleFile: string, alert: string, duration: string, out: string): void {
+  const rules = readYaml<RuleFile>(ruleFile);
+  const matching = rules.groups.flatMap((g) => g.rules).filter((r) => r.alert === alert);
+  if (matching.length === 0) throw new Error(`${ruleFile} has no alert ${alert}`);
+  for (const rule of matching) rule.for = duration;
+  writeFileSync(out, stringify(rules));
+}
+
+export interface LocalAlertmanagerOptions {
+  webhookUrl: string;
+  tokenFile: string;
+  /** group_wait and group_interval of every route. */
+  groupTiming: string;
+}
+
+interface AlertmanagerConfig {
+  route: Record<string, unknown> & { routes?: Record<string, unknown>[] };
+  receivers: { name: string; webhook_configs?: { url: string; http_config: { authorization: { credentials_file: string } } }[] }[];
+  [key: string]: unknown;
+}
+
+/** The real alertmanager.yml with only the webhook URL, the token file and the group timings changed. */
+export function localAlertmanagerConfig(options: LocalAlertmanagerOptions): AlertmanagerConfig {
+  const config = readYaml<AlertmanagerConfig>(ALERTMANAGER_CONFIG);
+  for (const receiver of config.receivers) {
+    for (const webhook of receiver.webhook_configs ?? []) {
+      webhook.url = options.webhookUrl;
+      webhook.http_config.authorization.credentials_file = options.tokenFile;
+    }
+  }
+  for (const route of [config.route, ...(config.route.routes ?? [])]) {
+    Object.assign(route, { group_wait: options.groupTiming, group_interval: options.groupTiming });
+  }
+  return config;
+}
+
+function onPath(...names: string[]): string | undefined {
+  const dirs = (process.env.PATH ?? '').split(delimiter).concat('/usr/bin', '/usr/sbin', '/usr/local/bin');
+  return names.flatMap((n) => dirs.map((d) => join(d, n))).find((file) => existsSync(file));
+}
+
+/** A server binary: an env override, else the first name found on PATH. */
+export function binary(envVar: string, pkg: string, ...names: string[]): string {
+  const file = process.env[envVar] ?? onPath(...names);
+  if (!file) throw new Error(`${names[0]} not found: apt-get install ${pkg} (or set ${envVar})`);
+  return file;
+}
+
+/** A Prometheus or Alertmanager process, logging into .tmp/integration. */
+export class Server {
+  private constructor(
+    readonly url: string,
+    private readonly child: ChildProcess,
+    readonly logFile: string,
+  ) {}
+
+  static async start(name: string, bin: string, args: string[], port: number): Promise<Server> {
+    mkdirSync(LOG_DIR, { recursive: true });
+    const logFile = join(LOG_DIR, `${name}-${Date.now().toString(36)}.log`);
+    const log = createWriteStream(logFile);
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    const server = new Server(`http://127.0.0.1:${port}`, child, logFile);
+    for (const deadline = Date.now() + 20_000; ; await sleep(100)) {
+      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${server.log()}`);
+      if (Date.now() > deadline) throw new Error(`${name} was not ready within 20 s:\n${server.log()}`);
+      if (await fetch(`${server.url}/-/ready`).then((r) => r.ok, () => false)) return server;
+    }
+  }
+
+  log(): string {
+    return existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8').slice(-4000) : '';
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGTERM');
+    if ((await Promise.race([exited, sleep(10_000).then(() => 'timeout')])) === 'timeout') this.child.kill('SIGKILL');
+  }
+}
+
+export interface Sample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+export interface RangeSeries {
+  metric: Record<string, string>;
+  values: [number, string][];
+}
+
+export interface Target {
+  labels: Record<string, string>;
+  scrapeUrl: string;
+  health: 'up' | 'down' | 'unknown';
+  lastError: string;
+}
+
+export interface RuleState {
+  name: string;
+  type: 'recording' | 'alerting';
+  health: string;
+  lastError?: string;
+  state?: string;
+}
+
+export interface ExemplarSeries {
+  seriesLabels: Record<string, string>;
+  exemplars: { labels: Record<string, string>; value: string; timestamp: number }[];
+}
+
+/** The few Prometheus HTTP API calls the tests make. */
+export class PrometheusApi {
+  constructor(readonly url: string) {}
+
+  private async get<T>(path: string, params: Record<string, string> = {}): Promise<T> {
+    const res = await fetch(`${this.url}/api/v1/${path}?${new URLSearchParams(params)}`);
+    const body = (await res.json()) as { status: string; data: T; error?: string };
+    if (body.status !== 'success') throw new Error(`${path} ${JSON.stringify(params)}: ${body.error ?? res.status}`);
+    return body.data;
+  }
+
+  async query(expr: string): Promise<Sample[]> {
+    const data = await this.get<{ resultType: string; result: Sample[] | [number, string] }>('query', { query: expr });
+    // A scalar (e.g. `vector(1) * 0` reduced by scalar()) is one value, not a list of series.
+    return data.resultType === 'scalar' ? [{ metric: {}, value: data.result as [number, string] }] : (data.result as Sample[]);
+  }
+
+  /** Whether a range query (what Grafana runs for a time-series panel) has any series. */
+  async queryRange(expr: string, sinceMs: number, stepSeconds = 5): Promise<RangeSeries[]> {
+    const data = await this.get<{ result: RangeSeries[] }>('query_range', {
+      query: expr,
+      start: String(sinceMs / 1000),
+      end: String(Date.now() / 1000),
+      step: String(stepSeconds),
+    });
+    return data.result;
+  }
+
+  async targets(): Promise<Target[]> {
+    return (await this.get<{ activeTargets: Target[] }>('targets', { state: 'active' })).activeTargets;
+  }
+
+  async rules(): Promise<RuleState[]> {
+    return (await this.get<{ groups: { rules: RuleState[] }[] }>('rules')).groups.flatMap((g) => g.rules);
+  }
+
+  async exemplars(query: string, sinceMs: number): Promise<ExemplarSeries[]> {
+    return this.get<ExemplarSeries[]>('query_exemplars', {
+      query,
+      start: String(sinceMs / 1000),
+      end: String(Date.now() / 1000),
+    });
+  }
+}
