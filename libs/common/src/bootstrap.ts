@@ -1,6 +1,7 @@
 import { type INestApplication, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { InvalidEnvironmentError, createEnvValidator } from './config/validate-env.js';
 import { configureHttpApp } from './http/configure-app.js';
 
@@ -25,6 +26,11 @@ function closeGracefullyOnSignal(app: INestApplication, timeoutMs: number, logge
     if (closing) return;
     closing = true;
     logger.log(`${signal} received: finishing in-flight work (at most ${timeoutMs} ms)`);
+    // Kept-alive callers (another service's connection pool) would otherwise keep the server
+    // open with new requests: from now on every response closes its connection.
+    (app.getHttpServer() as Server).prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+      res.setHeader('connection', 'close');
+    });
     setTimeout(() => {
       logger.error(`shutdown did not finish within ${timeoutMs} ms; exiting`);
       process.exit(1);

@@ -40,6 +40,7 @@ export class OrderEventsConsumer {
       for (const reason of ['malformed', 'retries_exhausted']) {
         messagesDeadLettered.inc({ queue: NOTIFICATIONS_QUEUE, event, reason }, 0);
       }
+      messageRetries.inc({ queue: NOTIFICATIONS_QUEUE, event }, 0);
     }
   }
 

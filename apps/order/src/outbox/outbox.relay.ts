@@ -1,4 +1,4 @@
-import { NOTIFICATIONS_QUEUE, type OrderEventPayload } from '@app/contracts';
+import { NOTIFICATIONS_QUEUE, OrderEvents, type OrderEventPayload } from '@app/contracts';
 import {
   type BacklogStats,
   SpanKind,
@@ -75,6 +75,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.batchSize = config.getOrThrow<number>('OUTBOX_BATCH_SIZE');
     this.publishTimeoutMs = config.getOrThrow<number>('OUTBOX_PUBLISH_TIMEOUT_MS');
     this.rabbit = Boolean(config.get<string>('RABBITMQ_URL'));
+    // Exported from 0, so the first failure shows in rate() and on the dashboard.
+    for (const event of Object.values(OrderEvents)) outboxPublishFailures.inc({ event }, 0);
   }
 
   onApplicationBootstrap(): void {

@@ -27,10 +27,18 @@ export function configureHttpApp(app: INestApplication): void {
     next(isObject ? undefined : new BadRequestException({ message: 'Request body must be a JSON object', field: 'body' }));
   });
   // Body-parser and 415 errors happen before Nest's router: answer them the same way.
+  // They never reach the request logger (a Nest middleware), so they are logged here.
+  const logger = app.get(PinoLogger);
   express.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     const body = describeError(error);
     res.status(body.statusCode).json({ ...body, path: req.path });
+    logger.warn({
+      msg: `${req.method} unmatched ${body.statusCode}: ${body.message}`,
+      method: req.method,
+      route: 'unmatched',
+      status_code: body.statusCode,
+    });
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new JsonExceptionFilter());
