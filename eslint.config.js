@@ -32,7 +32,7 @@ const noLibToAppImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '.tmp/**', 'loadtest/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '.tmp/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -42,4 +42,9 @@ export default tseslint.config(
   },
   ...APPS.map(noCrossAppImports),
   noLibToAppImports,
+  // k6 scripts: k6's globals. They run under k6 (goja) and the Node engine (loadtest/runner).
+  {
+    files: ['loadtest/**/*.js'],
+    languageOptions: { globals: { __ENV: 'readonly', __VU: 'readonly', __ITER: 'readonly' } },
+  },
 );

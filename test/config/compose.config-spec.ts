@@ -61,6 +61,12 @@ const FULL_STACK_CEILING_MIB = 4.5 * 1024;
 /** Services without a healthcheck, each with its reason. Only one-shot jobs qualify. */
 const NO_HEALTHCHECK: Record<string, string> = {
   'kibana-setup': 'one-shot job: it exits once the data view and searches exist; nothing to probe',
+  k6: 'one-shot run of one k6 script on demand (profile k6): it exits when the script ends; nothing to probe',
+};
+
+/** Services started only on demand (a profile of their own in docker-compose.yml): not part of either stack's sum. */
+const ON_DEMAND: Record<string, string> = {
+  k6: 'any k6 script once: K6_SCRIPT=<script> docker compose --profile k6 run --rm k6',
 };
 
 /** The services the lite overlay leaves out. */
@@ -79,6 +85,7 @@ const PROBE_TOOL: Record<string, string> = {
   'docker.elastic.co/kibana/kibana': 'curl',
   'build:.': 'node', // ./Dockerfile, node:*-slim: no curl, no wget
   'build:./observability/fluentd': 'ruby', // fluent/fluentd:*-debian: no curl, no wget
+  'grafana/k6': 'wget', // Alpine base: busybox wget
 };
 
 /** The UIs README.md must list, with the host port each is published on. */
@@ -101,6 +108,8 @@ const NAMES = Object.keys(SERVICES);
 const LITE_SERVICES = Object.fromEntries(
   Object.entries(LITE_STACK.model.services).filter(([, s]) => !(s.profiles ?? []).length),
 );
+/** What `docker compose up` starts: every service but the on-demand ones. */
+const STARTED = Object.fromEntries(Object.entries(SERVICES).filter(([name]) => !(name in ON_DEMAND)));
 const APPS = ['gateway', 'order', 'payment', 'notification'];
 
 const yamlOf = <T>(file: string): T | undefined => {
@@ -304,7 +313,7 @@ describe('docker-compose.yml', () => {
       const raw = readFileSync(COMPOSE, 'utf8');
       const block = raw.slice(raw.indexOf(`\n  ${name}:\n`));
       const written = /\n {4}image: (\S+)/.exec(block)?.[1] ?? '';
-      expect(written, 'the tag lives in .env: image: ${X_IMAGE:?…}').toMatch(/^\$\{[A-Z_]+:\?/);
+      expect(written, 'the tag lives in .env: image: ${X_IMAGE:?…}').toMatch(/^\$\{[A-Z][A-Z0-9_]*:\?/);
       const image = SERVICES[name]!.image!;
       const tag = /:([^:/@]+)(@sha256:[a-f0-9]+)?$/.exec(image)?.[1];
       expect(tag, `${image} has no tag`).toBeDefined();
@@ -380,7 +389,7 @@ describe('docker-compose.yml', () => {
   });
 
   describe('memory', () => {
-    const full = sumOf(SERVICES);
+    const full = sumOf(STARTED);
     const lite = sumOf(LITE_SERVICES);
 
     it(`keeps the lite stack within the ${MEMORY_GOAL_MIB / 1024} GiB goal`, () => {
@@ -508,6 +517,59 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  describe('load (k6 running loadtest/)', () => {
+    const k6Services = ['load', 'k6'];
+
+    it('lists every on-demand service under a profile of its own, and only those', () => {
+      const withProfile = NAMES.filter((n) => (SERVICES[n]!.profiles ?? []).length > 0);
+      expect(withProfile.sort()).toEqual(Object.keys(ON_DEMAND).sort());
+    });
+
+    it('starts the background load by default and restarts it, and runs k6 only on demand', () => {
+      expect(SERVICES.load!.profiles, 'load has no profile: `docker compose up` starts it').toBeUndefined();
+      expect(SERVICES.load!.restart).toBe('unless-stopped');
+      expect(SERVICES.k6!.profiles).toEqual(['k6']);
+      expect(dependencies(SERVICES.load!)).toContainEqual(['gateway', 'service_healthy']);
+    });
+
+    it.each(k6Services)('%s runs k6 v1 (TypeScript imports) on a script that exists', (name) => {
+      expect(SERVICES[name]!.image).toMatch(/^grafana\/k6:1\.\d+\.\d+$/);
+      const args = commandArgs(SERVICES[name]!);
+      expect(args[0]).toBe('run');
+      const script = args.at(-1)!;
+      const [source, target] = bindMounts(SERVICES[name]!).find(([, t]) => script.startsWith(`${t}/`))!;
+      expect(existsSync(join(ROOT, source, script.slice(target.length))), script).toBe(true);
+    });
+
+    it.each(k6Services)('%s mounts the scripts and the catalogue they import at the same relative layout', (name) => {
+      const mounts = new Map(bindMounts(SERVICES[name]!).map(([s, t]) => [s.replace(/^\.\//, ''), t]));
+      expect(mounts.get('loadtest')).toBe('/loadtest');
+      expect(mounts.get('libs/faults/src/catalogue.ts')).toBe('/libs/faults/src/catalogue.ts');
+      const imports = readdirSync(at('loadtest/scenarios')).map((f) => /from '([^']+catalogue\.ts)'/.exec(readFileSync(at(`loadtest/scenarios/${f}`), 'utf8'))?.[1]);
+      expect(imports.length).toBeGreaterThan(0);
+      for (const spec of imports) expect(resolve('/loadtest/scenarios', spec ?? '')).toBe('/libs/faults/src/catalogue.ts');
+    });
+
+    it.each(k6Services)('%s remote-writes its metrics to a Prometheus that accepts them', (name) => {
+      const args = commandArgs(SERVICES[name]!);
+      expect(args[args.indexOf('-o') + 1]).toBe('experimental-prometheus-rw');
+      expect(SERVICES[name]!.environment?.K6_PROMETHEUS_RW_SERVER_URL).toBe('http://prometheus:9090/api/v1/write');
+      expect(commandArgs(SERVICES.prometheus!)).toContain('--web.enable-remote-write-receiver');
+    });
+
+    it('gives the load services and the four apps one admin token, long enough for the services', () => {
+      for (const name of [...APPS, ...k6Services]) expect(SERVICES[name]!.environment?.ADMIN_TOKEN, name).toBe(ENV.ADMIN_TOKEN);
+      expect(ENV.ADMIN_TOKEN, 'the services reject admin tokens under 12 characters').toMatch(/^\S{12,}$/);
+      for (const name of APPS) expect(SERVICES[name]!.environment, name).toHaveProperty('FAULTS');
+    });
+
+    it('runs the background baseline at LOAD_RATE from .env', () => {
+      expect(SERVICES.load!.environment?.LOAD_RATE).toBe(ENV.LOAD_RATE);
+      expect(Number(ENV.LOAD_RATE)).toBeGreaterThan(0);
+      expect(commandArgs(SERVICES.load!).at(-1)).toBe('/loadtest/baseline.js');
+    });
+  });
+
   describe('Jaeger (observability/jaeger/config.yaml)', () => {
     it('receives OTLP on 0.0.0.0:4317 (gRPC) and 0.0.0.0:4318 (HTTP)', () => {
       expect(get(JAEGER, 'receivers.otlp.protocols.grpc.endpoint')).toBe('0.0.0.0:4317');
@@ -548,7 +610,7 @@ describe('docker-compose.yml', () => {
 
   describe('lite overlay (docker-compose.lite.yml)', () => {
     it('leaves out Fluentd, Elasticsearch, Kibana and its setup job, and nothing else', () => {
-      expect(Object.keys(LITE_SERVICES).sort()).toEqual(NAMES.filter((n) => !LOG_PIPELINE.includes(n)).sort());
+      expect(Object.keys(LITE_SERVICES).sort()).toEqual(Object.keys(STARTED).filter((n) => !LOG_PIPELINE.includes(n)).sort());
     });
 
     it('logs every remaining service to json-file, with no fluentd option left over', () => {

@@ -107,7 +107,7 @@ export const SCENARIOS = [
     title: 'A query that cannot use its index',
     services: ['order'],
     params: {
-      delayMs: { default: 300, min: 1, max: 10_000, unit: 'ms', description: 'How long the duplicate-order check query runs.' },
+      delayMs: { default: 600, min: 1, max: 10_000, unit: 'ms', description: 'How long the duplicate-order check query runs.' },
       probability: probability(),
     },
     symptom: 'Placing an order is slow for everyone; listing orders is fine.',
@@ -117,7 +117,7 @@ export const SCENARIOS = [
       metrics: ['http_server_request_duration_seconds', 'db_pool_connections'],
       trace: {
         culprit: 'order',
-        span: 'pg.query:SELECT',
+        span: 'pg.query:SELECT orders',
         shows: 'inside POST /orders in the order service, one pg.query SELECT on orders (lower(customer_id) = lower($1)) takes most of the time, before payment is even called.',
       },
       logs: 'order lines "POST /orders 201" with high duration_ms; nothing in payment or notification.',
@@ -134,12 +134,12 @@ export const SCENARIOS = [
     },
     symptom: 'The order history page got slow, and slower for customers with many orders.',
     evidence: {
-      alerts: ['HighP95Latency'],
+      alerts: [],
       dashboard: { uid: 'bottleneck-hunting', panel: 'Slowest routes (p95)' },
       metrics: ['http_server_request_duration_seconds'],
       trace: {
         culprit: 'order',
-        span: 'pg.query:SELECT',
+        span: 'pg.query:SELECT orders',
         shows: 'under GET /orders, a comb of identical SELECTs on order_items, one per order in the page, one after the other.',
       },
       logs: 'order lines "GET /orders 200" with duration_ms growing with the page size (limit).',
@@ -162,7 +162,7 @@ export const SCENARIOS = [
       metrics: ['db_pool_waiting_requests', 'db_pool_connections', 'http_server_request_duration_seconds'],
       trace: {
         culprit: 'order',
-        span: 'pg.query:SELECT',
+        span: 'pg.query:SELECT orders',
         shows: 'order spans with a gap before their first query (waiting for a connection), then a long transaction (SELECT pg_sleep) holding it.',
       },
       logs: 'order lines with duration_ms far above the sum of their queries; 504s at the gateway when the wait exceeds the deadline.',
@@ -175,13 +175,14 @@ export const SCENARIOS = [
     title: 'A synchronous fraud score blocks the event loop',
     services: ['payment'],
     params: {
-      blockMs: { default: 40, min: 1, max: 5_000, unit: 'ms', description: 'CPU time the synchronous fraud score burns per payment.' },
+      blockMs: { default: 200, min: 1, max: 5_000, unit: 'ms', description: 'CPU time the synchronous fraud score burns per payment.' },
       probability: probability(),
     },
     symptom: 'Everything in payment is slow, even its health check, and it gets much worse with more users.',
     evidence: {
-      alerts: ['EventLoopLag', 'HighCpu', 'HighP95Latency'],
+      alerts: ['EventLoopLag', 'HighP95Latency'],
       dashboard: { uid: 'nodejs-runtime', panel: 'Event-loop lag p99' },
+      // HighCpu follows when the load stays saturating for its 5 minutes; the lag alert is the precise one.
       metrics: ['nodejs_eventloop_lag_p99_seconds', 'process_cpu_seconds_total', 'http_server_request_duration_seconds'],
       trace: {
         culprit: 'payment',
@@ -205,7 +206,7 @@ export const SCENARIOS = [
     evidence: {
       alerts: [],
       dashboard: { uid: 'nodejs-runtime', panel: 'Resident memory (RSS)' },
-      metrics: ['process_resident_memory_bytes', 'nodejs_heap_size_used_bytes'],
+      metrics: ['process_resident_memory_bytes', 'nodejs_external_memory_bytes'],
       trace: {
         culprit: 'notification',
         span: 'notification.deliver',
@@ -221,7 +222,7 @@ export const SCENARIOS = [
     title: 'The notification consumer cannot keep up',
     services: ['notification'],
     params: {
-      delayMs: { default: 400, min: 1, max: 30_000, unit: 'ms', description: 'Extra time each message takes to process.' },
+      delayMs: { default: 2000, min: 1, max: 30_000, unit: 'ms', description: 'Extra time each message takes to process.' },
     },
     symptom: 'Orders are confirmed at once, but the confirmation e-mails arrive minutes later.',
     evidence: {
@@ -247,7 +248,7 @@ export const SCENARIOS = [
     },
     symptom: 'The order history with notifications takes longer the more orders a customer has.',
     evidence: {
-      alerts: ['HighP95Latency'],
+      alerts: [],
       dashboard: { uid: 'bottleneck-hunting', panel: 'Slowest routes (p95)' },
       metrics: ['http_server_request_duration_seconds', 'http_client_request_duration_seconds'],
       trace: {
@@ -279,7 +280,7 @@ export const SCENARIOS = [
         span: 'POST',
         shows: 'one order span with several POST /payments client spans in a row, each cut off at the timeout; payment\'s server spans keep running after the client gave up.',
       },
-      logs: 'order warns "payment call timed out, retrying (attempt n)"; payment logs many more requests per second than the gateway receives, and 409s for charges still processing.',
+      logs: 'order warns "payment call failed (504), retrying at once (attempt n)"; payment logs many more requests per second than the gateway receives, and 409s for charges still processing.',
     },
     fix: 'Set timeouts from the dependency\'s real latency, retry only idempotent calls, with exponential backoff and jitter and a retry budget, and add a circuit breaker.',
     load: 'retry-storm',
@@ -301,7 +302,7 @@ export const SCENARIOS = [
         span: 'POST',
         shows: 'the order span ends in error with a failed POST /payments client span (ECONNREFUSED) and no payment spans at all; once the circuit opens, no client span at all, just a fast 503.',
       },
-      logs: 'order error lines "payment service is unavailable" and, after a few, "circuit to payment is open"; payment logs nothing.',
+      logs: 'order lines "POST /orders 503" and "order pending", then the reconciler\'s "reconciliation postponed: payment service is unavailable" and, once the circuit opens, "circuit to the payment service is open"; payment logs nothing.',
     },
     fix: 'Restore the network path (or the service); meanwhile the circuit breaker fails fast and the reconciler settles the pending orders once payment answers again.',
     load: 'downstream-down',
@@ -316,7 +317,7 @@ export const SCENARIOS = [
     },
     symptom: 'The shop got slower after a deploy, and the log storage bill doubled.',
     evidence: {
-      alerts: ['HighP95Latency'],
+      alerts: [],
       dashboard: { uid: 'nodejs-runtime', panel: 'Log lines per second by service and level' },
       metrics: ['log_lines_total', 'process_cpu_seconds_total', 'http_server_request_duration_seconds'],
       trace: {

@@ -30,7 +30,7 @@ describe('parseFaultsEnv()', () => {
     const value = 'payment-latency:latencyMs=900,probability=0.5; slow-query ;event-loop-block';
     expect(parseFaultsEnv('payment', value)).toEqual([
       { name: 'payment-latency', params: { latencyMs: 900, probability: 0.5 } },
-      { name: 'event-loop-block', params: { blockMs: 40, probability: 1 } },
+      { name: 'event-loop-block', params: { blockMs: 200, probability: 1 } },
     ]);
     expect(parseFaultsEnv('order', value).map((f) => f.name)).toEqual(['slow-query']);
   });

@@ -1,9 +1,15 @@
 import { MessagingEnv, IsPort } from '@app/common';
-import { IsOptional, Matches, MinLength } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min, MinLength } from 'class-validator';
 
 export class NotificationEnv extends MessagingEnv {
   @IsPort()
   PORT: number = 3003;
+
+  /** How long the simulated e-mail provider takes to report a delivery status (GET /notifications?orderId=). */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  DELIVERY_STATUS_LATENCY_MS: number = 20;
 
   /**
    * The bearer token Alertmanager sends to POST /alerts (`http_config.authorization`).

@@ -1,15 +1,38 @@
 import { ListNotificationsQueryDto, type NotificationView } from '@app/contracts';
-import { Controller, Get, Query } from '@nestjs/common';
+import { withSpan } from '@app/observability';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { toNotificationView } from './notification.entity.js';
 import { NotificationsService } from './notifications.service.js';
 
 @Controller('notifications')
 export class NotificationsController {
-  constructor(private readonly notifications: NotificationsService) {}
+  private readonly deliveryStatusLatencyMs: number;
 
-  /** Newest first. */
+  constructor(
+    private readonly notifications: NotificationsService,
+    @Inject(ConfigService) config: ConfigService,
+  ) {
+    this.deliveryStatusLatencyMs = config.get<number>('DELIVERY_STATUS_LATENCY_MS') ?? 0;
+  }
+
+  /**
+   * Newest first. For one order's notifications (what a customer's order page asks), it also
+   * checks their delivery status with the e-mail provider: a network wait, simulated like the
+   * card provider (DELIVERY_STATUS_LATENCY_MS), so callers that ask for many orders one after
+   * another pay it once per order.
+   */
   @Get()
   async list(@Query() query: ListNotificationsQueryDto): Promise<{ data: NotificationView[] }> {
-    return { data: (await this.notifications.list(query)).map(toNotificationView) };
+    const found = await this.notifications.list(query);
+    if (query.orderId && found.length > 0 && this.deliveryStatusLatencyMs > 0) {
+      await withSpan(
+        'notification.delivery_status',
+        { attributes: { 'order.id': query.orderId, 'notification.provider': 'simulated' } },
+        () => sleep(this.deliveryStatusLatencyMs),
+      );
+    }
+    return { data: found.map(toNotificationView) };
   }
 }

@@ -39,19 +39,28 @@ export function exemplarLabels(): Record<string, string> {
 
 /**
  * Express middleware: records each request when its response finishes, so
- * errors, 404s and guard rejections count too. The exemplar is the request's
+ * errors, 404s and guard rejections count too, and as 499 when the caller hung up first. The exemplar is the request's
  * own trace, taken when the request arrives.
  */
 export function httpMetricsMiddleware(req: Request, res: Response, next: NextFunction): void {
   if (isInfraPath(req.originalUrl ?? req.url)) return next();
   const started = process.hrtime.bigint();
   const exemplar = exemplarLabels();
-  res.once('finish', () => {
+  let recorded = false;
+  const record = (statusCode: string) => {
+    if (recorded) return;
+    recorded = true;
     httpServerDuration.observe({
-      labels: { method: req.method, route: routeOf(req), status_code: String(res.statusCode) },
+      labels: { method: req.method, route: routeOf(req), status_code: statusCode },
       value: Number(process.hrtime.bigint() - started) / 1e9,
       exemplarLabels: exemplar,
     });
+  };
+  res.once('finish', () => record(String(res.statusCode)));
+  // The caller gave up (its deadline passed) before the answer was sent: the work was still done,
+  // so it counts, as 499 ("client closed request", nginx's code) — or a retry storm would be invisible here.
+  res.once('close', () => {
+    if (!res.writableFinished) record('499');
   });
   next();
 }

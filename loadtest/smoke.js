@@ -1,0 +1,45 @@
+// smoke: one virtual user walks every endpoint for a short while: an order
+// (approved, and every third one declined), its idempotent replay, reading it
+// back, the customer's history with and without notifications, its
+// notifications, and two client mistakes. Strict thresholds: any failure fails.
+//
+//   npm run load -- smoke                 (Node engine)
+//   k6 run loadtest/smoke.js              (k6)
+import { duration, vus } from './lib/config.js';
+import { run } from './lib/engine.js';
+import { clientMistakes, getNotifications, getOrder, listOrders, placeOrder } from './lib/flows.js';
+import { newOrder } from './lib/data.js';
+import { sloThresholds } from './lib/slo.js';
+
+const ENDPOINTS = ['create_order', 'create_order_replay', 'get_order', 'list_orders', 'list_orders_with_notifications', 'get_notifications'];
+
+export const options = {
+  scenarios: {
+    smoke: { executor: 'constant-vus', vus: vus(1), duration: duration('30s'), gracefulStop: '10s' },
+  },
+  thresholds: {
+    ...sloThresholds(ENDPOINTS),
+    // Every endpoint of the walk was called (a p95 of no requests passes), and every check passed.
+    ...Object.fromEntries([...ENDPOINTS, 'create_order_invalid', 'get_order_unknown'].map((e) => [`http_reqs{endpoint:${e}}`, ['count>0']])),
+    checks: ['rate==1'],
+  },
+};
+
+let walks = 0;
+
+function* walk(ctx) {
+  walks++;
+  const order = yield* placeOrder(ctx, { order: newOrder({ declined: walks % 3 === 0 }), keyShare: 1, retryShare: 1, readBackShare: 0 });
+  if (order) {
+    yield* getOrder(ctx, order);
+    yield* listOrders(ctx, { customer: order.customerId });
+    yield* listOrders(ctx, { customer: order.customerId, include: true });
+    yield* getNotifications(ctx, order);
+  }
+  yield* clientMistakes(ctx);
+  yield { sleep: 0.5 };
+}
+
+export default function () {
+  return run(walk);
+}

@@ -1,0 +1,105 @@
+// `npm run load -- <script> [options]`: runs a k6 script from loadtest/ against
+// the running services.
+//
+//   <script>               smoke | baseline | spike | soak | breakpoint | scenarios/<scenario-name>
+//                          (or a path to a .js file); `--list` prints them
+//   --duration 30s         LOAD_DURATION: how long the main load runs (stages keep their shape)
+//   --rate 5               LOAD_RATE: orders per second of the arrival-rate scripts
+//   --vus 3                LOAD_VUS: virtual users of the VU-based scripts
+//   --scale 0.2            LOAD_SCALE: multiplies every rate and VU count
+//   -e NAME=value          any other __ENV value (GATEWAY_URL, ADMIN_TOKEN, FAULT_PARAMS, …)
+//   --summary-export FILE  write the end-of-test summary as JSON
+//   --quiet                no progress lines
+//   --k6                   run it with k6 (`k6 run`, which must be on PATH) instead of the Node
+//                          engine; LOAD_ENGINE=k6 does the same
+//
+// Both engines run the same files and read the same LOAD_* values through __ENV; the Node
+// engine (loadtest/runner) needs nothing but Node. Exit codes as k6's: 0 ok, 99 a threshold
+// failed, 104/107 a script or configuration error, 105 interrupted.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const LOADTEST = join(ROOT, 'loadtest');
+const FLAGS_TO_ENV = { '--duration': 'LOAD_DURATION', '--rate': 'LOAD_RATE', '--vus': 'LOAD_VUS', '--scale': 'LOAD_SCALE' };
+
+export class UsageError extends Error {}
+
+/** The scripts `npm run load` knows, as names: smoke, …, scenarios/<name>. */
+export function scriptNames() {
+  const top = readdirSync(LOADTEST).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3));
+  const scenarios = readdirSync(join(LOADTEST, 'scenarios')).filter((f) => f.endsWith('.js')).map((f) => `scenarios/${f.slice(0, -3)}`);
+  return [...top.sort(), ...scenarios.sort()];
+}
+
+export function resolveScript(name) {
+  if (!name) throw new UsageError(`name a script: ${scriptNames().join(', ')}`);
+  const file = name.endsWith('.js') ? resolve(name) : join(LOADTEST, `${name}.js`);
+  if (!existsSync(file)) throw new UsageError(`no script "${name}"; known: ${scriptNames().join(', ')}`);
+  return file;
+}
+
+/** argv → `{ script, env, summaryExport, quiet, k6 }`. */
+export function parseArgs(argv, processEnv = process.env) {
+  const options = { script: undefined, env: {}, summaryExport: undefined, quiet: false, k6: processEnv.LOAD_ENGINE === 'k6', list: false };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].startsWith('--') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag in FLAGS_TO_ENV) options.env[FLAGS_TO_ENV[flag]] = value();
+    else if (flag === '-e' || flag === '--env') {
+      const pair = value();
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new UsageError(`-e takes NAME=value (got "${pair}")`);
+      options.env[pair.slice(0, at)] = pair.slice(at + 1);
+    } else if (flag === '--summary-export') options.summaryExport = resolve(value());
+    else if (flag === '--quiet' || flag === '-q') options.quiet = true;
+    else if (flag === '--k6') options.k6 = true;
+    else if (flag === '--node') options.k6 = false;
+    else if (flag === '--list') options.list = true;
+    else if (flag.startsWith('-')) throw new UsageError(`unknown option ${flag}`);
+    else if (options.script) throw new UsageError(`one script at a time (got "${options.script}" and "${flag}")`);
+    else options.script = flag;
+  }
+  return options;
+}
+
+function onPath(command) {
+  return (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, command)));
+}
+
+export async function main(argv) {
+  const options = parseArgs(argv);
+  if (options.list) {
+    process.stdout.write(`${scriptNames().join('\n')}\n`);
+    return 0;
+  }
+  const file = resolveScript(options.script);
+  if (options.k6) {
+    if (!onPath('k6')) throw new UsageError('k6 is not on PATH: install it (grafana.com/docs/k6/latest/set-up/install-k6), use `docker compose --profile k6 run --rm k6`, or drop --k6 to use the Node engine');
+    const args = ['run', ...Object.entries(options.env).flatMap(([k, v]) => ['-e', `${k}=${v}`])];
+    if (options.summaryExport) args.push('--summary-export', options.summaryExport);
+    if (options.quiet) args.push('--quiet');
+    args.push(file);
+    return spawnSync('k6', args, { stdio: 'inherit' }).status ?? 1;
+  }
+  const { runScript } = await import(pathToFileURL(join(LOADTEST, 'runner/index.js')).href);
+  process.stderr.write(`load: ${relative(ROOT, file)} on the Node engine (loadtest/runner)\n`);
+  const { exitCode } = await runScript(file, { env: options.env, summaryExport: options.summaryExport, quiet: options.quiet });
+  return exitCode;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      process.stderr.write(`load: ${error instanceof UsageError ? error.message : error.stack}\n`);
+      process.exit(error instanceof UsageError ? 2 : 1);
+    },
+  );
+}

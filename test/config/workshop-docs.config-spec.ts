@@ -1,0 +1,590 @@
+/**
+ * The workshop labs (every *.md under docs/workshop/, in English and Korean) send participants to
+ * dashboards, panels, alerts, metrics, scenarios, CLI commands, saved searches and spans by name.
+ * This suite checks each name against the configs and the code, so the labs cannot go stale: rename
+ * a panel, an alert or a span and this fails, naming the page and line.
+ *
+ * How the docs write names (the conventions parsed here; write new labs the same way):
+ *
+ *   dashboard      a link http://localhost:3100/d/<uid>                  http://localhost:3100/d/service-overview
+ *   panel          bold, exact titles, "›" (U+203A) between them         **Service overview (RED) › 5xx error ratio per service**
+ *   alert          in backticks, UpperCamelCase                          `HighP95Latency`
+ *   metric         in backticks, snake_case with a metric suffix or      `http_server_request_duration_seconds`,
+ *                  family prefix, or a recording rule (with colons);     `job:http_server_errors:ratio_rate5m`
+ *                  PromQL in ```promql blocks (every metric it selects)
+ *   scenario       in backticks, kebab-case; hunt pages hunts/<name>.md  `payment-latency`
+ *   CLI            in inline code or a fenced block; <…> is a placeholder `npm run fault -- on payment-latency --latencyMs 3000`
+ *                  `npm run <script>` (a package.json script),           `npm run load -- scenarios/payment-latency`
+ *                  `npm run fault -- <command> …`, `npm run load -- <script>`
+ *   Kibana         saved search "<title>" / 저장된 검색 "<title>";        saved search "Errors by service"
+ *                  data view "<name>" / 데이터 뷰 "<name>"
+ *   span           in backticks: dotted lowercase (spans and span        `payment.authorize`, `workshop.fault`,
+ *                  attributes), <Controller>.<method>, or pg's           `OrdersController.create`,
+ *                  pg.query:<VERB> <database>                            `pg.query:SELECT orders`
+ *
+ * Anything else in backticks (paths, env vars, log messages, HTTP routes) is not checked.
+ * Also: the en/ and ko/ trees hold the same files; every catalogue scenario has a hunt page in both,
+ * and each hunt names its scenario's evidence (alerts, panel, metrics, span, commands) as the
+ * catalogue does; relative links (and their #anchors) resolve.
+ */
+import { SCENARIOS, type Scenario } from '@app/faults';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { ROOT, dashboards, knownMetrics, metricNames, panelsOf, substituteVariables } from './support/grafana.js';
+import { alertRules, filesIn } from './support/prometheus-rules.js';
+
+const DOCS_DIR = join(ROOT, 'docs/workshop');
+const LANGUAGES = ['en', 'ko'] as const;
+const RULE_FILES = filesIn(join(ROOT, 'observability/prometheus/rules'), '.yml', '.yaml');
+
+// ---- What exists: read from the configs and the code ------------------------------------------
+
+const BOARDS = dashboards();
+const BOARD_UIDS = new Set(BOARDS.map((d) => d.uid));
+const PANELS = new Map(BOARDS.map((d) => [d.title, new Set(panelsOf(d).map((p) => p.title))]));
+const ALERTS = new Set(alertRules(RULE_FILES).map((r) => r.alert));
+const METRICS = knownMetrics(RULE_FILES);
+const ALL_SCENARIOS = SCENARIOS as readonly Scenario[];
+const SCENARIO_BY_NAME = new Map(ALL_SCENARIOS.map((s) => [s.name, s]));
+
+/** The commands scripts/fault.mjs dispatches on (`case 'list':` …). */
+const FAULT_COMMANDS = new Set(
+  [...readFileSync(join(ROOT, 'scripts/fault.mjs'), 'utf8').matchAll(/^\s*case '([a-z]+)':/gm)].map((m) => m[1]),
+);
+const NPM_SCRIPTS = new Set(Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: object }).scripts));
+
+const KIBANA_DIR = join(ROOT, 'observability/kibana');
+const SAVED_OBJECTS = readFileSync(join(KIBANA_DIR, 'saved-objects.ndjson'), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim())
+  .map((line) => JSON.parse(line) as { id: string; type: string; attributes: { title: string } });
+const SAVED_SEARCHES = new Set(SAVED_OBJECTS.filter((o) => o.type === 'search').map((o) => o.attributes.title));
+const DATA_VIEWS = new Set(
+  [...readFileSync(join(KIBANA_DIR, 'setup.sh'), 'utf8').matchAll(/"data_view":\{[^}]*"name":"([^"]+)"/g)].map((m) => m[1]),
+);
+const COMPOSE = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { profiles?: string[] }> };
+const COMPOSE_SERVICES = Object.keys(COMPOSE.services);
+
+/**
+ * Kebab-case words that are not scenarios, each with its reason. Dashboard uids, compose services,
+ * Kibana object ids and runbook names are added from the configs below.
+ */
+const KEBAB_ALLOWLIST: Record<string, string> = {
+  'paste-an-order-id-here': 'the placeholder in the saved search "One order\'s journey" that lab 1 replaces',
+};
+/** The opaque marker mystery mode puts on logs, spans and metrics. */
+const MYSTERY_MARKER = /^mystery-[0-9a-f]+$/;
+const NON_SCENARIO_KEBAB = new Set([
+  ...BOARD_UIDS,
+  ...COMPOSE_SERVICES,
+  ...SAVED_OBJECTS.map((o) => o.id),
+  'fluentd-logs',
+  ...readdirSync(join(ROOT, 'docs/runbooks')).map((f) => f.replace(/\.md$/, '')),
+  ...Object.keys(KEBAB_ALLOWLIST),
+]);
+
+/**
+ * UpperCamelCase words in backticks that are not alerts, each with its reason. Empty: the labs write
+ * class names only as spans (`OrdersController.create`) and tools in plain text (Chrome DevTools).
+ */
+const CAMEL_ALLOWLIST: Record<string, string> = {};
+
+/** Application sources a span or attribute name may come from; the catalogue and fixtures only describe spans. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : sourceFiles(path);
+    return name.endsWith('.ts') && !/\.(e2e-)?spec\.ts$|\.fixture\.ts$/.test(name) && name !== 'catalogue.ts' ? [path] : [];
+  });
+}
+const SOURCES = ['apps', 'libs'].flatMap((top) => sourceFiles(join(ROOT, top))).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+const SOURCE_TEXT = SOURCES.map((s) => s.text).join('\n');
+const STRING_LITERALS = new Set([...SOURCE_TEXT.matchAll(/'([^'\n]+)'|"([^"\n]+)"/g)].map((m) => m[1] ?? m[2]));
+/** Template literals with placeholders (`${event.type} publish`) as regexes; each capture must be a literal. */
+const TEMPLATES = [...SOURCE_TEXT.matchAll(/`([^`\n]*\$\{[^`\n]*)`/g)].map((m) => {
+  const parts = m[1].split(/\$\{[^}]*\}/);
+  return new RegExp(`^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(.+?)')}$`);
+});
+/** instrumentation-pg names query spans `pg.query:<VERB> <database>` (when the pg instrumentation is on). */
+const PG_INSTRUMENTED = /DEFAULT_INSTRUMENTATIONS = \[[^\]]*'pg'/.test(readFileSync(join(ROOT, 'libs/observability/src/telemetry/env.ts'), 'utf8'));
+const DATABASES = new Set(
+  [...readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8').matchAll(/DATABASE_URL: postgres:\/\/[^/\s]+\/(\w+)/g)].map((m) => m[1]),
+);
+
+// ---- Reading the docs ----------------------------------------------------------------------------
+
+interface Fence {
+  lang: string;
+  body: string;
+  line: number;
+}
+
+interface Doc {
+  /** Relative to docs/workshop. */
+  file: string;
+  text: string;
+  /** The text with fenced blocks blanked out (offsets and lines kept). */
+  prose: string;
+  fences: Fence[];
+}
+
+function parseDoc(file: string, text: string): Doc {
+  const fences: Fence[] = [];
+  const prose = text.replace(/^([ \t]*)(`{3,}|~{3,})([^\n]*)\n([\s\S]*?)^\1\2[ \t]*$/gm, (block, _indent, _fence, lang: string, body: string, offset: number) => {
+    fences.push({ lang: lang.trim(), body, line: lineAt(text, offset) + 1 });
+    return block.replace(/[^\n]/g, ' ');
+  });
+  return { file, text, prose, fences };
+}
+
+function lineAt(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length;
+}
+
+/** Inline code spans outside fenced blocks, with their line. */
+function inlineCode(doc: Doc): { code: string; line: number }[] {
+  return [...doc.prose.matchAll(/(`+)([^`\n]+?)\1/g)].map((m) => ({ code: m[2].trim(), line: lineAt(doc.prose, m.index) }));
+}
+
+/** `npm run dev > dev.log` → `npm run dev` (a placeholder's `>` has no space before it). */
+const withoutRedirect = (command: string) => command.replace(/\s+\d?>.*$/, '').trim();
+
+/** Every `npm run …` command, from inline code and from fenced blocks (one a line, comments dropped). */
+function npmCommands(doc: Doc): { command: string; line: number }[] {
+  const inline = inlineCode(doc).flatMap(({ code, line }) =>
+    [...code.matchAll(/npm run [^;&|]*/g)].map((m) => ({ command: withoutRedirect(m[0]), line })),
+  );
+  const fenced = doc.fences.flatMap((fence) =>
+    fence.body.split('\n').flatMap((text, i) =>
+      [...text.replace(/\s#.*$/, '').matchAll(/npm run [^;&|]*/g)].map((m) => ({ command: withoutRedirect(m[0]), line: fence.line + i })),
+    ),
+  );
+  return [...inline, ...fenced];
+}
+
+/** `<scenario>`, `scenarios/<name>`, `…`: stands for a value the reader fills in. */
+const isPlaceholder = (word: string) => /<[^>]+>/.test(word) || word === '…' || word === '...';
+
+const ALERT_SHAPE = /^[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+$/;
+const METRIC_SUFFIX = /_(total|seconds|bytes|bucket|sum|count|info|ratio|connections|requests|messages|ready|unacked|events|active|state|consumers|amount|up)$/;
+const METRIC_FAMILY = /^(http_server_|http_client_|process_|nodejs_|db_pool_|rabbitmq_|outbox_|messages?_|orders_|payments_|notifications_|log_lines|workshop_)/;
+/** level:metric:operations, the recording-rule naming convention. */
+const RECORDED_SHAPE = /^[a-z_]+:[a-z0-9_]+:[a-z0-9_]+$/;
+const isMetricShaped = (t: string) =>
+  RECORDED_SHAPE.test(t) || (/^[a-z][a-z0-9_]*$/.test(t) && t.includes('_') && (METRIC_SUFFIX.test(t) || METRIC_FAMILY.test(t)));
+const SCENARIO_SHAPE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/;
+const FILE_EXTENSION = /\.(md|ya?ml|json|ndjson|ts|js|mjs|conf|sh|txt|env|html)$/;
+const DOTTED_SHAPE = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+(?: (?:publish|process))?$/;
+const HANDLER_SHAPE = /^([A-Z]\w*Controller)\.(\w+)$/;
+const PG_SHAPE = /^pg\.query:([A-Z]+)(?: (\w+))?$/;
+
+const knownMetric = (name: string) => METRICS.has(name) || METRICS.has(`${name}_bucket`);
+
+/** A handler span `<Controller>.<method>`: a Nest controller class with that method. */
+function handlerExists(controller: string, method: string): boolean {
+  return SOURCES.some(
+    ({ text }) =>
+      text.includes('@Controller(') &&
+      new RegExp(`class ${controller}\\b`).test(text) &&
+      new RegExp(`^\\s+(?:async )?${method}\\(`, 'm').test(text),
+  );
+}
+
+function spanExists(name: string): boolean {
+  const pg = PG_SHAPE.exec(name);
+  if (pg) return PG_INSTRUMENTED && ['SELECT', 'INSERT', 'UPDATE', 'DELETE'].includes(pg[1]) && (!pg[2] || DATABASES.has(pg[2]));
+  const handler = HANDLER_SHAPE.exec(name);
+  if (handler) return handlerExists(handler[1], handler[2]);
+  if (STRING_LITERALS.has(name)) return true;
+  return TEMPLATES.some((template) => {
+    const m = template.exec(name);
+    return m !== null && m.slice(1).every((part) => STRING_LITERALS.has(part));
+  });
+}
+
+// ---- The checks: each returns "file:line: problem" strings ---------------------------------------
+
+type Check = (doc: Doc) => string[];
+const at = (doc: Doc, line: number, problem: string) => `${doc.file}:${line}: ${problem}`;
+
+const checkDashboards: Check = (doc) => [
+  ...[...doc.text.matchAll(/http:\/\/localhost:3100\/d\/([\w-]+)/g)]
+    .filter((m) => !BOARD_UIDS.has(m[1]))
+    .map((m) => at(doc, lineAt(doc.text, m.index), `no dashboard with uid "${m[1]}" (known: ${[...BOARD_UIDS].join(', ')})`)),
+  ...[...doc.prose.matchAll(/\*\*([^*\n]+?) › ([^*\n]+?)\*\*/g)].flatMap((m) => {
+    const panels = PANELS.get(m[1]);
+    if (!panels) return [at(doc, lineAt(doc.prose, m.index), `no dashboard titled "${m[1]}"`)];
+    return panels.has(m[2]) ? [] : [at(doc, lineAt(doc.prose, m.index), `dashboard "${m[1]}" has no panel "${m[2]}"`)];
+  }),
+];
+
+const checkAlerts: Check = (doc) =>
+  inlineCode(doc)
+    .filter(({ code }) => ALERT_SHAPE.test(code) && !(code in CAMEL_ALLOWLIST) && !ALERTS.has(code))
+    .map(({ code, line }) => at(doc, line, `\`${code}\` is not an alert in observability/prometheus/rules`));
+
+const checkMetrics: Check = (doc) => [
+  ...inlineCode(doc)
+    .filter(({ code }) => isMetricShaped(code) && !knownMetric(code))
+    .map(({ code, line }) => at(doc, line, `\`${code}\` is not a metric the services, exporters or recording rules expose`)),
+  ...doc.fences
+    .filter((f) => f.lang === 'promql')
+    .flatMap((f) =>
+      metricNames(substituteVariables(f.body))
+        .filter((name) => !knownMetric(name))
+        .map((name) => at(doc, f.line, `the PromQL selects \`${name}\`, which nothing exposes`)),
+    ),
+];
+
+const checkScenarioNames: Check = (doc) =>
+  inlineCode(doc)
+    .filter(({ code }) => SCENARIO_SHAPE.test(code) && !NON_SCENARIO_KEBAB.has(code) && !MYSTERY_MARKER.test(code))
+    .filter(({ code }) => !SCENARIO_BY_NAME.has(code))
+    .map(({ code, line }) => at(doc, line, `\`${code}\` is not a scenario in libs/faults/src/catalogue.ts`));
+
+function faultCommandIssues(words: string[]): string[] {
+  const [command, ...args] = words;
+  if (!command) return ['`npm run fault --` without a command'];
+  if (!FAULT_COMMANDS.has(command)) return [`"${command}" is not a command of scripts/fault.mjs (${[...FAULT_COMMANDS].join(', ')})`];
+  const [target, ...rest] = args;
+  const scenarioIssue = (name: string | undefined) =>
+    name === undefined ? [`${command} needs a scenario`] : isPlaceholder(name) || SCENARIO_BY_NAME.has(name) ? [] : [`"${name}" is not a scenario`];
+  switch (command) {
+    case 'on': {
+      const issues = scenarioIssue(target);
+      const entry = target ? SCENARIO_BY_NAME.get(target) : undefined;
+      for (let i = 0; i < rest.length; i++) {
+        const [key, inline] = rest[i].replace(/^--/, '').split('=', 2);
+        if (isPlaceholder(rest[i]) || rest[i] === '...' || rest[i] === '…') continue;
+        if (!rest[i].startsWith('--')) issues.push(`unexpected "${rest[i]}"; parameters are --name value`);
+        else if (entry && !(key in entry.params)) issues.push(`${entry.name} has no parameter --${key} (${Object.keys(entry.params).join(', ') || 'none'})`);
+        const value = inline ?? rest[++i];
+        if (value === undefined || (!isPlaceholder(value) && Number.isNaN(Number(value)))) issues.push(`--${key} needs a number`);
+      }
+      return issues;
+    }
+    case 'off':
+      return target === '--all' && rest.length === 0 ? [] : [...scenarioIssue(target), ...(rest.length ? [`off takes one scenario or --all`] : [])];
+    case 'guess':
+      return [...scenarioIssue(target), ...(rest.length ? ['guess takes one scenario'] : [])];
+    case 'mystery':
+      if (args.length === 0) return [];
+      return args[0] === '--seed' && args.length === 2 && (isPlaceholder(args[1]) || Number.isInteger(Number(args[1])))
+        ? []
+        : [`mystery takes only --seed <integer>, not "${args.join(' ')}"`];
+    default:
+      return args.length ? [`${command} takes no arguments`] : [];
+  }
+}
+
+/** The options scripts/load.mjs reads (`--duration`, `-e`, …). */
+const LOAD_FLAGS = new Set(
+  existsSync(join(ROOT, 'scripts/load.mjs'))
+    ? [...readFileSync(join(ROOT, 'scripts/load.mjs'), 'utf8').matchAll(/'(--?[a-z][a-z0-9-]*)'/g)].map((m) => m[1])
+    : [],
+);
+
+/** `npm run load -- <script> [options]` runs loadtest/<script>.js; FAULT_PARAMS names the scenario's parameters. */
+function loadCommandIssues(words: string[]): string[] {
+  const [script, ...options] = words;
+  if (!script) return ['`npm run load --` without a script'];
+  const issues = options.filter((w) => w.startsWith('-') && !LOAD_FLAGS.has(w.split('=')[0])).map((w) => `scripts/load.mjs has no option ${w}`);
+  const entry = SCENARIO_BY_NAME.get(script.replace(/^scenarios\//, ''));
+  for (const w of options) {
+    const json = /^FAULT_PARAMS='(.*)'$/.exec(w)?.[1];
+    if (!json || !entry) continue;
+    const unknown = Object.keys(JSON.parse(json) as object).filter((k) => !(k in entry.params));
+    issues.push(...unknown.map((k) => `FAULT_PARAMS: ${entry.name} has no parameter ${k}`));
+  }
+  if (isPlaceholder(script)) return issues;
+  return existsSync(join(ROOT, 'loadtest', `${script}.js`)) ? issues : [...issues, `loadtest/${script}.js does not exist`];
+}
+
+/** `K6_SCRIPT=<script> docker compose --profile <p> run --rm <service>`: the k6 container runs loadtest/<script>.js. */
+function k6ContainerIssues(doc: Doc): string[] {
+  const lines = [...inlineCode(doc).map((c) => ({ text: c.code, line: c.line })), ...doc.fences.flatMap((f) => f.body.split('\n').map((text, i) => ({ text, line: f.line + i })))];
+  return lines.flatMap(({ text, line }) => {
+    const m = /K6_SCRIPT=(\S+) docker compose --profile (\S+) run --rm (\S+)/.exec(text);
+    if (!m) return [];
+    const [, script, profile, service] = m;
+    const issues = [
+      ...(isPlaceholder(script) || existsSync(join(ROOT, 'loadtest', `${script}.js`)) ? [] : [`loadtest/${script}.js does not exist`]),
+      ...(COMPOSE.services[service]?.profiles?.includes(profile) ? [] : [`docker-compose.yml has no service ${service} in profile ${profile}`]),
+    ];
+    return issues.map((problem) => at(doc, line, `${m[0]}: ${problem} (npm run load)`));
+  });
+}
+
+const checkCommands: Check = (doc) =>
+  [...k6ContainerIssues(doc), ...npmCommands(doc).flatMap(({ command, line }) => {
+    const [, script, rest] = /^npm run ([\w:-]+)(?:\s+--\s*(.*))?$/.exec(command) ?? [];
+    if (!script) return [at(doc, line, `cannot read "${command}"`)];
+    const issues = NPM_SCRIPTS.has(script) ? [] : [`"npm run ${script}": package.json has no script "${script}"`];
+    // `npm run fault` alone, in prose, names the script; with `--` it is a command to check.
+    if (rest === undefined) return issues.map((problem) => at(doc, line, problem));
+    const words = (rest ?? '').split(/\s+/).filter(Boolean);
+    if (script === 'fault') issues.push(...faultCommandIssues(words));
+    if (script === 'load') issues.push(...loadCommandIssues(words));
+    return issues.map((problem) => at(doc, line, `${command}: ${problem}`));
+  })];
+
+const checkKibana: Check = (doc) => [
+  ...[...doc.prose.matchAll(/(?:saved search|저장된 검색)\s*"([^"]+)"/g)]
+    .filter((m) => !SAVED_SEARCHES.has(m[1]))
+    .map((m) => at(doc, lineAt(doc.prose, m.index), `no Kibana saved search "${m[1]}" in saved-objects.ndjson`)),
+  ...[...doc.prose.matchAll(/(?:data view|데이터 뷰)\s*"([^"]+)"/g)]
+    .filter((m) => !DATA_VIEWS.has(m[1]))
+    .map((m) => at(doc, lineAt(doc.prose, m.index), `no Kibana data view "${m[1]}" in setup.sh`)),
+];
+
+const checkSpans: Check = (doc) =>
+  inlineCode(doc)
+    .filter(({ code }) => (DOTTED_SHAPE.test(code) && !FILE_EXTENSION.test(code)) || HANDLER_SHAPE.test(code) || PG_SHAPE.test(code))
+    .filter(({ code }) => !spanExists(code))
+    .map(({ code, line }) => at(doc, line, `\`${code}\` is not a span or span attribute the services create (apps/, libs/)`));
+
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens (Hangul kept). */
+function anchorsOf(doc: Doc): Set<string> {
+  const seen = new Map<string, number>();
+  const anchors = new Set<string>();
+  for (const m of doc.prose.matchAll(/^#{1,6}\s+(.+?)\s*#*$/gm)) {
+    const base = m[1]
+      .replace(/`/g, '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N} _-]/gu, '')
+      .replace(/ /g, '-');
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    anchors.add(n === 0 ? base : `${base}-${n}`);
+  }
+  return anchors;
+}
+
+function checkLinks(doc: Doc, read: (path: string) => Doc | undefined): string[] {
+  return [...doc.prose.matchAll(/\[[^\]\n]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)].flatMap((m) => {
+    const href = m[1];
+    if (/^[a-z]+:/i.test(href)) return [];
+    const [path, anchor] = href.split('#', 2);
+    const line = lineAt(doc.prose, m.index);
+    const target = path ? resolve(DOCS_DIR, dirname(doc.file), path) : join(DOCS_DIR, doc.file);
+    if (path && !existsSync(target)) return [at(doc, line, `link to ${href}: ${relative(ROOT, target)} does not exist`)];
+    if (!anchor || !target.endsWith('.md')) return [];
+    const linked = path ? read(target) : doc;
+    return linked && anchorsOf(linked).has(decodeURIComponent(anchor)) ? [] : [at(doc, line, `link to ${href}: no heading with anchor #${anchor}`)];
+  });
+}
+
+// ---- The docs ---------------------------------------------------------------------------------
+
+function markdownUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? markdownUnder(path) : name.endsWith('.md') ? [path] : [];
+  });
+}
+
+const DOCS = existsSync(DOCS_DIR) ? markdownUnder(DOCS_DIR).map((path) => parseDoc(relative(DOCS_DIR, path), readFileSync(path, 'utf8'))) : [];
+const docAt = (path: string) => {
+  const file = relative(DOCS_DIR, path);
+  return DOCS.find((d) => d.file === file) ?? (existsSync(path) ? parseDoc(file, readFileSync(path, 'utf8')) : undefined);
+};
+const filesOf = (language: string) =>
+  DOCS.filter((d) => d.file.startsWith(`${language}/`)).map((d) => d.file.slice(language.length + 1)).sort();
+const issuesOf = (check: Check) => DOCS.flatMap(check);
+
+/** Code spans as written (`…`), for the per-hunt evidence checks. */
+const codeSet = (doc: Doc) => new Set(inlineCode(doc).map((c) => c.code));
+
+/** What a hunt page must name so it agrees with the catalogue entry it is about. */
+function huntIssues(doc: Doc, entry: Scenario): string[] {
+  const code = codeSet(doc);
+  const board = BOARDS.find((d) => d.uid === entry.evidence.dashboard.uid);
+  const panel = `**${board?.title} › ${entry.evidence.dashboard.panel}**`;
+  const span = entry.evidence.trace.span;
+  const missing = [
+    ...[`npm run fault -- on ${entry.name}`, `npm run load -- scenarios/${entry.load}`].filter((c) => !npmCommands(doc).some((n) => n.command.startsWith(c))),
+    ...entry.evidence.alerts.filter((a) => !code.has(a)).map((a) => `\`${a}\``),
+    ...(doc.prose.includes(panel) ? [] : [panel]),
+    ...(doc.text.includes(`http://localhost:3100/d/${entry.evidence.dashboard.uid}`) ? [] : [`http://localhost:3100/d/${entry.evidence.dashboard.uid}`]),
+    ...entry.evidence.metrics.filter((m) => !code.has(m)).map((m) => `\`${m}\``),
+    ...([...code].some((c) => c === span || c.startsWith(`${span} `)) ? [] : [`\`${span}\` (the culprit span)`]),
+  ];
+  const foreignParams = [...doc.text.matchAll(/FAULT_PARAMS='(\{[^']*\})'/g)].flatMap((m) =>
+    Object.keys(JSON.parse(m[1]) as object).filter((k) => !(k in entry.params)),
+  );
+  missing.push(...foreignParams.map((k) => `only parameters of ${entry.name} in FAULT_PARAMS, not ${k}`));
+  const details = (doc.prose.match(/<details>/g) ?? []).length;
+  const closed = (doc.prose.match(/<\/details>/g) ?? []).length;
+  return [
+    ...missing.map((m) => `${doc.file}: does not name ${m}, as the catalogue entry ${entry.name} does`),
+    ...(details >= 4 && details === closed ? [] : [`${doc.file}: needs the hints and the answer in at least 4 closed <details> blocks (${details} open, ${closed} closed)`]),
+  ];
+}
+
+describe('workshop docs (docs/workshop)', () => {
+  it('exist in both languages with the same files', () => {
+    expect(filesOf('en').length).toBeGreaterThan(0);
+    expect(filesOf('ko')).toEqual(filesOf('en'));
+  });
+
+  it('have a hunt page in both languages for every catalogue scenario, and none for an unknown one', () => {
+    for (const language of LANGUAGES) {
+      const hunts = filesOf(language).filter((f) => f.startsWith('hunts/')).map((f) => basename(f, '.md'));
+      expect(hunts.sort(), language).toEqual(ALL_SCENARIOS.map((s) => s.name).sort());
+    }
+  });
+
+  it('link only to dashboards and panels that exist in Grafana', () => {
+    expect(issuesOf(checkDashboards)).toEqual([]);
+  });
+
+  it('name only alerts defined in the alert rules', () => {
+    expect(issuesOf(checkAlerts)).toEqual([]);
+  });
+
+  it('name only metrics that the services, exporters or recording rules expose', () => {
+    expect(issuesOf(checkMetrics)).toEqual([]);
+  });
+
+  it('name only scenarios from the catalogue', () => {
+    expect(issuesOf(checkScenarioNames)).toEqual([]);
+  });
+
+  it('show only npm scripts, fault commands and parameters that exist', () => {
+    expect(issuesOf((doc) => checkCommands(doc).filter((i) => !/npm run load/.test(i)))).toEqual([]);
+  });
+
+  it('run only load scripts that exist under loadtest/', () => {
+    expect(issuesOf((doc) => checkCommands(doc).filter((i) => /npm run load/.test(i)))).toEqual([]);
+  });
+
+  it('open only Kibana saved searches and data views that setup imports', () => {
+    expect(issuesOf(checkKibana)).toEqual([]);
+  });
+
+  it('name only spans and span attributes that the services create', () => {
+    expect(issuesOf(checkSpans)).toEqual([]);
+  });
+
+  it('link only to files and headings that exist', () => {
+    expect(issuesOf((doc) => checkLinks(doc, docAt))).toEqual([]);
+  });
+
+  describe.each(ALL_SCENARIOS.flatMap((entry) => LANGUAGES.map((language) => ({ entry, language }))))(
+    'hunt $entry.name ($language)',
+    ({ entry, language }) => {
+      it('names the evidence and commands of its catalogue entry, with the answers folded away', () => {
+        const doc = DOCS.find((d) => d.file === `${language}/hunts/${entry.name}.md`);
+        expect(doc, `${language}/hunts/${entry.name}.md`).toBeDefined();
+        expect(huntIssues(doc!, entry)).toEqual([]);
+      });
+
+      it('states the catalogue defaults of its parameters', () => {
+        const text = readFileSync(join(DOCS_DIR, language, 'hunts', `${entry.name}.md`), 'utf8');
+        expect(defaultsIssues(text, entry)).toEqual([]);
+      });
+    },
+  );
+});
+
+/**
+ * Default values a hunt page states — in `# defaults: --name value …` comments and in
+ * parameter table rows "| `--name` | value |" — must be the catalogue's.
+ */
+function defaultsIssues(text: string, entry: Scenario): string[] {
+  const issues: string[] = [];
+  const check = (name: string, stated: string, where: string) => {
+    const param = entry.params[name];
+    if (!param) issues.push(`${where}: --${name} is not a parameter of ${entry.name}`);
+    else if (Number(stated) !== param.default) issues.push(`${where}: --${name} ${stated}, but the catalogue default is ${param.default}`);
+  };
+  for (const m of text.matchAll(/#\s*[^\n]*?(?:defaults?|기본값)[^\n]*/g)) {
+    for (const [, name, value] of m[0].matchAll(/--(\w+)[ =]([\d.]+)/g)) check(name!, value!, 'defaults comment');
+  }
+  for (const [, name, value] of text.matchAll(/^\|\s*`--(\w+)`\s*\|\s*([\d.]+)\s*\|/gm)) check(name!, value!, 'parameter table');
+  return issues;
+}
+
+/** The checks above must be able to fail: a page with one stale name of each kind. */
+describe('the name checks', () => {
+  const stale = parseDoc(
+    'en/stale.md',
+    [
+      'Open http://localhost:3100/d/no-such-board and **Service overview (RED) › No such panel**.',
+      'Wait for `HighP99Latency`, watch `http_server_request_duration_secs`, then switch `payment-latancy` off.',
+      'In Kibana, saved search "Every error" in data view "Logs".',
+      'Find `payment.authorise` and `OrdersController.destroy` and `pg.query:SELECT carts`.',
+      'See [the setup](00-nothing.md) and [metrics](#no-such-heading).',
+      '',
+      '```bash',
+      'npm run fault -- on payment-latency --latency 3000',
+      'npm run fault -- guess payment-latancy',
+      'npm run fault -- explode',
+      'npm run load -- scenarios/no-such-scenario',
+      "npm run load -- scenarios/slow-query --seconds 10 -e FAULT_PARAMS='{\"delay\":600}'",
+      'npm run loadtest',
+      'K6_SCRIPT=scenarios/nothing docker compose --profile k6 run --rm k6',
+      '```',
+      '',
+      '```promql',
+      'rate(http_requests_total[5m])',
+      '```',
+    ].join('\n'),
+  );
+
+  it('flag a dashboard uid and a panel that do not exist', () => {
+    expect(checkDashboards(stale)).toHaveLength(2);
+  });
+
+  it('flag an unknown alert, metric, scenario, saved search and data view', () => {
+    expect(checkAlerts(stale)).toHaveLength(1);
+    expect(checkMetrics(stale)).toHaveLength(2);
+    expect(checkScenarioNames(stale)).toHaveLength(1);
+    expect(checkKibana(stale)).toHaveLength(2);
+  });
+
+  it('flag a misspelt span, a handler that does not exist and a database that does not', () => {
+    expect(checkSpans(stale)).toHaveLength(3);
+  });
+
+  it('flag a wrong parameter, scenario, command, load script and npm script', () => {
+    const issues = checkCommands(stale);
+    expect(issues.some((i) => i.includes('has no parameter --latency'))).toBe(true);
+    expect(issues.some((i) => i.includes('"payment-latancy" is not a scenario'))).toBe(true);
+    expect(issues.some((i) => i.includes('"explode" is not a command'))).toBe(true);
+    expect(issues.some((i) => i.includes('loadtest/scenarios/no-such-scenario.js does not exist'))).toBe(true);
+    expect(issues.some((i) => i.includes('no script "loadtest"'))).toBe(true);
+    expect(issues.some((i) => i.includes('has no option --seconds'))).toBe(true);
+    expect(issues.some((i) => i.includes('slow-query has no parameter delay'))).toBe(true);
+    expect(issues.some((i) => i.includes('K6_SCRIPT=scenarios/nothing') && i.includes('does not exist'))).toBe(true);
+  });
+
+  it('flag a link to a missing file and to a missing heading', () => {
+    expect(checkLinks(stale, docAt)).toHaveLength(2);
+  });
+
+  it('accept the names as the labs write them', () => {
+    const fine = parseDoc(
+      'en/fine.md',
+      [
+        '# Fine',
+        'Open http://localhost:3100/d/service-overview and **Service overview (RED) › 5xx error ratio per service**.',
+        '`HighP95Latency`, `http_server_request_duration_seconds`, `job:http_server_errors:ratio_rate5m`, `payment-latency`,',
+        '`payment.authorize`, `order.paid publish`, `OrdersController.create`, `pg.query:SELECT orders`, `workshop.fault`,',
+        'saved search "Errors by service", data view "Fluentd logs", [up](#fine).',
+        '```bash',
+        'npm run fault -- on payment-latency --latencyMs 3000',
+        'npm run fault -- mystery --seed 7',
+        'npm run fault -- guess <scenario>',
+        'npm run fault -- off --all',
+        "npm run load -- scenarios/slow-query --duration 15m -e FAULT_PARAMS='{\"delayMs\":600}'",
+        '```',
+      ].join('\n'),
+    );
+    const checks = [checkDashboards, checkAlerts, checkMetrics, checkScenarioNames, checkKibana, checkSpans, (d: Doc) => checkLinks(d, docAt)];
+    expect(checks.flatMap((check) => check(fine))).toEqual([]);
+    expect(checkCommands(fine)).toEqual([]);
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: plain ESM modules of the Node load engine, without types
+import { arrivalOffsets, formatDuration, normalizeStages, parseDuration, targetAt, vusAt } from '../../../loadtest/runner/schedule.js';
+// @ts-expect-error: plain ESM modules of the Node load engine, without types
+import { normalizeScenario, scenariosFrom } from '../../../loadtest/runner/executors.js';
+
+const offsets = (startRate: number, stages: { duration: string; target: number }[], timeUnit = 1000): number[] => [
+  ...(arrivalOffsets(startRate, normalizeStages(stages), timeUnit) as Iterable<number>),
+];
+
+describe('parseDuration()', () => {
+  it('reads k6 duration strings into milliseconds', () => {
+    expect(parseDuration('500ms')).toBe(500);
+    expect(parseDuration('30s')).toBe(30_000);
+    expect(parseDuration('1m30s')).toBe(90_000);
+    expect(parseDuration('2h')).toBe(7_200_000);
+    expect(parseDuration('1.5s')).toBe(1500);
+    expect(parseDuration('10')).toBe(10_000);
+  });
+
+  it('refuses what is not a duration, naming it', () => {
+    expect(() => parseDuration('ten seconds')).toThrow(/invalid duration "ten seconds"/);
+    expect(() => parseDuration('5x')).toThrow(/invalid duration/);
+  });
+
+  it('formats milliseconds back the k6 way', () => {
+    expect(formatDuration(90_000)).toBe('1m30s');
+    expect(formatDuration(2500)).toBe('2.5s');
+    expect(formatDuration(120)).toBe('120ms');
+  });
+});
+
+describe('ramping-vus targets', () => {
+  const stages = normalizeStages([
+    { duration: '10s', target: 10 },
+    { duration: '10s', target: 10 },
+    { duration: '10s', target: 0 },
+  ]);
+
+  it('interpolates linearly from the start value through each stage', () => {
+    expect(targetAt(0, stages, 0)).toBe(0);
+    expect(targetAt(0, stages, 5000)).toBe(5);
+    expect(targetAt(0, stages, 15_000)).toBe(10);
+    expect(targetAt(0, stages, 25_000)).toBe(5);
+    expect(targetAt(0, stages, 60_000)).toBe(0);
+  });
+
+  it('rounds VU counts down while ramping', () => {
+    expect(vusAt(0, stages, 1999)).toBe(1);
+    expect(vusAt(0, stages, 2000)).toBe(2);
+    expect(vusAt(0, stages, 9999)).toBe(9);
+  });
+});
+
+describe('arrivalOffsets()', () => {
+  it('spaces a constant rate evenly, starting at once', () => {
+    expect(offsets(4, [{ duration: '1s', target: 4 }])).toEqual([0, 250, 500, 750]);
+  });
+
+  it('honours timeUnit: 30 per minute is one every 2 s', () => {
+    expect(offsets(30, [{ duration: '10s', target: 30 }], 60_000)).toEqual([0, 2000, 4000, 6000, 8000]);
+  });
+
+  it('starts iterations where the integral of a ramping rate reaches each whole number', () => {
+    // 0 → 10/s over 1 s: N(t) = 5 t², so iteration k starts at sqrt(k/5) s.
+    const starts = offsets(0, [{ duration: '1s', target: 10 }]);
+    expect(starts).toHaveLength(5);
+    starts.forEach((t, k) => expect(t).toBeCloseTo(Math.sqrt(k / 5) * 1000, 6));
+  });
+
+  it('ramps down as well as up, and sends the area under the rate curve', () => {
+    const starts = offsets(10, [
+      { duration: '2s', target: 10 },
+      { duration: '2s', target: 0 },
+    ]);
+    expect(starts).toHaveLength(30); // 20 + 10
+    expect(starts.every((t, i) => i === 0 || t > starts[i - 1]!)).toBe(true);
+    expect(starts.at(-1)!).toBeLessThan(4000);
+  });
+});
+
+describe('scenariosFrom()', () => {
+  it('turns the vus/duration shortcut into one constant-vus scenario', () => {
+    expect(scenariosFrom({ vus: 3, duration: '10s' })).toMatchObject([{ name: 'default', executor: 'constant-vus', vus: 3, durationMs: 10_000 }]);
+  });
+
+  it('turns stages into ramping-vus', () => {
+    const [s] = scenariosFrom({ stages: [{ duration: '5s', target: 4 }] });
+    expect(s).toMatchObject({ executor: 'ramping-vus', durationMs: 5000, stages: [{ ms: 5000, target: 4 }] });
+  });
+
+  it('reads arrival-rate scenarios with their VU pool and exec function', () => {
+    expect(
+      normalizeScenario('orders', { executor: 'constant-arrival-rate', rate: 5, duration: '1m', preAllocatedVUs: 2, maxVUs: 20, exec: 'orders' }),
+    ).toMatchObject({ startRate: 5, durationMs: 60_000, timeUnitMs: 1000, preAllocatedVUs: 2, maxVUs: 20, exec: 'orders', gracefulStopMs: 30_000 });
+  });
+
+  it('refuses an executor the Node engine does not implement rather than ignoring it', () => {
+    expect(() => scenariosFrom({ scenarios: { x: { executor: 'externally-controlled' } } })).toThrow(/not supported by the Node engine/);
+  });
+});
