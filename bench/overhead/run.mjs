@@ -38,7 +38,7 @@ const { values: args } = parseArgs({
     baseline: { type: 'string', default: 'off' },
     'declined-share': { type: 'string', default: '0.1' },
     'provider-latency-ms': { type: 'string', default: '40' },
-    'base-port': { type: 'string', default: '43700' },
+    'base-port': { type: 'string', default: '23700' },
     seed: { type: 'string', default: '1' },
     section: { type: 'string', default: 'results' },
     json: { type: 'string' },

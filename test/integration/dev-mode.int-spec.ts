@@ -23,7 +23,7 @@ describe('the services on their embedded defaults (npm run dev)', () => {
   };
 
   beforeAll(async () => {
-    stack = new Stack({ basePort: 43200 });
+    stack = new Stack({ basePort: 23200 });
     await stack.startAll();
   });
   afterAll(() => stack.stopAll());

@@ -128,7 +128,7 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
   beforeAll(async () => {
     collector = await startOtlpCollector({ port: 0, idleMs: 500, maxRetainedSpans: 400_000, onTrace: () => {} });
     stack = new Stack({
-      basePort: 43900,
+      basePort: 23900,
       backing: backingServices(),
       env: {
         OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
@@ -158,7 +158,7 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
   /** One phase: a fresh Prometheus (so every window covers this phase only), the load, then the evidence. */
   async function phase(entry: Scenario, faultOn: boolean): Promise<Phase> {
     const probe = PROBES[entry.name]!;
-    const promPort = 43990;
+    const promPort = 23990;
     const dir = mkdtempSync(join(tmpdir(), 'findability-prom-'));
     const { config } = localPrometheusConfig({
       targets: {

@@ -102,7 +102,7 @@ function expectRan(run: LoadRun, minChecksRate: number) {
 
 beforeAll(async () => {
   if (!existsSync(join(ROOT, 'dist/libs/faults/src/index.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  stack = new Stack({ basePort: 43600, backing: backingServices(), env: { ADMIN_TOKEN } });
+  stack = new Stack({ basePort: 23600, backing: backingServices(), env: { ADMIN_TOKEN } });
   await stack.createDatabases();
   await stack.startAll();
 });

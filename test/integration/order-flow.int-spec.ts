@@ -49,7 +49,7 @@ async function queueDepth(url: string, queue: string): Promise<number> {
 beforeAll(async () => {
   if (!existsSync('dist/apps/gateway/src/main.js')) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
   const { adminUrl, rabbitUrl } = backingServices();
-  stack = new Stack({ basePort: 43100, backing: { adminUrl, rabbitUrl } });
+  stack = new Stack({ basePort: 23100, backing: { adminUrl, rabbitUrl } });
   await stack.createDatabases();
   await resetQueues(stack.rabbitUrl!);
   await stack.startAll();

@@ -191,7 +191,7 @@ beforeAll(async () => {
   if (!rabbitmqMetrics) {
     throw new Error(`RabbitMQ's prometheus plugin does not answer on ${RABBITMQ_PROMETHEUS}: run \`bash scripts/ci/backing-services.sh start\``);
   }
-  stack = new Stack({ basePort: 43500, backing: backingServices(), env: { ALERT_WEBHOOK_TOKEN: token } });
+  stack = new Stack({ basePort: 23500, backing: backingServices(), env: { ALERT_WEBHOOK_TOKEN: token } });
   await stack.createDatabases();
   await stack.startAll();
   await startMonitoring();

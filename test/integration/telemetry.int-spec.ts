@@ -25,7 +25,7 @@ const otelEnv = (endpoint: string) => ({
 beforeAll(async () => {
   collector = await startOtlpCollector({ port: 0, idleMs: 500, onTrace: () => {} });
   const { adminUrl, rabbitUrl } = backingServices();
-  stack = new Stack({ basePort: 43300, backing: { adminUrl, rabbitUrl }, env: otelEnv(collector.url) });
+  stack = new Stack({ basePort: 23300, backing: { adminUrl, rabbitUrl }, env: otelEnv(collector.url) });
   await stack.createDatabases();
   await stack.startAll();
 });
@@ -186,7 +186,7 @@ describe('a dead OTLP endpoint', () => {
     });
     await new Promise<void>((r) => blackhole.listen(0, '127.0.0.1', r));
     const port = (blackhole.address() as { port: number }).port;
-    dead = new Stack({ basePort: 43400, env: otelEnv(`http://127.0.0.1:${port}`) });
+    dead = new Stack({ basePort: 23400, env: otelEnv(`http://127.0.0.1:${port}`) });
     await dead.startAll();
   });
 

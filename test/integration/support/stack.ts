@@ -44,6 +44,10 @@ function rabbitmqctl(...args: string[]): void {
 
 /** The four services as real processes (`node dist/…/main.js`) on PostgreSQL and RabbitMQ. */
 export interface StackOptions {
+  /**
+   * The gateway's port; order, payment, notification and the events port follow. Below 32768: Linux hands out
+   * 32768–60999 to outgoing connections, and one of them can hold a port a service then fails to bind (EADDRINUSE).
+   */
   basePort: number;
   /** Extra environment for every service (e.g. OTEL_* variables). */
   env?: Record<string, string>;
@@ -66,6 +70,7 @@ export class Stack {
 
   constructor(private readonly options: StackOptions) {
     const basePort = options.basePort;
+    if (basePort < 1024 || basePort + 4 >= 32768) throw new Error(`basePort ${basePort}: use 1024–32763, below the ephemeral port range`);
     this.adminUrl = options.backing?.adminUrl ?? 'postgres://unused@127.0.0.1/unused';
     this.rabbitUrl = options.backing ? `${options.backing.rabbitUrl.replace(/\/+$/, '')}/${this.vhost}` : undefined;
     this.eventsPort = basePort + 4;
