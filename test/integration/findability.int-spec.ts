@@ -50,7 +50,7 @@ interface Probe {
   route: string;
   method: string;
   /** How the traces point at the culprit. */
-  trace: 'dominant' | 'first-error' | 'share-up' | 'sequential' | 'comb' | 'none';
+  trace: 'dominant' | 'first-error' | 'sequential' | 'comb' | 'none';
   /** Load settings for both phases, where the script's defaults are too gentle for a short run. */
   env?: Record<string, string>;
 }
@@ -105,7 +105,8 @@ const PROBES: Record<string, Probe> = {
   },
   'log-flood': {
     metric: 'sum(rate(log_lines_total{job="order"}[5m]))',
-    factor: 10, floor: 0, route: '/api/orders', method: 'POST', trace: 'share-up',
+    // The traces barely show it (about 1 ms more per order): the lesson is that its evidence is the log volume.
+    factor: 10, floor: 0, route: '/api/orders', method: 'POST', trace: 'none',
   },
 };
 
@@ -287,9 +288,6 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
           expect(top, JSON.stringify(fault.shares)).toBe(culprit);
           break;
         }
-        case 'share-up':
-          expect(fault.shares[culprit] ?? 0).toBeGreaterThan(baseline.shares[culprit] ?? 0);
-          break;
         case 'first-error': {
           const first = firstFailingServices(fault.traces);
           const top = Object.entries(first).sort((a, b) => b[1] - a[1])[0]?.[0];
@@ -317,7 +315,7 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
           break;
         }
         case 'none':
-          // memory-leak: the lesson is that the traces look normal; its evidence is in the metrics.
+          // memory-leak and log-flood: the lesson is that the traces look normal; their evidence is in the metrics.
           expect(firstFailingServices(fault.traces)).toEqual({});
           break;
       }
@@ -388,11 +386,17 @@ ${FAULT_SECONDS} s with it on, at the catalogue's default parameters. On a 2-cor
 - **p95** and **5xx**: the gateway request the scenario drives (from the gateway's server spans).
 - **culprit's share**: the culprit service's share of the self time of all spans of those traces (time spent, not waited).
 - **metric**: the expression the suite checks (\`PROBES\` in the test), over the phase.
-- **alerts**: the catalogue's alerts whose expression was true at the end of the fault phase (their \`for\` is not waited for).
+- **alerts**: the catalogue's alerts whose expression was true at some moment of the fault phase (their \`for\` is not waited for).
 
 | scenario | culprit | request | p95 baseline → fault | 5xx | culprit's share | metric | alerts |
 |---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
+
+The metric of each scenario (the fault value must exceed max(baseline × factor, floor)):
+
+${Object.entries(PROBES)
+  .map(([name, p]) => `- \`${name}\`: \`${p.metric}\` (×${p.factor}, floor ${p.floor})`)
+  .join('\n')}
 
 Rerun (about ${Math.round(((BASELINE_SECONDS + FAULT_SECONDS + 12) * SCENARIOS.length) / 60)} minutes; needs \`npm run build\` and \`bash scripts/ci/backing-services.sh start\`):
 
