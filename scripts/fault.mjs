@@ -114,7 +114,7 @@ export async function main(argv, { env = process.env, out = (line) => process.st
     case 'list': {
       for (const s of SCENARIOS) {
         const params = Object.entries(s.params)
-          .map(([k, p]) => `--${k} ${p.default}${p.unit === 'ratio' || p.unit === 'count' ? '' : ` ${p.unit}`}`)
+          .map(([k, p]) => `--${k} ${p.default}${['ratio', 'count', 'status'].includes(p.unit) ? '' : ` ${p.unit}`}`)
           .join('  ');
         out(`${s.name.padEnd(18)} ${s.services.join('+').padEnd(14)} ${s.title}`);
         if (params) out(`${''.padEnd(18)} ${''.padEnd(14)} ${params}`);
