@@ -54,7 +54,9 @@ export class OrderFaults implements OnModuleInit, OnApplicationShutdown {
     const seconds = fault.delayMs / 1000;
     if (this.tx.isPostgres) {
       await this.tx.dataSource.query(
-        'SELECT count(*)::int AS recent FROM orders o, pg_sleep($2) WHERE lower(o.customer_id) = lower($1)',
+        // Both in the select list, so the sleep runs whatever plan PostgreSQL picks (joined with an
+        // empty match, a pg_sleep() in FROM may never be executed).
+        'SELECT pg_sleep($2) AS slept, (SELECT count(*)::int FROM orders o WHERE lower(o.customer_id) = lower($1)) AS recent',
         [customerId, seconds],
       );
     } else {
