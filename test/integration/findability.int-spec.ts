@@ -82,13 +82,13 @@ const PROBES: Record<string, Probe> = {
   },
   'memory-leak': {
     metric: 'max(max_over_time(process_resident_memory_bytes{job="notification"}[5m]) - min_over_time(process_resident_memory_bytes{job="notification"}[5m]))',
-    factor: 2, floor: 20 * 1024 * 1024, route: '/api/orders', method: 'POST', trace: 'none',
+    factor: 2, floor: 8 * 1024 * 1024, route: '/api/orders', method: 'POST', trace: 'none',
   },
   'consumer-backlog': {
     metric: 'max(max_over_time(rabbitmq_queue_messages_ready{queue="notifications"}[5m]))',
     factor: 5, floor: 50, route: '/api/orders', method: 'POST', trace: 'dominant',
-    // MessageBacklog wants more than 100 ready messages: at the script's 6 orders/s that takes about 100 s.
-    env: { LOAD_RATE: '15' },
+    // MessageBacklog wants more than 100 ready messages: at the script's 6 orders/s that takes about 100 s; 20/s leaves a margin.
+    env: { LOAD_RATE: '20' },
   },
   'sequential-calls': {
     metric: 'histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{job="gateway",route="/api/orders",method="GET"}[5m])))',
@@ -374,7 +374,8 @@ function round(value: number, digits = 1): number {
 function scenariosDoc(figures: Record<string, Figures>): string {
   const rows = Object.entries(figures).map(([name, f]) => {
     const probe = PROBES[name]!;
-    return `| \`${name}\` | ${f.service} | ${probe.method} ${probe.route} | ${f.p95BaselineMs} → ${f.p95FaultMs} ms (×${f.p95Ratio}) | ${pct(f.errorRatioBaseline)} → ${pct(f.errorRatioFault)} | ${pct(f.culpritShareBaseline)} → ${pct(f.culpritShareFault)} | ${f.metricBaseline} → ${f.metricFault} | ${f.alerts.map((a) => `\`${a}\``).join(', ') || '—'} |`;
+    const load = probe.env ? ` (${Object.entries(probe.env).map(([k, v]) => `${k}=${v}`).join(' ')})` : '';
+    return `| \`${name}\` | ${f.service} | ${probe.method} ${probe.route}${load} | ${f.p95BaselineMs} → ${f.p95FaultMs} ms (×${f.p95Ratio}) | ${pct(f.errorRatioBaseline)} → ${pct(f.errorRatioFault)} | ${pct(f.culpritShareBaseline)} → ${pct(f.culpritShareFault)} | ${f.metricBaseline} → ${f.metricFault} | ${f.alerts.map((a) => `\`${a}\``).join(', ') || '—'} |`;
   });
   return `# Scenarios: baseline vs fault
 
