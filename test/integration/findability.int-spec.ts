@@ -8,8 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERT_RULES, PrometheusApi, Server, binary, localPrometheusConfig, readYaml } from './support/prometheus.js';
-import { SERVICES, Stack, backingServices, eventually } from './support/stack.js';
+import { ALERT_RULES, PrometheusApi, Server, localPrometheusConfig, localTargets, prometheusBinary, readYaml } from './support/prometheus.js';
+// @ts-expect-error: a plain ESM script without types
+import { main as faultCli } from '../../scripts/fault.mjs';
+import { Stack, backingServices, eventually } from './support/stack.js';
 import { byTrace, firstFailingServices, maxOverlap, quantile, selfTimeShares } from './support/trace-analysis.js';
 
 /**
@@ -124,7 +126,7 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
   let stack: Stack;
   let collector: OtlpCollector;
   const findings: Record<string, { baseline: Phase; fault: Phase }> = {};
-  const promBin = binary('PROMETHEUS_BIN', 'prometheus', 'prometheus');
+  const promBin = prometheusBinary();
 
   beforeAll(async () => {
     collector = await startOtlpCollector({ port: 0, idleMs: 500, maxRetainedSpans: 400_000, onTrace: () => {} });
@@ -162,15 +164,8 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
     const promPort = 23990;
     const dir = mkdtempSync(join(tmpdir(), 'findability-prom-'));
     const { config } = localPrometheusConfig({
-      targets: {
-        gateway: `127.0.0.1:${stack.ports.gateway}`,
-        order: `127.0.0.1:${stack.ports.order}`,
-        payment: `127.0.0.1:${stack.ports.payment}`,
-        notification: `127.0.0.1:${stack.ports.notification}`,
-        rabbitmq: `127.0.0.1:${process.env.RABBITMQ_PROMETHEUS_PORT ?? 15692}`,
-        prometheus: `127.0.0.1:${promPort}`,
-        alertmanager: '127.0.0.1:1',
-      },
+      // No Alertmanager: the suite reads the alert expressions itself.
+      targets: localTargets(stack.ports, `127.0.0.1:${promPort}`, '127.0.0.1:1'),
       alertmanager: '127.0.0.1:1',
       interval: '1s',
     });
@@ -244,15 +239,16 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
     });
   }
 
-  /** Back to normal before the next scenario: no fault on, an empty queue, payment answering again. */
+  /** Back to normal before the next scenario: no fault on (`npm run fault -- off --all`), payment answering again. */
   async function settle(): Promise<void> {
-    for (const service of SERVICES) {
-      await fetch(`${stack.urls[service]}/admin/faults`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ faults: [] }),
-      });
-    }
+    const cliEnv = {
+      ADMIN_TOKEN: TOKEN,
+      GATEWAY_URL: stack.urls.gateway,
+      ORDER_URL: stack.urls.order,
+      PAYMENT_URL: stack.urls.payment,
+      NOTIFICATION_URL: stack.urls.notification,
+    };
+    await faultCli(['off', '--all'], { env: cliEnv, out: () => undefined });
     await eventually(async () => (await fetch(`${stack.urls.gateway}/health/ready`)).ok || undefined, 30_000, 'gateway ready');
     await sleep(3_000);
   }

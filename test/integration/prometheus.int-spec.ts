@@ -13,10 +13,13 @@ import {
   ALERT_RULES,
   JOBS_WITHOUT_LOCAL_TARGET,
   PrometheusApi,
+  RABBITMQ_PROMETHEUS,
   Server,
   binary,
   localAlertmanagerConfig,
   localPrometheusConfig,
+  localTargets,
+  prometheusBinary,
   readYaml,
   withShorterFor,
 } from './support/prometheus.js';
@@ -35,7 +38,6 @@ import { SERVICES, Stack, backingServices, eventually } from './support/stack.js
 const INTERVAL = '1s';
 const SERVICE_DOWN_FOR = '5s';
 /** The rabbitmq_prometheus plugin of the broker `scripts/ci/backing-services.sh start` runs. */
-const RABBITMQ_PROMETHEUS = `127.0.0.1:${process.env.RABBITMQ_PROMETHEUS_PORT ?? '15692'}`;
 const TRAFFIC_MS = 20_000;
 const BACKING = resolve(import.meta.dirname, '../../scripts/ci/backing-services.sh');
 
@@ -139,12 +141,7 @@ async function startMonitoring(): Promise<void> {
   const alertRules = join(dir, 'alerts.yml');
   withShorterFor(ALERT_RULES, 'ServiceDown', SERVICE_DOWN_FOR, alertRules);
   const local = localPrometheusConfig({
-    targets: {
-      ...Object.fromEntries(SERVICES.map((s) => [s, `127.0.0.1:${stack.ports[s]}`])),
-      rabbitmq: RABBITMQ_PROMETHEUS,
-      prometheus: `127.0.0.1:${prometheusPort}`,
-      alertmanager: `127.0.0.1:${alertmanagerPort}`,
-    },
+    targets: localTargets(stack.ports, `127.0.0.1:${prometheusPort}`, `127.0.0.1:${alertmanagerPort}`),
     alertmanager: `127.0.0.1:${alertmanagerPort}`,
     interval: INTERVAL,
     ruleFileReplacements: { [ALERT_RULES]: alertRules },
@@ -174,7 +171,7 @@ async function startMonitoring(): Promise<void> {
   );
   prometheus = await Server.start(
     'prometheus',
-    binary('PROMETHEUS', 'prometheus', 'prometheus'),
+    prometheusBinary(),
     [
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'prometheus-data')}`,

@@ -3,7 +3,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync }
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
-import { LOG_DIR } from './stack.js';
+import { LOG_DIR, SERVICES, type ServiceName } from './stack.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 export const PROMETHEUS_CONFIG = join(ROOT, 'observability/prometheus/prometheus.yml');
@@ -20,6 +20,27 @@ export const JOBS_WITHOUT_LOCAL_TARGET: Record<string, string> = {
   'jaeger-spanmetrics': 'no Jaeger runs here, so no spanmetrics connector exports RED metrics from spans',
   grafana: 'no Grafana server runs here (compose runs the grafana image); the test runs every dashboard query against Prometheus itself',
 };
+
+/** RabbitMQ's rabbitmq_prometheus endpoint on the loopback broker (`backing-services.sh` enables it). */
+export const RABBITMQ_PROMETHEUS = `127.0.0.1:${process.env.RABBITMQ_PROMETHEUS_PORT ?? '15692'}`;
+
+/**
+ * The local target of every scrape job that runs here: the four services at the Stack's ports,
+ * the loopback broker, and the test's own Prometheus and Alertmanager.
+ */
+export function localTargets(ports: Record<ServiceName, number>, prometheus: string, alertmanager: string): Record<string, string> {
+  return {
+    ...Object.fromEntries(SERVICES.map((s) => [s, `127.0.0.1:${ports[s]}`])),
+    rabbitmq: RABBITMQ_PROMETHEUS,
+    prometheus,
+    alertmanager,
+  };
+}
+
+/** The Prometheus server binary (PROMETHEUS overrides PATH). */
+export function prometheusBinary(): string {
+  return binary('PROMETHEUS', 'prometheus', 'prometheus');
+}
 
 export interface ScrapeConfig {
   job_name: string;
