@@ -1,0 +1,134 @@
+// The servers that compose runs as images, built from the Go module proxy at the same versions
+// (tools/go.mod pins them; test/config/versions.config-spec.ts ties each to its image tag in .env).
+// Each binary is cached per machine by version, outside the clone, so a rerun costs nothing.
+//
+//   node scripts/ci/tools.mjs [NAME...]   build what is missing (all by default), write .tmp/tools.env, print it
+//   node scripts/ci/tools.mjs --list      the tools, their modules and versions
+//
+// WORKSHOP_TOOLS_CACHE overrides the cache folder (default ~/.cache/workshop-kit/tools).
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const TOOLS_DIR = join(ROOT, 'tools');
+export const TOOLS_ENV = join(ROOT, '.tmp/tools.env');
+
+/** name → the Go package that builds it, the module that versions it, and the variable its path is exported as. */
+export const TOOLS = {
+  prometheus: { pkg: 'github.com/prometheus/prometheus/cmd/prometheus', module: 'github.com/prometheus/prometheus', env: 'PROMETHEUS' },
+  promtool: { pkg: 'github.com/prometheus/prometheus/cmd/promtool', module: 'github.com/prometheus/prometheus', env: 'PROMTOOL' },
+  alertmanager: { pkg: 'github.com/prometheus/alertmanager/cmd/alertmanager', module: 'github.com/prometheus/alertmanager', env: 'ALERTMANAGER' },
+  amtool: { pkg: 'github.com/prometheus/alertmanager/cmd/amtool', module: 'github.com/prometheus/alertmanager', env: 'AMTOOL' },
+  jaeger: { pkg: 'github.com/jaegertracing/jaeger/cmd/jaeger', module: 'github.com/jaegertracing/jaeger', env: 'JAEGER' },
+  mailpit: { pkg: 'github.com/axllent/mailpit', module: 'github.com/axllent/mailpit', env: 'MAILPIT' },
+};
+
+/** Module versions required by tools/go.mod. */
+export function moduleVersions(goMod = readFileSync(join(TOOLS_DIR, 'go.mod'), 'utf8')) {
+  const versions = {};
+  for (const match of goMod.matchAll(/^\s*(?:require\s+)?(\S+)\s+(v\S+)/gm)) versions[match[1]] = match[2];
+  return versions;
+}
+
+/**
+ * The release a module version stands for. Prometheus tags its Go module v0.X.Y for release v3.X.Y
+ * (v0.314.0 = v3.14.0); Jaeger's v1.X module tags carry the v2 binary (v1.75.0 = v2.12.0, per its CHANGELOG).
+ */
+export function releaseOf(module, version) {
+  const [major, minor, patch] = version.replace(/^v/, '').split('.').map(Number);
+  if (module === 'github.com/prometheus/prometheus' && major === 0) return `${Math.floor(minor / 100)}.${minor % 100}.${patch}`;
+  if (module === 'github.com/jaegertracing/jaeger' && major === 1) return `2.${minor - 63}.${patch}`;
+  return `${major}.${minor}.${patch}`;
+}
+
+export function cacheDir() {
+  return process.env.WORKSHOP_TOOLS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'workshop-kit/tools');
+}
+
+/** Where NAME's binary lives once built: one folder per tool and version. */
+export function toolPath(name) {
+  const tool = TOOLS[name];
+  if (!tool) throw new Error(`unknown tool ${name}`);
+  const version = moduleVersions()[tool.module];
+  if (!version) throw new Error(`tools/go.mod does not require ${tool.module}`);
+  return join(cacheDir(), `${name}-${version}`, name);
+}
+
+function go(args, options = {}) {
+  execFileSync('go', args, { stdio: ['ignore', 'inherit', 'inherit'], ...options, env: { ...process.env, CGO_ENABLED: '0', ...options.env } });
+}
+
+function ldflags(tool, version) {
+  // Prometheus' and Alertmanager's `--version` read these; an unset version prints empty.
+  if (!tool.module.startsWith('github.com/prometheus/')) return '-s -w';
+  return `-s -w -X github.com/prometheus/common/version.Version=${releaseOf(tool.module, version)} -X github.com/prometheus/common/version.Branch=module`;
+}
+
+function build(name) {
+  const tool = TOOLS[name];
+  const version = moduleVersions()[tool.module];
+  const target = toolPath(name);
+  if (existsSync(target)) return target;
+  mkdirSync(dirname(target), { recursive: true });
+  const partial = `${target}.partial-${process.pid}`;
+  const started = Date.now();
+  process.stderr.write(`[tools] building ${name} ${version} (${tool.pkg}); cached afterwards in ${dirname(target)}\n`);
+  const flags = ['build', '-trimpath', `-ldflags=${ldflags(tool, version)}`, '-o', partial];
+  if (name === 'alertmanager') {
+    // cmd/alertmanager embeds ui/app/dist (the web UI), which the module zip does not contain: build a copy of
+    // the module with a one-page placeholder there. The API (everything the tests use) is complete.
+    go(['mod', 'download', `${tool.module}@${version}`], { cwd: TOOLS_DIR });
+    const modCache = execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
+    const copy = mkdtempSync(join(tmpdir(), 'alertmanager-src-'));
+    cpSync(join(modCache, `${tool.module}@${version}`), copy, { recursive: true });
+    execFileSync('chmod', ['-R', 'u+w', copy]);
+    mkdirSync(join(copy, 'ui/app/dist'), { recursive: true });
+    writeFileSync(join(copy, 'ui/app/dist/index.html'), '<!doctype html><title>Alertmanager</title><p>UI not built; the API is at /api/v2/.</p>\n');
+    try {
+      go([...flags, './cmd/alertmanager'], { cwd: copy });
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  } else {
+    go([...flags, tool.pkg], { cwd: TOOLS_DIR });
+  }
+  chmodSync(partial, 0o755);
+  renameSync(partial, target);
+  process.stderr.write(`[tools] built ${name} in ${Math.round((Date.now() - started) / 1000)} s\n`);
+  return target;
+}
+
+/** Builds the named tools (all by default) and writes .tmp/tools.env with NAME=path lines. */
+export function ensureTools(names = Object.keys(TOOLS)) {
+  const lines = [];
+  for (const name of names) lines.push(`${TOOLS[name].env}=${build(name)}`);
+  mkdirSync(dirname(TOOLS_ENV), { recursive: true });
+  writeFileSync(TOOLS_ENV, `${lines.join('\n')}\n`);
+  return lines;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  if (args.includes('--list')) {
+    const versions = moduleVersions();
+    for (const [name, tool] of Object.entries(TOOLS)) {
+      const version = versions[tool.module];
+      console.log(`${name.padEnd(13)} ${tool.module}@${version} (release ${releaseOf(tool.module, version)})`);
+    }
+  } else {
+    const unknown = args.filter((a) => !TOOLS[a]);
+    if (unknown.length) {
+      console.error(`unknown tool(s): ${unknown.join(', ')}; known: ${Object.keys(TOOLS).join(', ')}`);
+      process.exit(2);
+    }
+    try {
+      console.log(ensureTools(args.length ? args : undefined).join('\n'));
+    } catch (error) {
+      console.error(`[tools] ${error.message}`);
+      process.exit(1);
+    }
+  }
+}
