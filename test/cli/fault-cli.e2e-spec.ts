@@ -7,7 +7,7 @@ import { AppModule as OrderModule } from '../../apps/order/src/app.module.js';
 import { AppModule as PaymentModule } from '../../apps/payment/src/app.module.js';
 // @ts-expect-error: a plain ESM script without types
 import { CliError, main } from '../../scripts/fault.mjs';
-import { type BootedApp, boot, env, freePort, sqlitePath } from '../support/boot.js';
+import { type BootedApp, boot, env, freePort, testDatabase } from '../support/boot.js';
 
 const TOKEN = 'cli-test-admin-token';
 
@@ -26,13 +26,13 @@ describe('the fault CLI', () => {
   beforeAll(async () => {
     const eventsPort = await freePort();
     const common = { ADMIN_TOKEN: TOKEN };
-    apps.payment = await boot(PaymentModule.forRoot(env({ ...common, SQLITE_PATH: sqlitePath('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0 })));
+    apps.payment = await boot(PaymentModule.forRoot(env({ ...common, DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0 })));
     apps.notification = await boot(
-      NotificationModule.forRoot(env({ ...common, SQLITE_PATH: sqlitePath('notification'), EVENTS_TCP_PORT: eventsPort })),
+      NotificationModule.forRoot(env({ ...common, DATABASE_URL: await testDatabase('notification'), EVENTS_TCP_PORT: eventsPort })),
       { beforeListen: startEventConsumer },
     );
     apps.order = await boot(
-      OrderModule.forRoot(env({ ...common, SQLITE_PATH: sqlitePath('order'), PAYMENT_SERVICE_URL: apps.payment.url, EVENTS_TCP_PORT: eventsPort })),
+      OrderModule.forRoot(env({ ...common, DATABASE_URL: await testDatabase('order'), PAYMENT_SERVICE_URL: apps.payment.url, EVENTS_TCP_PORT: eventsPort })),
     );
     apps.gateway = await boot(
       GatewayModule.forRoot(env({ ...common, ORDER_SERVICE_URL: apps.order.url, NOTIFICATION_SERVICE_URL: apps.notification.url })),

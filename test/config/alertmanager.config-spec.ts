@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule } from '../../apps/notification/src/app.module.js';
-import { type BootedApp, boot, env, freePort, sqlitePath } from '../support/boot.js';
+import { type BootedApp, boot, env, freePort, testDatabase } from '../support/boot.js';
 
 // Needs Alertmanager's binaries: `apt-get install prometheus-alertmanager` (Debian names the
 // server prometheus-alertmanager), or AMTOOL / ALERTMANAGER pointing at other builds.
@@ -246,7 +246,7 @@ describe('Alertmanager with this config, delivering to the notification service'
 
   beforeAll(async () => {
     const bin = required('alertmanager', process.env.ALERTMANAGER ?? onPath('alertmanager', 'prometheus-alertmanager'));
-    notification = await boot(AppModule.forRoot(env({ SQLITE_PATH: sqlitePath('notification'), ALERT_WEBHOOK_TOKEN: token })));
+    notification = await boot(AppModule.forRoot(env({ DATABASE_URL: await testDatabase('notification'), ALERT_WEBHOOK_TOKEN: token })));
 
     // A trailing newline, as `echo "$TOKEN" > file` writes it: Alertmanager trims it.
     writeFileSync(join(dir, 'webhook-token'), `${token}\n`, { mode: 0o600 });

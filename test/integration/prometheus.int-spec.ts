@@ -1,9 +1,8 @@
 import { DECLINED_TEST_CARD } from '@app/contracts';
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +22,7 @@ import {
   readYaml,
   withShorterFor,
 } from './support/prometheus.js';
-import { SERVICES, Stack, backingServices, eventually } from './support/stack.js';
+import { SERVICES, Stack, backingServices, eventually, rabbitmqctl } from './support/stack.js';
 
 /**
  * The repository's real Prometheus and Alertmanager configs, run by the real servers against
@@ -37,9 +36,7 @@ import { SERVICES, Stack, backingServices, eventually } from './support/stack.js
  */
 const INTERVAL = '1s';
 const SERVICE_DOWN_FOR = '5s';
-/** The rabbitmq_prometheus plugin of the broker `scripts/ci/backing-services.sh start` runs. */
 const TRAFFIC_MS = 20_000;
-const BACKING = resolve(import.meta.dirname, '../../scripts/ci/backing-services.sh');
 
 /** Recording rules that cannot have data here, with why. Empty: every rule is fed by the services or the broker. */
 const RULES_WITHOUT_DATA: Record<string, string> = {};
@@ -186,7 +183,7 @@ async function startMonitoring(): Promise<void> {
 beforeAll(async () => {
   const rabbitmqMetrics = await fetch(`http://${RABBITMQ_PROMETHEUS}/metrics`).then((r) => r.ok, () => false);
   if (!rabbitmqMetrics) {
-    throw new Error(`RabbitMQ's prometheus plugin does not answer on ${RABBITMQ_PROMETHEUS}: run \`bash scripts/ci/backing-services.sh start\``);
+    throw new Error(`RabbitMQ's prometheus plugin does not answer on ${RABBITMQ_PROMETHEUS}: run \`node scripts/ci/backing-services.mjs start\``);
   }
   stack = new Stack({ basePort: 23500, backing: backingServices(), env: { ALERT_WEBHOOK_TOKEN: token } });
   await stack.createDatabases();
@@ -327,7 +324,7 @@ describe('when notification writes fail and the broker drops the connections', (
   it('counts the outbox publishes that fail while the order service is disconnected, then publishes the backlog', async () => {
     const vhost = decodeURIComponent(new URL(stack.rabbitUrl!).pathname.slice(1));
     // Only this run's virtual host: other runs on the shared broker keep their connections.
-    execFileSync('bash', [BACKING, 'rabbitmqctl', 'close_all_connections', '-p', vhost, 'prometheus.int-spec drops the connections'], { stdio: 'pipe' });
+    rabbitmqctl('close_all_connections', '-p', vhost, 'prometheus.int-spec drops the connections');
     await eventually(async () => (await api.query('sum(outbox_publish_failures_total) > 0')).length > 0, 30_000, 'a failed publish in Prometheus');
     await eventually(async () => (await api.query('max(outbox_backlog_events{job="order"}) == 0')).length > 0, 30_000, 'an empty outbox');
   });

@@ -187,11 +187,13 @@ describe('a dead OTLP endpoint', () => {
     await new Promise<void>((r) => blackhole.listen(0, '127.0.0.1', r));
     const port = (blackhole.address() as { port: number }).port;
     dead = new Stack({ basePort: 23400, env: otelEnv(`http://127.0.0.1:${port}`) });
+    await dead.createDatabases();
     await dead.startAll();
   });
 
   afterAll(async () => {
     await dead?.stopAll();
+    await dead?.dropDatabases();
     for (const socket of sockets) socket.destroy();
     await new Promise((r) => blackhole.close(r));
   });

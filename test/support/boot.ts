@@ -1,11 +1,10 @@
 import { configureHttpApp, type EnvSource } from '@app/common';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
 
 export interface BootedApp {
   app: INestApplication;
@@ -37,9 +36,22 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** A fresh SQLite file for one app in one test run. */
-export function sqlitePath(service: string): string {
-  return join(mkdtempSync(join(tmpdir(), `workshop-${service}-`)), `${service}.sqlite`);
+let databases = 0;
+
+/** A fresh, empty PostgreSQL database for one app in one test (its DATABASE_URL); dropped when the run ends. */
+export async function testDatabase(service: string): Promise<string> {
+  const adminUrl = inject('databaseAdminUrl');
+  const name = `${inject('databasePrefix')}${process.pid}_${++databases}_${service}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`create database ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 export function env(values: Record<string, string | number | undefined>): EnvSource {

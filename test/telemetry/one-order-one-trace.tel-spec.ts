@@ -9,7 +9,7 @@ import { AppModule as NotificationModule } from '../../apps/notification/src/app
 import { startEventConsumer } from '../../apps/notification/src/event-consumer.js';
 import { AppModule as OrderModule } from '../../apps/order/src/app.module.js';
 import { AppModule as PaymentModule } from '../../apps/payment/src/app.module.js';
-import { type BootedApp, boot, env, freePort, sqlitePath } from '../support/boot.js';
+import { type BootedApp, boot, env, freePort, testDatabase } from '../support/boot.js';
 
 /**
  * In one process, with an in-memory span exporter: one POST /api/orders
@@ -46,13 +46,13 @@ beforeAll(async () => {
   }
 
   const eventsPort = await freePort();
-  const payment = await boot(PaymentModule.forRoot(env({ SQLITE_PATH: sqlitePath('payment'), PAYMENT_PROVIDER_LATENCY_MS: 5, LOG_LEVEL: 'info' })));
+  const payment = await boot(PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 5, LOG_LEVEL: 'info' })));
   const notification = await boot(
-    NotificationModule.forRoot(env({ SQLITE_PATH: sqlitePath('notification'), EVENTS_TCP_PORT: eventsPort, LOG_LEVEL: 'info' })),
+    NotificationModule.forRoot(env({ DATABASE_URL: await testDatabase('notification'), EVENTS_TCP_PORT: eventsPort, LOG_LEVEL: 'info' })),
     { beforeListen: startEventConsumer },
   );
   const order = await boot(
-    OrderModule.forRoot(env({ SQLITE_PATH: sqlitePath('order'), PAYMENT_SERVICE_URL: payment.url, EVENTS_TCP_PORT: eventsPort, LOG_LEVEL: 'info' })),
+    OrderModule.forRoot(env({ DATABASE_URL: await testDatabase('order'), PAYMENT_SERVICE_URL: payment.url, EVENTS_TCP_PORT: eventsPort, LOG_LEVEL: 'info' })),
   );
   gateway = await boot(GatewayModule.forRoot(env({ ORDER_SERVICE_URL: order.url, NOTIFICATION_SERVICE_URL: notification.url, LOG_LEVEL: 'info' })));
   apps.push(gateway, order, notification, payment);

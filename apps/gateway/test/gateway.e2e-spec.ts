@@ -6,7 +6,7 @@ import { AppModule as NotificationModule } from '../../notification/src/app.modu
 import { startEventConsumer } from '../../notification/src/event-consumer.js';
 import { AppModule as OrderModule } from '../../order/src/app.module.js';
 import { AppModule as PaymentModule } from '../../payment/src/app.module.js';
-import { type BootedApp, ORDER, boot, env, freePort, sqlitePath } from '../../../test/support/boot.js';
+import { type BootedApp, ORDER, boot, env, freePort, testDatabase } from '../../../test/support/boot.js';
 import { AppModule } from '../src/app.module.js';
 
 /** The gateway in front of the three real services, all in this process, on the Docker-less adapters. */
@@ -20,14 +20,14 @@ describe('gateway (e2e)', () => {
 
   beforeAll(async () => {
     const eventsPort = await freePort();
-    const payment = await boot(PaymentModule.forRoot(env({ SQLITE_PATH: sqlitePath('payment'), PAYMENT_PROVIDER_LATENCY_MS: 5 })));
+    const payment = await boot(PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 5 })));
     const notification = await boot(
-      NotificationModule.forRoot(env({ SQLITE_PATH: sqlitePath('notification'), EVENTS_TCP_PORT: eventsPort })),
+      NotificationModule.forRoot(env({ DATABASE_URL: await testDatabase('notification'), EVENTS_TCP_PORT: eventsPort })),
       { beforeListen: startEventConsumer },
     );
     order = await boot(
       OrderModule.forRoot(
-        env({ SQLITE_PATH: sqlitePath('order'), PAYMENT_SERVICE_URL: payment.url, EVENTS_TCP_PORT: eventsPort, OUTBOX_POLL_INTERVAL_MS: 200 }),
+        env({ DATABASE_URL: await testDatabase('order'), PAYMENT_SERVICE_URL: payment.url, EVENTS_TCP_PORT: eventsPort, OUTBOX_POLL_INTERVAL_MS: 200 }),
       ),
     );
     notification.app.getHttpServer().on('request', (req: { url?: string }) => {
@@ -152,9 +152,9 @@ describe('gateway when a downstream service fails (e2e)', () => {
   });
 
   it('answers 504 when the order service is slower than the gateway deadline', async () => {
-    const payment = await boot(PaymentModule.forRoot(env({ SQLITE_PATH: sqlitePath('payment'), PAYMENT_PROVIDER_LATENCY_MS: 1_000 })));
+    const payment = await boot(PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 1_000 })));
     const order = await boot(
-      OrderModule.forRoot(env({ SQLITE_PATH: sqlitePath('order'), PAYMENT_SERVICE_URL: payment.url, EVENTS_TCP_PORT: await freePort() })),
+      OrderModule.forRoot(env({ DATABASE_URL: await testDatabase('order'), PAYMENT_SERVICE_URL: payment.url, EVENTS_TCP_PORT: await freePort() })),
     );
     const gateway = await boot(
       AppModule.forRoot(env({ ORDER_SERVICE_URL: order.url, NOTIFICATION_SERVICE_URL: order.url, ORDER_TIMEOUT_MS: 300 })),

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type BootedApp, boot, env, sqlitePath } from '../../../test/support/boot.js';
+import { type BootedApp, boot, env, testDatabase } from '../../../test/support/boot.js';
 import { AppModule } from '../src/app.module.js';
 
 const TOKEN = 'workshop-alert-token-0123456789';
@@ -52,7 +52,7 @@ describe('notification service: Alertmanager webhook (e2e)', () => {
   const list = async (query = '') => (await http.get(`/alerts${query}`).expect(200)).body.data as Array<Record<string, unknown>>;
 
   beforeAll(async () => {
-    svc = await boot(AppModule.forRoot(env({ SQLITE_PATH: sqlitePath('notification'), ALERT_WEBHOOK_TOKEN: TOKEN })));
+    svc = await boot(AppModule.forRoot(env({ DATABASE_URL: await testDatabase('notification'), ALERT_WEBHOOK_TOKEN: TOKEN })));
     http = request(svc.url);
   });
   afterAll(async () => {
@@ -208,7 +208,7 @@ describe('notification service: Alertmanager webhook without ALERT_WEBHOOK_TOKEN
   let svc: BootedApp;
 
   beforeAll(async () => {
-    svc = await boot(AppModule.forRoot(env({ SQLITE_PATH: sqlitePath('notification') })));
+    svc = await boot(AppModule.forRoot(env({ DATABASE_URL: await testDatabase('notification') })));
   });
   afterAll(() => svc?.close());
 

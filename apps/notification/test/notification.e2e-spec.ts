@@ -4,7 +4,7 @@ import { lastValueFrom } from 'rxjs';
 import request from 'supertest';
 import { retainedBytes } from '@app/faults';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BootedApp, boot, env, freePort, sqlitePath } from '../../../test/support/boot.js';
+import { type BootedApp, boot, env, freePort, testDatabase } from '../../../test/support/boot.js';
 import { AppModule } from '../src/app.module.js';
 import { startEventConsumer } from '../src/event-consumer.js';
 
@@ -31,7 +31,7 @@ describe('notification service on the broker-less transport (e2e)', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    svc = await boot(AppModule.forRoot(env({ SQLITE_PATH: sqlitePath('notification'), EVENTS_TCP_PORT: port, ADMIN_TOKEN: TOKEN })), {
+    svc = await boot(AppModule.forRoot(env({ DATABASE_URL: await testDatabase('notification'), EVENTS_TCP_PORT: port, ADMIN_TOKEN: TOKEN })), {
       beforeListen: startEventConsumer,
     });
     http = request(svc.url);

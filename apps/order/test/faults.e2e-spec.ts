@@ -2,7 +2,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule as PaymentModule } from '../../payment/src/app.module.js';
-import { type BootedApp, ORDER, boot, env, freePort, sqlitePath } from '../../../test/support/boot.js';
+import { type BootedApp, ORDER, boot, env, freePort, testDatabase } from '../../../test/support/boot.js';
 import { AppModule } from '../src/app.module.js';
 
 const TOKEN = 'test-admin-token-123';
@@ -36,7 +36,7 @@ describe('order faults (e2e)', () => {
 
   beforeAll(async () => {
     payment = await boot(
-      PaymentModule.forRoot(env({ SQLITE_PATH: sqlitePath('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0, ADMIN_TOKEN: TOKEN })),
+      PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0, ADMIN_TOKEN: TOKEN })),
     );
     payment.app.getHttpServer().on('request', (req: { url?: string; method?: string }) => {
       if (req.method === 'POST' && req.url === '/payments') paymentRequests++;
@@ -44,7 +44,7 @@ describe('order faults (e2e)', () => {
     order = await boot(
       AppModule.forRoot(
         env({
-          SQLITE_PATH: sqlitePath('order'),
+          DATABASE_URL: await testDatabase('order'),
           PAYMENT_SERVICE_URL: payment.url,
           EVENTS_TCP_PORT: await freePort(),
           OUTBOX_POLL_INTERVAL_MS: 60_000,

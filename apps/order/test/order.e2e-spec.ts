@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule as PaymentModule } from '../../payment/src/app.module.js';
-import { type BootedApp, ORDER, boot, env, freePort, sqlitePath } from '../../../test/support/boot.js';
+import { type BootedApp, ORDER, boot, env, freePort, testDatabase } from '../../../test/support/boot.js';
 import { AppModule } from '../src/app.module.js';
 
 /** The order service against a real payment service; events stay in the outbox (no consumer runs). */
@@ -11,7 +11,7 @@ async function bootOrder(paymentUrl: string, extra: Record<string, string | numb
   return boot(
     AppModule.forRoot(
       env({
-        SQLITE_PATH: sqlitePath('order'),
+        DATABASE_URL: await testDatabase('order'),
         PAYMENT_SERVICE_URL: paymentUrl,
         EVENTS_TCP_PORT: await freePort(),
         OUTBOX_POLL_INTERVAL_MS: 60_000,
@@ -22,11 +22,11 @@ async function bootOrder(paymentUrl: string, extra: Record<string, string | numb
 }
 
 async function bootPayment(latencyMs: number, port?: number) {
-  return boot(PaymentModule.forRoot(env({ SQLITE_PATH: sqlitePath('payment'), PAYMENT_PROVIDER_LATENCY_MS: latencyMs })), { port });
+  return boot(PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: latencyMs })), { port });
 }
 
 const outbox = (svc: BootedApp, orderId: string) =>
-  svc.app.get(DataSource).query('SELECT type, payload FROM outbox_events WHERE aggregate_id = ?', [orderId]);
+  svc.app.get(DataSource).query('SELECT type, payload FROM outbox_events WHERE aggregate_id = $1', [orderId]);
 
 describe('order service (e2e)', () => {
   let payment: BootedApp;
@@ -84,9 +84,9 @@ describe('order service (e2e)', () => {
     );
     for (const a of answers) expect(a.status).toBe(201);
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
-    const [{ n }] = await order.app.get(DataSource).query('SELECT COUNT(*) AS n FROM orders WHERE idempotency_key = ?', [key]);
+    const [{ n }] = await order.app.get(DataSource).query('SELECT COUNT(*) AS n FROM orders WHERE idempotency_key = $1', [key]);
     expect(Number(n)).toBe(1);
-    const charges = await payment.app.get(DataSource).query('SELECT id FROM payments WHERE order_id = ?', [answers[0].body.id]);
+    const charges = await payment.app.get(DataSource).query('SELECT id FROM payments WHERE order_id = $1', [answers[0].body.id]);
     expect(charges).toHaveLength(1);
     expect(await outbox(order, answers[0].body.id)).toHaveLength(1);
   });

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type BootedApp, boot, env, sqlitePath } from '../../../test/support/boot.js';
+import { type BootedApp, boot, env, testDatabase } from '../../../test/support/boot.js';
 import { AppModule } from '../src/app.module.js';
 
 const TOKEN = 'test-admin-token-123';
@@ -15,7 +15,7 @@ describe('payment faults and the admin API (e2e)', () => {
 
   beforeAll(async () => {
     svc = await boot(
-      AppModule.forRoot(env({ SQLITE_PATH: sqlitePath('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0, ADMIN_TOKEN: TOKEN })),
+      AppModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0, ADMIN_TOKEN: TOKEN })),
     );
     http = request(svc.url);
   });
@@ -52,7 +52,7 @@ describe('payment faults and the admin API (e2e)', () => {
     const body = charge();
     const failed = await http.post('/payments').send(body).expect(502);
     expect(failed.body.message).toContain('card provider answered 503');
-    expect(await svc.app.get(DataSource).query('SELECT * FROM payments WHERE order_id = ?', [body.orderId])).toEqual([]);
+    expect(await svc.app.get(DataSource).query('SELECT * FROM payments WHERE order_id = $1', [body.orderId])).toEqual([]);
     await put([]).expect(200);
     expect((await http.post('/payments').send(body).expect(201)).body.status).toBe('approved');
   });
@@ -76,7 +76,7 @@ describe('payment faults and the admin API (e2e)', () => {
 
 describe('payment faults from the environment (e2e)', () => {
   it('starts with the faults in FAULTS switched on', async () => {
-    const svc = await boot(AppModule.forRoot(env({ SQLITE_PATH: sqlitePath('payment'), FAULTS: 'payment-errors:probability=1' })));
+    const svc = await boot(AppModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), FAULTS: 'payment-errors:probability=1' })));
     try {
       await request(svc.url).post('/payments').send(charge()).expect(502);
     } finally {
@@ -85,13 +85,13 @@ describe('payment faults from the environment (e2e)', () => {
   });
 
   it('refuses to boot with a FAULTS value it cannot read', async () => {
-    await expect(boot(AppModule.forRoot(env({ SQLITE_PATH: sqlitePath('payment'), FAULTS: 'payment-errors:probability=7' })))).rejects.toThrow(
+    await expect(boot(AppModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), FAULTS: 'payment-errors:probability=7' })))).rejects.toThrow(
       /between 0 and 1/,
     );
   });
 
   it('keeps the admin API off without ADMIN_TOKEN', async () => {
-    const svc = await boot(AppModule.forRoot(env({ SQLITE_PATH: sqlitePath('payment') })));
+    const svc = await boot(AppModule.forRoot(env({ DATABASE_URL: await testDatabase('payment') })));
     try {
       const res = await request(svc.url).get('/admin/faults').set('Authorization', 'Bearer anything-at-all').expect(403);
       expect(res.body.message).toContain('set ADMIN_TOKEN');

@@ -2,7 +2,7 @@ import { DECLINED_TEST_CARD } from '@app/contracts';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BootedApp, boot, env, sqlitePath } from '../../../test/support/boot.js';
+import { type BootedApp, boot, env, testDatabase } from '../../../test/support/boot.js';
 import { AppModule } from '../src/app.module.js';
 
 const CARD = '4242424242424242';
@@ -19,7 +19,7 @@ describe('payment service (e2e)', () => {
   let http: ReturnType<typeof request>;
 
   beforeAll(async () => {
-    svc = await boot(AppModule.forRoot(env({ SQLITE_PATH: sqlitePath('payment'), PAYMENT_PROVIDER_LATENCY_MS: 5 })));
+    svc = await boot(AppModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 5 })));
     http = request(svc.url);
   });
   afterAll(() => svc.close());
@@ -52,7 +52,7 @@ describe('payment service (e2e)', () => {
     const answers = await Promise.all(Array.from({ length: 6 }, () => http.post('/payments').send(charge(orderId))));
     expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
     for (const a of answers) expect([200, 201, 409]).toContain(a.status);
-    const [{ n }] = await svc.app.get(DataSource).query('SELECT COUNT(*) AS n FROM payments WHERE order_id = ?', [orderId]);
+    const [{ n }] = await svc.app.get(DataSource).query('SELECT COUNT(*) AS n FROM payments WHERE order_id = $1', [orderId]);
     expect(Number(n)).toBe(1);
   });
 

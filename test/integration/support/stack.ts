@@ -1,12 +1,13 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { inject } from 'vitest';
+import { readServicesEnv } from '../../../scripts/ci/backing-services.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const BACKING = join(ROOT, 'scripts/ci/backing-services.sh');
+const BACKING = join(ROOT, 'scripts/ci/backing-services.mjs');
 export const LOG_DIR = join(ROOT, '.tmp/integration');
 /** The telemetry preload every service starts with, as in production. */
 const PRELOAD = join(ROOT, 'dist/libs/observability/src/telemetry/register.js');
@@ -15,31 +16,21 @@ export type ServiceName = 'gateway' | 'order' | 'payment' | 'notification';
 export const SERVICES: ServiceName[] = ['payment', 'notification', 'order', 'gateway'];
 const DATABASES = { order: 'orders', payment: 'payments', notification: 'notifications' } as const;
 
-/** Where the real PostgreSQL and RabbitMQ are: env vars, else the file `backing-services.sh start` wrote. */
+/** Where the real PostgreSQL and RabbitMQ are: env vars, else the file `backing-services.mjs start` wrote. */
 export function backingServices(): { adminUrl: string; rabbitUrl: string } {
-  const file = join(process.env.BACKING_DIR ?? '/tmp/workshop-backing', 'services.env');
-  const fromFile: Record<string, string> = existsSync(file)
-    ? Object.fromEntries(
-        readFileSync(file, 'utf8')
-          .split('\n')
-          .filter((l) => l.includes('='))
-          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-      )
-    : {};
-  const adminUrl = process.env.DATABASE_ADMIN_URL ?? fromFile.DATABASE_ADMIN_URL;
-  const rabbitUrl = process.env.RABBITMQ_URL ?? fromFile.RABBITMQ_URL;
+  const { adminUrl, rabbitUrl } = readServicesEnv();
   if (!adminUrl || !rabbitUrl) {
-    throw new Error('PostgreSQL and RabbitMQ are not running: run `bash scripts/ci/backing-services.sh start` first');
+    throw new Error('PostgreSQL and RabbitMQ are not running: run `node scripts/ci/backing-services.mjs start` first');
   }
   return { adminUrl, rabbitUrl };
 }
 
 export function broker(command: 'rabbitmq-stop-app' | 'rabbitmq-start-app'): void {
-  execFileSync('bash', [BACKING, command], { stdio: 'pipe' });
+  execFileSync(process.execPath, [BACKING, command], { stdio: 'pipe' });
 }
 
-function rabbitmqctl(...args: string[]): void {
-  execFileSync('bash', [BACKING, 'rabbitmqctl', ...args], { stdio: 'pipe' });
+export function rabbitmqctl(...args: string[]): void {
+  execFileSync(process.execPath, [BACKING, 'rabbitmqctl', ...args], { stdio: 'pipe' });
 }
 
 /** The four services as real processes (`node dist/…/main.js`) on PostgreSQL and RabbitMQ. */
@@ -51,7 +42,10 @@ export interface StackOptions {
   basePort: number;
   /** Extra environment for every service (e.g. OTEL_* variables). */
   env?: Record<string, string>;
-  /** Real PostgreSQL and RabbitMQ; without them the services use SQLite files and the TCP transport (`npm run dev`). */
+  /**
+   * Real PostgreSQL and RabbitMQ. Without them the services still get their own databases on the test
+   * PostgreSQL, and events travel over the broker-less TCP transport (as in `npm run dev`).
+   */
   backing?: { adminUrl: string; rabbitUrl: string };
 }
 
@@ -66,12 +60,11 @@ export class Stack {
   readonly rabbitUrl: string | undefined;
   private readonly vhost = `${this.run}-vhost`;
   private readonly eventsPort: number;
-  private readonly sqliteDir = mkdtempSync(join(tmpdir(), 'workshop-dev-'));
 
   constructor(private readonly options: StackOptions) {
     const basePort = options.basePort;
     if (basePort < 1024 || basePort + 4 >= 32768) throw new Error(`basePort ${basePort}: use 1024–32763, below the ephemeral port range`);
-    this.adminUrl = options.backing?.adminUrl ?? 'postgres://unused@127.0.0.1/unused';
+    this.adminUrl = options.backing?.adminUrl ?? inject('databaseAdminUrl');
     this.rabbitUrl = options.backing ? `${options.backing.rabbitUrl.replace(/\/+$/, '')}/${this.vhost}` : undefined;
     this.eventsPort = basePort + 4;
     this.ports = { gateway: basePort, order: basePort + 1, payment: basePort + 2, notification: basePort + 3 };
@@ -86,17 +79,17 @@ export class Stack {
   }
 
   async createDatabases(): Promise<void> {
-    if (!this.options.backing) return;
-    rabbitmqctl('add_vhost', this.vhost);
-    rabbitmqctl('set_permissions', '-p', this.vhost, 'workshop', '.*', '.*', '.*');
+    if (this.rabbitUrl) {
+      rabbitmqctl('add_vhost', this.vhost);
+      rabbitmqctl('set_permissions', '-p', this.vhost, 'workshop', '.*', '.*', '.*');
+    }
     await this.admin(async (c) => {
       for (const url of Object.values(this.databaseUrls)) await c.query(`CREATE DATABASE "${new URL(url).pathname.slice(1)}"`);
     });
   }
 
   async dropDatabases(): Promise<void> {
-    if (!this.options.backing) return;
-    rabbitmqctl('delete_vhost', this.vhost);
+    if (this.rabbitUrl) rabbitmqctl('delete_vhost', this.vhost);
     await this.admin(async (c) => {
       for (const url of Object.values(this.databaseUrls)) await c.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
     });
@@ -109,10 +102,7 @@ export class Stack {
       PORT: String(this.ports[name]),
       PATH: process.env.PATH ?? '',
     };
-    const storage = (svc: keyof typeof DATABASES): Record<string, string> =>
-      this.options.backing
-        ? { DATABASE_URL: this.databaseUrls[svc] }
-        : { SQLITE_PATH: join(this.sqliteDir, `${svc}.sqlite`) };
+    const storage = (svc: keyof typeof DATABASES): Record<string, string> => ({ DATABASE_URL: this.databaseUrls[svc] });
     const events: Record<string, string> = this.rabbitUrl
       ? { RABBITMQ_URL: this.rabbitUrl }
       : { EVENTS_TCP_HOST: '127.0.0.1', EVENTS_TCP_PORT: String(this.eventsPort) };

@@ -1,4 +1,3 @@
-import { columnTypes } from '@app/common';
 import { type MigrationInterface, type QueryRunner, Table, TableIndex } from 'typeorm';
 
 /** Alerts Alertmanager delivered to POST /alerts; one row per (fingerprint, status, starts_at). */
@@ -6,21 +5,20 @@ export class CreateAlerts1765000000000 implements MigrationInterface {
   name = 'CreateAlerts1765000000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const t = columnTypes(queryRunner);
     await queryRunner.createTable(
       new Table({
         name: 'alerts',
         columns: [
-          { name: 'id', type: t.uuid, isPrimary: true },
+          { name: 'id', type: 'uuid', isPrimary: true },
           { name: 'fingerprint', type: 'varchar', length: '64' },
           { name: 'status', type: 'varchar', length: '16' },
           { name: 'alertname', type: 'varchar', length: '200' },
           { name: 'severity', type: 'varchar', length: '32', isNullable: true },
           { name: 'service', type: 'varchar', length: '64', isNullable: true },
           { name: 'summary', type: 'varchar', length: '1000', isNullable: true },
-          { name: 'starts_at', type: t.timestamp },
-          { name: 'ends_at', type: t.timestamp, isNullable: true },
-          { name: 'received_at', type: t.timestamp },
+          { name: 'starts_at', type: 'timestamptz' },
+          { name: 'ends_at', type: 'timestamptz', isNullable: true },
+          { name: 'received_at', type: 'timestamptz' },
           { name: 'labels', type: 'text' },
         ],
         indices: [

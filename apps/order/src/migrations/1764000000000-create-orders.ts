@@ -1,16 +1,14 @@
-import { columnTypes } from '@app/common';
 import { type MigrationInterface, type QueryRunner, Table, TableIndex } from 'typeorm';
 
 export class CreateOrders1764000000000 implements MigrationInterface {
   name = 'CreateOrders1764000000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const t = columnTypes(queryRunner);
     await queryRunner.createTable(
       new Table({
         name: 'orders',
         columns: [
-          { name: 'id', type: t.uuid, isPrimary: true },
+          { name: 'id', type: 'uuid', isPrimary: true },
           { name: 'customer_id', type: 'varchar', length: '64' },
           { name: 'status', type: 'varchar', length: '16' },
           { name: 'total_cents', type: 'bigint' },
@@ -20,8 +18,8 @@ export class CreateOrders1764000000000 implements MigrationInterface {
           { name: 'failure_reason', type: 'varchar', length: '64', isNullable: true },
           { name: 'idempotency_key', type: 'varchar', length: '255', isNullable: true, isUnique: true },
           { name: 'request_fingerprint', type: 'varchar', length: '64', isNullable: true },
-          { name: 'created_at', type: t.timestamp },
-          { name: 'updated_at', type: t.timestamp },
+          { name: 'created_at', type: 'timestamptz' },
+          { name: 'updated_at', type: 'timestamptz' },
         ],
         indices: [
           new TableIndex({ name: 'idx_orders_customer_created', columnNames: ['customer_id', 'created_at', 'id'] }),
@@ -34,8 +32,8 @@ export class CreateOrders1764000000000 implements MigrationInterface {
       new Table({
         name: 'order_items',
         columns: [
-          { name: 'id', type: t.uuid, isPrimary: true },
-          { name: 'order_id', type: t.uuid },
+          { name: 'id', type: 'uuid', isPrimary: true },
+          { name: 'order_id', type: 'uuid' },
           { name: 'position', type: 'integer' },
           { name: 'sku', type: 'varchar', length: '32' },
           { name: 'quantity', type: 'integer' },
@@ -49,12 +47,12 @@ export class CreateOrders1764000000000 implements MigrationInterface {
       new Table({
         name: 'outbox_events',
         columns: [
-          { name: 'id', type: t.uuid, isPrimary: true },
+          { name: 'id', type: 'uuid', isPrimary: true },
           { name: 'type', type: 'varchar', length: '64' },
-          { name: 'aggregate_id', type: t.uuid },
+          { name: 'aggregate_id', type: 'uuid' },
           { name: 'payload', type: 'text' },
-          { name: 'created_at', type: t.timestamp },
-          { name: 'published_at', type: t.timestamp, isNullable: true },
+          { name: 'created_at', type: 'timestamptz' },
+          { name: 'published_at', type: 'timestamptz', isNullable: true },
           { name: 'attempts', type: 'integer', default: 0 },
           { name: 'last_error', type: 'varchar', length: '255', isNullable: true },
         ],

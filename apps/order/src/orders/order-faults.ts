@@ -1,8 +1,6 @@
-import { TransactionRunner } from '@app/common';
 import { FaultRegistry } from '@app/faults';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { OrderItem } from './order.entity.js';
 
 interface PgClient {
@@ -11,9 +9,6 @@ interface PgClient {
 interface PgPool {
   connect(): Promise<PgClient>;
 }
-
-/** Roughly how many rows sql.js's recursive counter walks per millisecond (the embedded stand-in for pg_sleep). */
-const SQLITE_ROWS_PER_MS = 3_000;
 
 /**
  * Where the order service's bottleneck scenarios act: slow-query, n-plus-one,
@@ -30,7 +25,7 @@ export class OrderFaults implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(FaultRegistry) private readonly faults: FaultRegistry,
-    private readonly tx: TransactionRunner,
+    private readonly dataSource: DataSource,
   ) {}
 
   onModuleInit(): void {
@@ -52,28 +47,19 @@ export class OrderFaults implements OnModuleInit, OnApplicationShutdown {
     const fault = this.faults.hit('slow-query');
     if (!fault) return;
     const seconds = fault.delayMs / 1000;
-    if (this.tx.isPostgres) {
-      await this.tx.dataSource.query(
-        // Both in the select list, so the sleep runs whatever plan PostgreSQL picks (joined with an
-        // empty match, a pg_sleep() in FROM may never be executed).
-        'SELECT pg_sleep($2) AS slept, (SELECT count(*)::int FROM orders o WHERE lower(o.customer_id) = lower($1)) AS recent',
-        [customerId, seconds],
-      );
-    } else {
-      await this.tx.dataSource.query(
-        `SELECT (SELECT count(*) FROM orders o WHERE lower(o.customer_id) = lower(?)) AS recent,
-                (WITH RECURSIVE spin(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM spin WHERE x < ?) SELECT count(*) FROM spin) AS spun`,
-        [customerId, Math.round(fault.delayMs * SQLITE_ROWS_PER_MS)],
-      );
-    }
+    await this.dataSource.query(
+      // Both in the select list, so the sleep runs whatever plan PostgreSQL picks (joined with an
+      // empty match, a pg_sleep() in FROM may never be executed).
+      'SELECT pg_sleep($2) AS slept, (SELECT count(*)::int FROM orders o WHERE lower(o.customer_id) = lower($1)) AS recent',
+      [customerId, seconds],
+    );
   }
 
   /** pool-exhaustion: the order transaction keeps its connection longer than it needs. */
   async holdConnection(m: EntityManager): Promise<void> {
     const fault = this.faults.active('pool-exhaustion');
     if (!fault || fault.holdMs <= 0) return;
-    if (this.tx.isPostgres) await m.query('SELECT pg_sleep($1)', [fault.holdMs / 1000]);
-    else await sleep(fault.holdMs);
+    await m.query('SELECT pg_sleep($1)', [fault.holdMs / 1000]);
   }
 
   /** n-plus-one: items loaded with one query per order instead of one for the page. */
@@ -119,7 +105,6 @@ export class OrderFaults implements OnModuleInit, OnApplicationShutdown {
   }
 
   private pgPool(): PgPool | undefined {
-    if (!this.tx.isPostgres) return undefined;
-    return (this.tx.dataSource.driver as unknown as { master?: PgPool }).master;
+    return (this.dataSource.driver as unknown as { master?: PgPool }).master;
   }
 }

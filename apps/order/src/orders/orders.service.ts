@@ -1,4 +1,4 @@
-import { TransactionRunner, columnValue, describeError, isUniqueViolation } from '@app/common';
+import { describeError, isUniqueViolation } from '@app/common';
 import {
   type CreateOrderDto,
   DEFAULT_PAGE_SIZE,
@@ -22,7 +22,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { In, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import { OutboxEvent } from '../outbox/outbox-event.entity.js';
 import { OutboxRelay, newOutboxEvent } from '../outbox/outbox.relay.js';
 import { OrderFaults } from './order-faults.js';
@@ -59,7 +59,7 @@ export class OrdersService {
   constructor(
     @InjectRepository(Order) private readonly orders: Repository<Order>,
     @InjectRepository(OrderItem) private readonly items: Repository<OrderItem>,
-    private readonly tx: TransactionRunner,
+    private readonly dataSource: DataSource,
     private readonly payments: PaymentClient,
     private readonly relay: OutboxRelay,
     private readonly faults: OrderFaults,
@@ -107,7 +107,7 @@ export class OrdersService {
       }),
     );
     try {
-      await this.tx.run(async (m) => {
+      await this.dataSource.transaction(async (m) => {
         await m.insert(Order, order);
         await m.insert(OrderItem, items);
         await this.faults.holdConnection(m);
@@ -162,7 +162,7 @@ export class OrdersService {
     if (query.cursor) {
       const cursor = decodeCursor(query.cursor);
       qb.andWhere('(o.created_at < :createdAt OR (o.created_at = :createdAt AND o.id < :id))', {
-        createdAt: columnValue(this.orders, 'createdAt', cursor.createdAt),
+        createdAt: cursor.createdAt,
         id: cursor.id,
       });
     }
@@ -188,7 +188,7 @@ export class OrdersService {
     const pending = await this.orders
       .createQueryBuilder('o')
       .where('o.status = :status', { status: 'pending' })
-      .andWhere('o.updated_at < :cutoff', { cutoff: columnValue(this.orders, 'updatedAt', cutoff) })
+      .andWhere('o.updated_at < :cutoff', { cutoff })
       .orderBy('o.updated_at', 'ASC')
       .limit(batch)
       .getMany();
@@ -209,7 +209,7 @@ export class OrdersService {
   /** Moves a pending order to its final status and writes its event, atomically. False if already settled. */
   private async settle(orderId: string, settlement: Settlement): Promise<boolean> {
     if (!canTransition('pending', settlement.status)) return false;
-    const changed = await this.tx.run(async (m) => {
+    const changed = await this.dataSource.transaction(async (m) => {
       const result = await m.update(
         Order,
         { id: orderId, status: 'pending' },

@@ -1,4 +1,4 @@
-import { TransactionRunner, isUniqueViolation } from '@app/common';
+import { isUniqueViolation } from '@app/common';
 import { type ChargeRequestDto, cardLast4 } from '@app/contracts';
 import { FaultRegistry } from '@app/faults';
 import { BadGatewayException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
@@ -22,7 +22,6 @@ export class PaymentsService {
   constructor(
     @InjectRepository(Payment) private readonly payments: Repository<Payment>,
     private readonly provider: CardProvider,
-    private readonly tx: TransactionRunner,
     @Inject(FaultRegistry) private readonly faults: FaultRegistry,
   ) {}
 
@@ -51,7 +50,7 @@ export class PaymentsService {
       updatedAt: now,
     });
     try {
-      await this.tx.run((m) => m.insert(Payment, payment));
+      await this.payments.insert(payment);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       return this.replay(await this.payments.findOneByOrFail({ orderId: request.orderId }), request);
@@ -63,19 +62,16 @@ export class PaymentsService {
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       // Nothing was charged: drop the claim so a retry (or the reconciler's question) sees no payment.
-      await this.tx.run((m) => m.delete(Payment, { id: payment.id, status: 'processing' }));
+      await this.payments.delete({ id: payment.id, status: 'processing' });
       this.logger.error({ msg: error.message, order_id: request.orderId, provider_status: error.status });
       throw new BadGatewayException(`${error.message}; nothing was charged`);
     }
     payment.status = outcome.approved ? 'approved' : 'declined';
     payment.declineReason = outcome.approved ? null : outcome.reason;
     payment.updatedAt = new Date();
-    await this.tx.run((m) =>
-      m.update(Payment, { id: payment.id }, {
-        status: payment.status,
-        declineReason: payment.declineReason,
-        updatedAt: payment.updatedAt,
-      }),
+    await this.payments.update(
+      { id: payment.id },
+      { status: payment.status, declineReason: payment.declineReason, updatedAt: payment.updatedAt },
     );
     this.logger.log({
       msg: `payment ${payment.status}`,

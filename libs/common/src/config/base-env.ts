@@ -63,13 +63,9 @@ export class BaseEnv {
 
 /** Variables of the services that own data (order, payment, notification). */
 export class DataEnv extends BaseEnv {
-  /** PostgreSQL. When unset, the service uses the embedded SQLite file below. */
-  @IsOptional()
+  /** The service's own PostgreSQL database (`npm run dev` starts one and sets it). */
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
-  DATABASE_URL?: string;
-
-  @IsString()
-  SQLITE_PATH: string = '';
+  DATABASE_URL!: string;
 
   @IsInt()
   @Min(1)

@@ -14,17 +14,18 @@ class TestEnv extends DataEnv {
 }
 
 const validate = createEnvValidator(TestEnv);
+const DB = 'postgres://workshop@127.0.0.1/orders';
 
 describe('createEnvValidator()', () => {
   it('applies defaults and converts numbers', () => {
-    const env = validate({ PORT: '4000' });
+    const env = validate({ PORT: '4000', DATABASE_URL: DB });
     expect(env.PORT).toBe(4000);
     expect(env.DB_POOL_SIZE).toBe(10);
-    expect(env.DATABASE_URL).toBeUndefined();
   });
 
-  it('treats an empty variable as unset', () => {
-    expect(validate({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  it('treats an empty variable as unset, and names a required one that is missing', () => {
+    expect(validate({ PORT: '', DATABASE_URL: DB }).PORT).toBe(3000);
+    expect(() => validate({ DATABASE_URL: '' })).toThrow(/DATABASE_URL must be a postgres:\/\/ URL/);
   });
 
   it('names every malformed variable and the value it got', () => {
@@ -53,6 +54,6 @@ describe('createEnvValidator()', () => {
   });
 
   it('rejects an out-of-range number', () => {
-    expect(() => validate({ PORT: '70000' })).toThrow(/PORT must not be greater than 65535/);
+    expect(() => validate({ PORT: '70000', DATABASE_URL: DB })).toThrow(/PORT must not be greater than 65535/);
   });
 });

@@ -20,7 +20,6 @@ export class DbPoolMetrics implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    if (this.dataSource.options.type !== 'postgres') return;
     registerDbPool(this.service, () => {
       const pool = (this.dataSource.driver as unknown as { master?: PgPool }).master;
       if (!pool) return undefined;

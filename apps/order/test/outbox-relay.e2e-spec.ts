@@ -4,11 +4,12 @@ import type { ConfigService } from '@nestjs/config';
 import { Observable, of, throwError } from 'rxjs';
 import { DataSource, type Repository } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CreateOrders1764000000000 } from '../migrations/1764000000000-create-orders.js';
-import { OutboxTraceContext1764100000000 } from '../migrations/1764100000000-outbox-trace-context.js';
-import { Order, OrderItem } from '../orders/order.entity.js';
-import { OutboxEvent } from './outbox-event.entity.js';
-import { OutboxRelay, newOutboxEvent } from './outbox.relay.js';
+import { testDatabase } from '../../../test/support/boot.js';
+import { CreateOrders1764000000000 } from '../src/migrations/1764000000000-create-orders.js';
+import { OutboxTraceContext1764100000000 } from '../src/migrations/1764100000000-outbox-trace-context.js';
+import { Order, OrderItem } from '../src/orders/order.entity.js';
+import { OutboxEvent } from '../src/outbox/outbox-event.entity.js';
+import { OutboxRelay, newOutboxEvent } from '../src/outbox/outbox.relay.js';
 
 /** A stand-in for the broker client: records what is emitted, or fails/hangs on demand. */
 class FakeClient {
@@ -55,7 +56,8 @@ describe('OutboxRelay', () => {
 
   beforeEach(async () => {
     dataSource = new DataSource({
-      type: 'sqljs',
+      type: 'postgres',
+      url: await testDatabase('order'),
       entities: [Order, OrderItem, OutboxEvent],
       migrations: [CreateOrders1764000000000, OutboxTraceContext1764100000000],
       migrationsRun: true,
