@@ -53,10 +53,11 @@ const MEMORY_GOAL_MIB = 3 * 1024;
 /**
  * The full stack cannot: Elasticsearch with its 512m heap needs ~1 GiB, Kibana 8 ~1 GiB
  * (it does not start in 500 MiB), and the four services 4 x 256 MiB (measured idle RSS
- * ~190 MiB, docs/benchmarks.md): 3 GiB before Prometheus, Grafana, Jaeger or the
- * databases. This ceiling keeps the full stack from creeping up; README.md says so.
+ * ~190 MiB, docs/benchmarks.md): 3 GiB before Prometheus, Grafana (512 MiB, its documented
+ * minimum), Jaeger or the databases. This ceiling keeps the full stack from creeping up;
+ * README.md says so.
  */
-const FULL_STACK_CEILING_MIB = 4.5 * 1024;
+const FULL_STACK_CEILING_MIB = 5 * 1024;
 
 /** Services without a healthcheck, each with its reason. Only one-shot jobs qualify. */
 const NO_HEALTHCHECK: Record<string, string> = {
@@ -86,6 +87,7 @@ const PROBE_TOOL: Record<string, string> = {
   'build:.': 'node', // ./Dockerfile, node:*-slim: no curl, no wget
   'build:./observability/fluentd': 'ruby', // fluent/fluentd:*-debian: no curl, no wget
   'grafana/k6': 'wget', // Alpine base: busybox wget
+  'axllent/mailpit': '/mailpit', // the image's own HEALTHCHECK: `/mailpit readyz`
 };
 
 /** The UIs README.md must list, with the host port each is published on. */
@@ -98,6 +100,7 @@ const UIS: [name: string, service: string, containerPort: number][] = [
   ['Kibana', 'kibana', 5601],
   ['RabbitMQ', 'rabbitmq', 15672],
   ['Elasticsearch', 'elasticsearch', 9200],
+  ['Mailpit', 'mailpit', 8025],
 ];
 
 const ENV = readDotEnv(DOTENV);
@@ -167,12 +170,21 @@ function prometheusTargets(): Reference[] {
   );
 }
 
+/** Webhook URLs and SMTP smarthosts (global and per email receiver). */
 function alertmanagerWebhooks(): Reference[] {
-  const config = yamlOf<{ receivers?: { name: string; webhook_configs?: { url: string }[] }[] }>(FILES.alertmanager);
+  const config = yamlOf<{
+    global?: { smtp_smarthost?: string };
+    receivers?: { name: string; webhook_configs?: { url: string }[]; email_configs?: { smarthost?: string }[] }[];
+  }>(FILES.alertmanager);
   if (!config) return missing(FILES.alertmanager);
-  return (config.receivers ?? []).flatMap((r) =>
-    (r.webhook_configs ?? []).flatMap((w) => endpointsIn(w.url, `alertmanager.yml receiver ${r.name}`)),
-  );
+  const smarthost = config.global?.smtp_smarthost;
+  return [
+    ...(smarthost ? endpointsIn(smarthost, 'alertmanager.yml global smtp_smarthost') : []),
+    ...(config.receivers ?? []).flatMap((r) => [
+      ...(r.webhook_configs ?? []).flatMap((w) => endpointsIn(w.url, `alertmanager.yml receiver ${r.name}`)),
+      ...(r.email_configs ?? []).flatMap((e) => endpointsIn(e.smarthost ?? '', `alertmanager.yml receiver ${r.name} smarthost`)),
+    ]),
+  ];
 }
 
 function grafanaDatasourceUrls(): Reference[] {
@@ -482,6 +494,56 @@ describe('docker-compose.yml', () => {
       expect(SERVICES.notification!.environment?.ALERT_WEBHOOK_TOKEN).toBe(ENV.ALERT_WEBHOOK_TOKEN);
       expect(ENV.ALERT_WEBHOOK_TOKEN, 'the service rejects tokens under 16 printable characters').toMatch(/^[\x21-\x7e]{16,}$/);
     });
+
+    it('hands Alertmanager a Slack webhook URL file, by default a committed placeholder with no real URL', () => {
+      const mounted = (SERVICES.alertmanager!.secrets ?? []).find((s) => typeof s !== 'string' && s.target === '/etc/alertmanager/slack-webhook-url');
+      expect(mounted, 'secret slack-webhook-url at /etc/alertmanager/slack-webhook-url').toBeDefined();
+      const file = FULL.model.secrets?.[typeof mounted === 'string' ? mounted : mounted!.source]?.file ?? '';
+      expect(file).toBe('./observability/alertmanager/slack-webhook-url.example');
+      const url = readIfExists(at(file))?.trim() ?? '';
+      expect(url, `${file}: one URL on one line`).toMatch(/^https?:\/\/\S+$/);
+      expect(LOOPBACK.has(new URL(url).hostname), 'the placeholder stays on the machine (not hooks.slack.com)').toBe(true);
+      // When alertmanager.yml reads a URL file (api_url_file), it is one compose mounts.
+      const config = yamlOf<{ receivers?: { slack_configs?: { api_url_file?: string }[] }[] }>(FILES.alertmanager);
+      const targets = (SERVICES.alertmanager!.secrets ?? []).map((s) => (typeof s === 'string' ? `/run/secrets/${s}` : s.target));
+      for (const r of config?.receivers ?? []) {
+        for (const slack of r.slack_configs ?? []) if (slack.api_url_file) expect(targets).toContain(slack.api_url_file);
+      }
+    });
+
+    it('runs Mailpit with its SMTP port inside the network only and its UI on the host, before Alertmanager', () => {
+      const mailpit = SERVICES.mailpit!;
+      expect(mailpit.image).toBe(ENV.MAILPIT_IMAGE);
+      expect(exposedPorts(mailpit)).toContain(1025);
+      expect([...publishedPorts(mailpit).values()], 'SMTP is not published on the host').not.toContain(1025);
+      expect(publishedPorts(mailpit).get(Number(ENV.MAILPIT_UI_HOST_PORT))).toBe(8025);
+      expect(dependencies(SERVICES.alertmanager!)).toContainEqual(['mailpit', 'service_healthy']);
+    });
+
+    it('gives Grafana its documented 512 MB minimum, a Go soft memory limit below it, and the home dashboard', () => {
+      const grafana = SERVICES.grafana!;
+      expect(memoryOf(grafana)).toBe(512);
+      const soft = String(grafana.environment?.GOMEMLIMIT ?? '');
+      expect(soft, 'GOMEMLIMIT in MiB, e.g. 460MiB').toMatch(/^\d+MiB$/);
+      const mib = parseInt(soft, 10);
+      expect(mib).toBeLessThan(memoryOf(grafana));
+      expect(mib, 'not so low that the GC runs all the time').toBeGreaterThanOrEqual(memoryOf(grafana) * 0.8);
+      const home = String(grafana.environment?.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH ?? '');
+      const [source, target] = bindMounts(grafana).find(([, t]) => home.startsWith(`${t}/`)) ?? [];
+      expect(source, `${home} is on a mount`).toBeDefined();
+      const file = join(ROOT, source!, home.slice(target!.length));
+      expect((JSON.parse(readFileSync(file, 'utf8')) as { uid?: string }).uid).toBe('home');
+    });
+
+    it.each(UIS.filter(([, service]) => service !== 'grafana'))(
+      'links the %s UI from Grafana’s home dashboard at its published host port',
+      (label, service, containerPort) => {
+        const home = readFileSync(join(FILES.dashboards, 'home.json'), 'utf8');
+        const hostPort = [...publishedPorts(SERVICES[service]!)].find(([, c]) => c === containerPort)?.[0];
+        expect(home.includes(`| ${label} | [localhost:${hostPort}`), `home.json: | ${label} | [localhost:${hostPort}…`).toBe(true);
+        expect(home.includes(`(http://localhost:${hostPort}`)).toBe(true);
+      },
+    );
 
     it('mounts each config where its tool reads it', () => {
       const mounts = (name: string) => new Map(bindMounts(SERVICES[name]!).map(([s, t]) => [s.replace(/^\.\//, ''), t]));
