@@ -33,6 +33,7 @@ const rel = (file: string) => relative(ROOT, file);
 
 const COMPOSE = at('docker-compose.yml');
 const LITE = at('docker-compose.lite.yml');
+const LOGSTASH_OVERLAY = at('docker-compose.logstash.yml');
 const DOTENV = at('.env');
 const FILES = {
   prometheus: at('observability/prometheus/prometheus.yml'),
@@ -58,6 +59,13 @@ const MEMORY_GOAL_MIB = 3 * 1024;
  * README.md says so.
  */
 const FULL_STACK_CEILING_MIB = 5 * 1024;
+
+/**
+ * With the Logstash overlay: Logstash's JVM (768 MiB) replaces Fluentd (128 MiB), 640 MiB
+ * more than the full stack, which the 5 GiB ceiling has no room for. Its own ceiling keeps
+ * it from creeping up; README.md prints the sum and asks for 6 GB for this variant.
+ */
+const LOGSTASH_STACK_CEILING_MIB = 6 * 1024;
 
 /** Services without a healthcheck, each with its reason. Only one-shot jobs qualify. */
 const NO_HEALTHCHECK: Record<string, string> = {
@@ -88,6 +96,7 @@ const PROBE_TOOL: Record<string, string> = {
   'build:./observability/fluentd': 'ruby', // fluent/fluentd:*-debian: no curl, no wget
   'grafana/k6': 'wget', // Alpine base: busybox wget
   'axllent/mailpit': '/mailpit', // the image's own HEALTHCHECK: `/mailpit readyz`
+  'docker.elastic.co/logstash/logstash': 'curl', // UBI-minimal base: curl, no wget
 };
 
 /** The UIs README.md must list, with the host port each is published on. */
@@ -106,6 +115,11 @@ const UIS: [name: string, service: string, containerPort: number][] = [
 const ENV = readDotEnv(DOTENV);
 const FULL = loadCompose([COMPOSE], ENV);
 const LITE_STACK = loadCompose([COMPOSE, LITE], ENV);
+const LOGSTASH_STACK = loadCompose([COMPOSE, LOGSTASH_OVERLAY], ENV);
+/** What `docker compose -f docker-compose.yml -f docker-compose.logstash.yml up` starts. */
+const LOGSTASH_SERVICES = Object.fromEntries(
+  Object.entries(LOGSTASH_STACK.model.services).filter(([, s]) => !(s.profiles ?? []).length),
+);
 const SERVICES = FULL.model.services;
 const NAMES = Object.keys(SERVICES);
 const LITE_SERVICES = Object.fromEntries(
@@ -412,13 +426,18 @@ describe('docker-compose.yml', () => {
       expect(full).toBeLessThanOrEqual(FULL_STACK_CEILING_MIB);
     });
 
+    it(`keeps the full stack with Logstash within its ${LOGSTASH_STACK_CEILING_MIB / 1024} GiB ceiling`, () => {
+      expect(sumOf(LOGSTASH_SERVICES)).toBeLessThanOrEqual(LOGSTASH_STACK_CEILING_MIB);
+    });
+
     it('prints every limit and both sums, as they are, in README.md', () => {
       const readme = readFileSync(FILES.readme, 'utf8');
-      for (const [name, service] of Object.entries(SERVICES)) {
+      for (const [name, service] of Object.entries({ ...SERVICES, logstash: LOGSTASH_SERVICES.logstash! })) {
         const row = new RegExp(`\\| \`${name}\` \\|[^\\n]*\\| ${memoryOf(service)} \\|`);
         expect(row.test(readme), `README.md: | \`${name}\` | … | ${memoryOf(service)} |`).toBe(true);
       }
-      for (const sum of [`Full stack: **${full} MiB**`, `Lite stack: **${lite} MiB**`]) {
+      const withLogstash = sumOf(LOGSTASH_SERVICES);
+      for (const sum of [`Full stack: **${full} MiB**`, `Lite stack: **${lite} MiB**`, `Full stack with Logstash: **${withLogstash} MiB**`]) {
         expect(readme.includes(sum), `README.md: ${sum}`).toBe(true);
       }
     });
@@ -687,6 +706,76 @@ describe('docker-compose.yml', () => {
         for (const [dep] of dependencies(s)) expect(LITE_SERVICES[dep], `${name} → ${dep}`).toBeDefined();
       }
     });
+  });
+});
+
+describe('Logstash overlay (docker-compose.logstash.yml)', () => {
+  const logstash = LOGSTASH_SERVICES.logstash!;
+  const pipeline = readFileSync(at('observability/logstash/pipeline/logstash.conf'), 'utf8')
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('#'))
+    .join('\n');
+
+  it('parses, and resolves every variable it uses from .env or a default', () => {
+    expect(LOGSTASH_STACK.errors).toEqual([]);
+  });
+
+  it('starts Logstash where Fluentd was, and everything else unchanged', () => {
+    expect(Object.keys(LOGSTASH_SERVICES).sort()).toEqual([...Object.keys(STARTED).filter((n) => n !== 'fluentd'), 'logstash'].sort());
+    expect(LOGSTASH_STACK.model.services.fluentd!.profiles?.length, 'Fluentd stays in a profile nobody starts').toBeGreaterThan(0);
+  });
+
+  it('pins Logstash in .env at the Elasticsearch release', () => {
+    const raw = readFileSync(LOGSTASH_OVERLAY, 'utf8');
+    expect(/\n {4}image: (\S+)/.exec(raw.slice(raw.indexOf('\n  logstash:\n')))?.[1]).toMatch(/^\$\{LOGSTASH_IMAGE:\?/);
+    expect(logstash.image).toBe(ENV.LOGSTASH_IMAGE);
+    const version = (image?: string) => /:(\d+\.\d+\.\d+)$/.exec(image ?? '')?.[1];
+    expect(imageRepository(logstash.image!)).toBe('docker.elastic.co/logstash/logstash');
+    expect(version(logstash.image)).toBe(version(SERVICES.elasticsearch!.image));
+  });
+
+  it('health-checks, limits and publishes Logstash like every other service', () => {
+    const [form, tool] = healthcheckArgv(logstash) ?? [];
+    expect(form).toBe('CMD');
+    expect(tool).toBe(PROBE_TOOL[probeKey(logstash)]);
+    expect(memoryOf(logstash)).toBeGreaterThan(0);
+    for (const port of logstash.ports ?? []) expect(portMapping(port).hostIp, String(port)).toBe('127.0.0.1');
+    expect(dependencies(logstash)).toContainEqual(['elasticsearch', 'service_healthy']);
+    expect(logstash.logging?.driver, 'the collector itself logs to local files').toBe('json-file');
+    const volumes = Object.keys(LOGSTASH_STACK.model.volumes ?? {});
+    for (const [volume] of namedVolumeMounts(logstash)) expect(volumes).toContain(volume);
+    for (const [source] of bindMounts(logstash)) expect(existsSync(resolve(ROOT, source)), source).toBe(true);
+  });
+
+  it('leaves every service’s logging as it was: the driver dials the same address, where Logstash’s tcp input listens', () => {
+    const port = Number(/\bport\s*=>\s*(\d+)/.exec(pipeline)?.[1]);
+    for (const name of Object.keys(LOGSTASH_SERVICES).filter((n) => !['logstash', ...LOG_PIPELINE].includes(n))) {
+      const logging = LOGSTASH_SERVICES[name]!.logging;
+      expect(logging, name).toEqual(SERVICES[name]!.logging);
+      const [host, hostPort] = (logging?.options?.['fluentd-address'] ?? '').split(':');
+      expect(LOOPBACK, `${name}: the daemon dials the host`).toContain(host);
+      expect(publishedPorts(logstash).get(Number(hostPort)), `${name}: Logstash's published port`).toBe(port);
+      expect(publishedPorts(SERVICES.fluentd!).get(Number(hostPort)), 'the address Fluentd had').toBe(24224);
+    }
+  });
+
+  it('writes to a compose service exposing the port, Elasticsearch', () => {
+    const hosts = /\bhosts\s*=>\s*\[([^\]]*)\]/.exec(pipeline)?.[1] ?? '';
+    const endpoints = endpointsIn(hosts, 'logstash.conf elasticsearch hosts');
+    expect(endpoints.map((e) => `${e.host}:${e.port}`)).toEqual(['elasticsearch:9200']);
+    for (const e of endpoints) expect(exposedPorts(LOGSTASH_SERVICES[e.host]!)).toContain(e.port);
+  });
+
+  it('leaves no started service depending on Fluentd', () => {
+    for (const [name, s] of Object.entries(LOGSTASH_SERVICES)) {
+      for (const [dep] of dependencies(s)) expect(LOGSTASH_SERVICES[dep], `${name} → ${dep}`).toBeDefined();
+    }
+  });
+
+  it('is named in README.md with its command, and as verified by contract only', () => {
+    const readme = readFileSync(FILES.readme, 'utf8');
+    expect(readme).toContain('docker compose -f docker-compose.yml -f docker-compose.logstash.yml up -d --build');
+    expect(/Logstash[^\n]*verified by contract only|verified by contract only:[^\n]*Logstash/i.test(readme)).toBe(true);
   });
 });
 
