@@ -11,6 +11,7 @@ import {
   dependencies,
   endpointsIn,
   exposedPorts,
+  fluentdDialTimes,
   fluentPatternMatches,
   healthcheckArgv,
   loadCompose,
@@ -483,6 +484,32 @@ describe('docker-compose.yml', () => {
         );
         const tag = (logging?.options?.tag ?? '').replace('{{.Name}}', containerName(name));
         expect(matches.some((m) => fluentPatternMatches(m, tag)), `${name}: tag ${tag}`).toBe(true);
+      }
+    });
+
+    it('buffers early lines in the driver for longer than the collector may take to start, with the bound README.md states', () => {
+      const options = SERVICES.order!.logging?.options ?? {};
+      const limit = Number(options['fluentd-buffer-limit']);
+      const wait = /^(\d+)(ms|s)$/.exec(options['fluentd-retry-wait'] ?? '');
+      const retries = Number(options['fluentd-max-retries']);
+      expect(limit, 'fluentd-buffer-limit: a number of lines').toBeGreaterThan(0);
+      expect(wait, 'fluentd-retry-wait: a Go duration, e.g. 1s').not.toBeNull();
+      expect(retries, 'fluentd-max-retries').toBeGreaterThan(0);
+      const dials = fluentdDialTimes(Number(wait![1]) * (wait![2] === 's' ? 1000 : 1), retries);
+      const window = dials.at(-1)!;
+      // The worst start: Elasticsearch's and then the slower collector's start periods, back to back.
+      const startPeriod = (s?: Service) => Number(/^(\d+)s$/.exec(String((s?.healthcheck as { start_period?: string } | undefined)?.start_period ?? '0s'))?.[1] ?? 0);
+      const slowest = startPeriod(SERVICES.elasticsearch) + Math.max(startPeriod(SERVICES.fluentd), startPeriod(LOGSTASH_SERVICES.logstash));
+      expect(window, `the driver gives up after ${window} s; the collector may need ${slowest} s`).toBeGreaterThanOrEqual(slowest);
+      expect(limit / window, 'lines per second a container may write meanwhile').toBeGreaterThanOrEqual(20);
+      const readme = readFileSync(FILES.readme, 'utf8');
+      expect(readme).toContain(`up to **${limit} lines per container**`);
+      expect(readme).toContain(`dials the collector ${retries} times`);
+      expect(readme).toContain(`over **${window} s**`);
+      const compose = readFileSync(COMPOSE, 'utf8').replace(/\n#\s+/g, ' ');
+      expect(compose, 'the dial times in the x-logging comment').toContain(dials.join(', ').replace(/, (\d+)$/, ' and $1'));
+      for (const [name, s] of Object.entries(SERVICES).filter(([n]) => !LOG_PIPELINE.includes(n))) {
+        expect(s.logging?.options, name).toEqual(options);
       }
     });
 
