@@ -93,6 +93,7 @@ describe('Logstash pipeline (observability/logstash/pipeline)', () => {
     const now = new Date();
     expect(`${date![1]}${jodaDate(date![2]!, now)}`).toBe(dailyIndex(now));
     expect(settingValues('data_stream')).toEqual(['false']);
+    expect(settingValues('ilm_enabled'), 'a rollover alias would replace the daily index names').toEqual(['false']);
   });
 
   it('installs the same composable index template, from the file compose mounts beside it', () => {
