@@ -11,6 +11,7 @@ import {
   dependencies,
   endpointsIn,
   exposedPorts,
+  fluentdDialTimes,
   fluentPatternMatches,
   healthcheckArgv,
   loadCompose,
@@ -33,6 +34,7 @@ const rel = (file: string) => relative(ROOT, file);
 
 const COMPOSE = at('docker-compose.yml');
 const LITE = at('docker-compose.lite.yml');
+const LOGSTASH_OVERLAY = at('docker-compose.logstash.yml');
 const DOTENV = at('.env');
 const FILES = {
   prometheus: at('observability/prometheus/prometheus.yml'),
@@ -53,10 +55,18 @@ const MEMORY_GOAL_MIB = 3 * 1024;
 /**
  * The full stack cannot: Elasticsearch with its 512m heap needs ~1 GiB, Kibana 8 ~1 GiB
  * (it does not start in 500 MiB), and the four services 4 x 256 MiB (measured idle RSS
- * ~190 MiB, docs/benchmarks.md): 3 GiB before Prometheus, Grafana, Jaeger or the
- * databases. This ceiling keeps the full stack from creeping up; README.md says so.
+ * ~190 MiB, docs/benchmarks.md): 3 GiB before Prometheus, Grafana (512 MiB, its documented
+ * minimum), Jaeger or the databases. This ceiling keeps the full stack from creeping up;
+ * README.md says so.
  */
-const FULL_STACK_CEILING_MIB = 4.5 * 1024;
+const FULL_STACK_CEILING_MIB = 5 * 1024;
+
+/**
+ * With the Logstash overlay: Logstash's JVM (768 MiB) replaces Fluentd (128 MiB), 640 MiB
+ * more than the full stack, which the 5 GiB ceiling has no room for. Its own ceiling keeps
+ * it from creeping up; README.md prints the sum and asks for 6 GB for this variant.
+ */
+const LOGSTASH_STACK_CEILING_MIB = 6 * 1024;
 
 /** Services without a healthcheck, each with its reason. Only one-shot jobs qualify. */
 const NO_HEALTHCHECK: Record<string, string> = {
@@ -86,6 +96,8 @@ const PROBE_TOOL: Record<string, string> = {
   'build:.': 'node', // ./Dockerfile, node:*-slim: no curl, no wget
   'build:./observability/fluentd': 'ruby', // fluent/fluentd:*-debian: no curl, no wget
   'grafana/k6': 'wget', // Alpine base: busybox wget
+  'axllent/mailpit': '/mailpit', // the image's own HEALTHCHECK: `/mailpit readyz`
+  'docker.elastic.co/logstash/logstash': 'curl', // UBI-minimal base: curl, no wget
 };
 
 /** The UIs README.md must list, with the host port each is published on. */
@@ -98,11 +110,17 @@ const UIS: [name: string, service: string, containerPort: number][] = [
   ['Kibana', 'kibana', 5601],
   ['RabbitMQ', 'rabbitmq', 15672],
   ['Elasticsearch', 'elasticsearch', 9200],
+  ['Mailpit', 'mailpit', 8025],
 ];
 
 const ENV = readDotEnv(DOTENV);
 const FULL = loadCompose([COMPOSE], ENV);
 const LITE_STACK = loadCompose([COMPOSE, LITE], ENV);
+const LOGSTASH_STACK = loadCompose([COMPOSE, LOGSTASH_OVERLAY], ENV);
+/** What `docker compose -f docker-compose.yml -f docker-compose.logstash.yml up` starts. */
+const LOGSTASH_SERVICES = Object.fromEntries(
+  Object.entries(LOGSTASH_STACK.model.services).filter(([, s]) => !(s.profiles ?? []).length),
+);
 const SERVICES = FULL.model.services;
 const NAMES = Object.keys(SERVICES);
 const LITE_SERVICES = Object.fromEntries(
@@ -167,12 +185,21 @@ function prometheusTargets(): Reference[] {
   );
 }
 
+/** Webhook URLs and SMTP smarthosts (global and per email receiver). */
 function alertmanagerWebhooks(): Reference[] {
-  const config = yamlOf<{ receivers?: { name: string; webhook_configs?: { url: string }[] }[] }>(FILES.alertmanager);
+  const config = yamlOf<{
+    global?: { smtp_smarthost?: string };
+    receivers?: { name: string; webhook_configs?: { url: string }[]; email_configs?: { smarthost?: string }[] }[];
+  }>(FILES.alertmanager);
   if (!config) return missing(FILES.alertmanager);
-  return (config.receivers ?? []).flatMap((r) =>
-    (r.webhook_configs ?? []).flatMap((w) => endpointsIn(w.url, `alertmanager.yml receiver ${r.name}`)),
-  );
+  const smarthost = config.global?.smtp_smarthost;
+  return [
+    ...(smarthost ? endpointsIn(smarthost, 'alertmanager.yml global smtp_smarthost') : []),
+    ...(config.receivers ?? []).flatMap((r) => [
+      ...(r.webhook_configs ?? []).flatMap((w) => endpointsIn(w.url, `alertmanager.yml receiver ${r.name}`)),
+      ...(r.email_configs ?? []).flatMap((e) => endpointsIn(e.smarthost ?? '', `alertmanager.yml receiver ${r.name} smarthost`)),
+    ]),
+  ];
 }
 
 function grafanaDatasourceUrls(): Reference[] {
@@ -400,13 +427,18 @@ describe('docker-compose.yml', () => {
       expect(full).toBeLessThanOrEqual(FULL_STACK_CEILING_MIB);
     });
 
+    it(`keeps the full stack with Logstash within its ${LOGSTASH_STACK_CEILING_MIB / 1024} GiB ceiling`, () => {
+      expect(sumOf(LOGSTASH_SERVICES)).toBeLessThanOrEqual(LOGSTASH_STACK_CEILING_MIB);
+    });
+
     it('prints every limit and both sums, as they are, in README.md', () => {
       const readme = readFileSync(FILES.readme, 'utf8');
-      for (const [name, service] of Object.entries(SERVICES)) {
+      for (const [name, service] of Object.entries({ ...SERVICES, logstash: LOGSTASH_SERVICES.logstash! })) {
         const row = new RegExp(`\\| \`${name}\` \\|[^\\n]*\\| ${memoryOf(service)} \\|`);
         expect(row.test(readme), `README.md: | \`${name}\` | … | ${memoryOf(service)} |`).toBe(true);
       }
-      for (const sum of [`Full stack: **${full} MiB**`, `Lite stack: **${lite} MiB**`]) {
+      const withLogstash = sumOf(LOGSTASH_SERVICES);
+      for (const sum of [`Full stack: **${full} MiB**`, `Lite stack: **${lite} MiB**`, `Full stack with Logstash: **${withLogstash} MiB**`]) {
         expect(readme.includes(sum), `README.md: ${sum}`).toBe(true);
       }
     });
@@ -455,6 +487,32 @@ describe('docker-compose.yml', () => {
       }
     });
 
+    it('buffers early lines in the driver for longer than the collector may take to start, with the bound README.md states', () => {
+      const options = SERVICES.order!.logging?.options ?? {};
+      const limit = Number(options['fluentd-buffer-limit']);
+      const wait = /^(\d+)(ms|s)$/.exec(options['fluentd-retry-wait'] ?? '');
+      const retries = Number(options['fluentd-max-retries']);
+      expect(limit, 'fluentd-buffer-limit: a number of lines').toBeGreaterThan(0);
+      expect(wait, 'fluentd-retry-wait: a Go duration, e.g. 1s').not.toBeNull();
+      expect(retries, 'fluentd-max-retries').toBeGreaterThan(0);
+      const dials = fluentdDialTimes(Number(wait![1]) * (wait![2] === 's' ? 1000 : 1), retries);
+      const window = dials.at(-1)!;
+      // The worst start: Elasticsearch's and then the slower collector's start periods, back to back.
+      const startPeriod = (s?: Service) => Number(/^(\d+)s$/.exec(String((s?.healthcheck as { start_period?: string } | undefined)?.start_period ?? '0s'))?.[1] ?? 0);
+      const slowest = startPeriod(SERVICES.elasticsearch) + Math.max(startPeriod(SERVICES.fluentd), startPeriod(LOGSTASH_SERVICES.logstash));
+      expect(window, `the driver gives up after ${window} s; the collector may need ${slowest} s`).toBeGreaterThanOrEqual(slowest);
+      expect(limit / window, 'lines per second a container may write meanwhile').toBeGreaterThanOrEqual(20);
+      const readme = readFileSync(FILES.readme, 'utf8');
+      expect(readme).toContain(`up to **${limit} lines per container**`);
+      expect(readme).toContain(`dials the collector ${retries} times`);
+      expect(readme).toContain(`over **${window} s**`);
+      const compose = readFileSync(COMPOSE, 'utf8').replace(/\n#\s+/g, ' ');
+      expect(compose, 'the dial times in the x-logging comment').toContain(dials.join(', ').replace(/, (\d+)$/, ' and $1'));
+      for (const [name, s] of Object.entries(SERVICES).filter(([n]) => !LOG_PIPELINE.includes(n))) {
+        expect(s.logging?.options, name).toEqual(options);
+      }
+    });
+
     it('keeps the log pipeline itself off the fluentd driver', () => {
       for (const name of LOG_PIPELINE) expect(SERVICES[name]!.logging?.driver, name).not.toBe('fluentd');
     });
@@ -482,6 +540,56 @@ describe('docker-compose.yml', () => {
       expect(SERVICES.notification!.environment?.ALERT_WEBHOOK_TOKEN).toBe(ENV.ALERT_WEBHOOK_TOKEN);
       expect(ENV.ALERT_WEBHOOK_TOKEN, 'the service rejects tokens under 16 printable characters').toMatch(/^[\x21-\x7e]{16,}$/);
     });
+
+    it('hands Alertmanager a Slack webhook URL file, by default a committed placeholder with no real URL', () => {
+      const mounted = (SERVICES.alertmanager!.secrets ?? []).find((s) => typeof s !== 'string' && s.target === '/etc/alertmanager/slack-webhook-url');
+      expect(mounted, 'secret slack-webhook-url at /etc/alertmanager/slack-webhook-url').toBeDefined();
+      const file = FULL.model.secrets?.[typeof mounted === 'string' ? mounted : mounted!.source]?.file ?? '';
+      expect(file).toBe('./observability/alertmanager/slack-webhook-url.example');
+      const url = readIfExists(at(file))?.trim() ?? '';
+      expect(url, `${file}: one URL on one line`).toMatch(/^https?:\/\/\S+$/);
+      expect(LOOPBACK.has(new URL(url).hostname), 'the placeholder stays on the machine (not hooks.slack.com)').toBe(true);
+      // When alertmanager.yml reads a URL file (api_url_file), it is one compose mounts.
+      const config = yamlOf<{ receivers?: { slack_configs?: { api_url_file?: string }[] }[] }>(FILES.alertmanager);
+      const targets = (SERVICES.alertmanager!.secrets ?? []).map((s) => (typeof s === 'string' ? `/run/secrets/${s}` : s.target));
+      for (const r of config?.receivers ?? []) {
+        for (const slack of r.slack_configs ?? []) if (slack.api_url_file) expect(targets).toContain(slack.api_url_file);
+      }
+    });
+
+    it('runs Mailpit with its SMTP port inside the network only and its UI on the host, before Alertmanager', () => {
+      const mailpit = SERVICES.mailpit!;
+      expect(mailpit.image).toBe(ENV.MAILPIT_IMAGE);
+      expect(exposedPorts(mailpit)).toContain(1025);
+      expect([...publishedPorts(mailpit).values()], 'SMTP is not published on the host').not.toContain(1025);
+      expect(publishedPorts(mailpit).get(Number(ENV.MAILPIT_UI_HOST_PORT))).toBe(8025);
+      expect(dependencies(SERVICES.alertmanager!)).toContainEqual(['mailpit', 'service_healthy']);
+    });
+
+    it('gives Grafana its documented 512 MB minimum, a Go soft memory limit below it, and the home dashboard', () => {
+      const grafana = SERVICES.grafana!;
+      expect(memoryOf(grafana)).toBe(512);
+      const soft = String(grafana.environment?.GOMEMLIMIT ?? '');
+      expect(soft, 'GOMEMLIMIT in MiB, e.g. 460MiB').toMatch(/^\d+MiB$/);
+      const mib = parseInt(soft, 10);
+      expect(mib).toBeLessThan(memoryOf(grafana));
+      expect(mib, 'not so low that the GC runs all the time').toBeGreaterThanOrEqual(memoryOf(grafana) * 0.8);
+      const home = String(grafana.environment?.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH ?? '');
+      const [source, target] = bindMounts(grafana).find(([, t]) => home.startsWith(`${t}/`)) ?? [];
+      expect(source, `${home} is on a mount`).toBeDefined();
+      const file = join(ROOT, source!, home.slice(target!.length));
+      expect((JSON.parse(readFileSync(file, 'utf8')) as { uid?: string }).uid).toBe('home');
+    });
+
+    it.each(UIS.filter(([, service]) => service !== 'grafana'))(
+      'links the %s UI from Grafana’s home dashboard at its published host port',
+      (label, service, containerPort) => {
+        const home = readFileSync(join(FILES.dashboards, 'home.json'), 'utf8');
+        const hostPort = [...publishedPorts(SERVICES[service]!)].find(([, c]) => c === containerPort)?.[0];
+        expect(home.includes(`| ${label} | [localhost:${hostPort}`), `home.json: | ${label} | [localhost:${hostPort}…`).toBe(true);
+        expect(home.includes(`(http://localhost:${hostPort}`)).toBe(true);
+      },
+    );
 
     it('mounts each config where its tool reads it', () => {
       const mounts = (name: string) => new Map(bindMounts(SERVICES[name]!).map(([s, t]) => [s.replace(/^\.\//, ''), t]));
@@ -625,6 +733,76 @@ describe('docker-compose.yml', () => {
         for (const [dep] of dependencies(s)) expect(LITE_SERVICES[dep], `${name} → ${dep}`).toBeDefined();
       }
     });
+  });
+});
+
+describe('Logstash overlay (docker-compose.logstash.yml)', () => {
+  const logstash = LOGSTASH_SERVICES.logstash!;
+  const pipeline = readFileSync(at('observability/logstash/pipeline/logstash.conf'), 'utf8')
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('#'))
+    .join('\n');
+
+  it('parses, and resolves every variable it uses from .env or a default', () => {
+    expect(LOGSTASH_STACK.errors).toEqual([]);
+  });
+
+  it('starts Logstash where Fluentd was, and everything else unchanged', () => {
+    expect(Object.keys(LOGSTASH_SERVICES).sort()).toEqual([...Object.keys(STARTED).filter((n) => n !== 'fluentd'), 'logstash'].sort());
+    expect(LOGSTASH_STACK.model.services.fluentd!.profiles?.length, 'Fluentd stays in a profile nobody starts').toBeGreaterThan(0);
+  });
+
+  it('pins Logstash in .env at the Elasticsearch release', () => {
+    const raw = readFileSync(LOGSTASH_OVERLAY, 'utf8');
+    expect(/\n {4}image: (\S+)/.exec(raw.slice(raw.indexOf('\n  logstash:\n')))?.[1]).toMatch(/^\$\{LOGSTASH_IMAGE:\?/);
+    expect(logstash.image).toBe(ENV.LOGSTASH_IMAGE);
+    const version = (image?: string) => /:(\d+\.\d+\.\d+)$/.exec(image ?? '')?.[1];
+    expect(imageRepository(logstash.image!)).toBe('docker.elastic.co/logstash/logstash');
+    expect(version(logstash.image)).toBe(version(SERVICES.elasticsearch!.image));
+  });
+
+  it('health-checks, limits and publishes Logstash like every other service', () => {
+    const [form, tool] = healthcheckArgv(logstash) ?? [];
+    expect(form).toBe('CMD');
+    expect(tool).toBe(PROBE_TOOL[probeKey(logstash)]);
+    expect(memoryOf(logstash)).toBeGreaterThan(0);
+    for (const port of logstash.ports ?? []) expect(portMapping(port).hostIp, String(port)).toBe('127.0.0.1');
+    expect(dependencies(logstash)).toContainEqual(['elasticsearch', 'service_healthy']);
+    expect(logstash.logging?.driver, 'the collector itself logs to local files').toBe('json-file');
+    const volumes = Object.keys(LOGSTASH_STACK.model.volumes ?? {});
+    for (const [volume] of namedVolumeMounts(logstash)) expect(volumes).toContain(volume);
+    for (const [source] of bindMounts(logstash)) expect(existsSync(resolve(ROOT, source)), source).toBe(true);
+  });
+
+  it('leaves every service’s logging as it was: the driver dials the same address, where Logstash’s tcp input listens', () => {
+    const port = Number(/\bport\s*=>\s*(\d+)/.exec(pipeline)?.[1]);
+    for (const name of Object.keys(LOGSTASH_SERVICES).filter((n) => !['logstash', ...LOG_PIPELINE].includes(n))) {
+      const logging = LOGSTASH_SERVICES[name]!.logging;
+      expect(logging, name).toEqual(SERVICES[name]!.logging);
+      const [host, hostPort] = (logging?.options?.['fluentd-address'] ?? '').split(':');
+      expect(LOOPBACK, `${name}: the daemon dials the host`).toContain(host);
+      expect(publishedPorts(logstash).get(Number(hostPort)), `${name}: Logstash's published port`).toBe(port);
+      expect(publishedPorts(SERVICES.fluentd!).get(Number(hostPort)), 'the address Fluentd had').toBe(24224);
+    }
+  });
+
+  it('writes to a compose service exposing the port, Elasticsearch', () => {
+    const hosts = /\bhosts\s*=>\s*\[([^\]]*)\]/.exec(pipeline)?.[1] ?? '';
+    const endpoints = endpointsIn(hosts, 'logstash.conf elasticsearch hosts');
+    expect(endpoints.map((e) => `${e.host}:${e.port}`)).toEqual(['elasticsearch:9200']);
+    for (const e of endpoints) expect(exposedPorts(LOGSTASH_SERVICES[e.host]!)).toContain(e.port);
+  });
+
+  it('leaves no started service depending on Fluentd', () => {
+    for (const [name, s] of Object.entries(LOGSTASH_SERVICES)) {
+      for (const [dep] of dependencies(s)) expect(LOGSTASH_SERVICES[dep], `${name} → ${dep}`).toBeDefined();
+    }
+  });
+
+  it('is named in README.md with its command, and as verified by contract only', () => {
+    const readme = readFileSync(FILES.readme, 'utf8');
+    expect(readme).toContain('docker compose -f docker-compose.yml -f docker-compose.logstash.yml up -d --build');
+    expect(/Logstash[^\n]*verified by contract only|verified by contract only:[^\n]*Logstash/i.test(readme)).toBe(true);
   });
 });
 

@@ -22,6 +22,18 @@ import {
   strptimeRegExp,
   tagPattern,
 } from './support/fluentd.js';
+import {
+  APP_FIELDS,
+  COLLECTOR_FIELDS,
+  DROPPED_FIELDS,
+  ELASTICSEARCH,
+  INDEX_PREFIX,
+  LINE_FIELD,
+  TAG_FIELD,
+  TEMPLATE_NAME,
+  TIME_FIELD,
+  dailyIndex,
+} from './support/log-documents.js';
 
 /**
  * Fluentd, Elasticsearch and Kibana do not run here: these checks hold the
@@ -110,9 +122,20 @@ describe('Fluentd configuration (observability/fluentd/fluent.conf)', () => {
   });
 
   it('parses the log field as JSON, keeping the driver fields and dropping the raw string', () => {
-    expect(jsonParser.params).toMatchObject({ key_name: 'log', reserve_data: 'true', remove_key_name_field: 'true' });
+    expect(jsonParser.params).toMatchObject({ key_name: LINE_FIELD, reserve_data: 'true', remove_key_name_field: 'true' });
     expect(parse.params['@type']).toBe('json');
     expect(parse.params.keep_time_key).toBe('true');
+    expect(TIME_KEY).toBe(TIME_FIELD);
+  });
+
+  it('writes the fields of the shared document list (support/log-documents.ts) and drops the input-only ones', () => {
+    const transformer = findOne(label(conf, '@INDEX'), 'record_transformer', (d) => d.name === 'filter' && isType('record_transformer')(d));
+    const record = findOne(transformer, '<record>', (d) => d.name === 'record');
+    expect(Object.keys(record.params).sort()).toEqual(['msg', 'service']);
+    expect(record.params.msg, 'a line that is not JSON keeps its raw text in msg').toContain(`record["${LINE_FIELD}"]`);
+    expect(transformer.params.remove_keys?.split(',').sort()).toEqual([...DROPPED_FIELDS].sort());
+    expect(output.params).toMatchObject({ include_tag_key: 'true', tag_key: TAG_FIELD });
+    expect(Object.keys(COLLECTOR_FIELDS)).toEqual(expect.arrayContaining(['@timestamp', 'msg', 'service', TAG_FIELD]));
   });
 
   it('reads the event time from an ISO 8601 string, never as epoch seconds', () => {
@@ -122,12 +145,13 @@ describe('Fluentd configuration (observability/fluentd/fluent.conf)', () => {
   });
 
   it('writes to elasticsearch:9200 in daily indices named after logstash_prefix', () => {
-    expect(output.params).toMatchObject({ host: 'elasticsearch', port: '9200', logstash_format: 'true', logstash_prefix: 'fluentd' });
-    expect(todaysIndex()).toMatch(/^fluentd-\d{4}\.\d{2}\.\d{2}$/);
+    expect(output.params).toMatchObject({ host: ELASTICSEARCH.host, port: String(ELASTICSEARCH.port), logstash_format: 'true', logstash_prefix: INDEX_PREFIX });
+    expect(output.params.utc_index).toBe('true');
+    expect(todaysIndex()).toBe(dailyIndex(new Date()));
   });
 
   it('installs the composable index template from the file compose mounts beside it', () => {
-    expect(output.params).toMatchObject({ template_name: 'fluentd', template_overwrite: 'true', use_legacy_template: 'false' });
+    expect(output.params).toMatchObject({ template_name: TEMPLATE_NAME, template_overwrite: 'true', use_legacy_template: 'false' });
     expect(output.params.template_file).toBe(`/fluentd/etc/${basename(TEMPLATE_FILE)}`);
   });
 
@@ -170,6 +194,14 @@ describe('index template (observability/elasticsearch/index-template.json)', () 
   it('maps the fields the Docker driver and Fluentd add', () => {
     const added = [...DRIVER_FIELDS.filter((f) => f !== 'log' && !f.includes('.')), output.params.tag_key ?? 'tag'];
     expect(added.filter((f) => fields.get(f)?.type !== 'keyword')).toEqual([]);
+  });
+
+  it('maps every field of the shared document list (support/log-documents.ts) with its type, whichever collector writes it', () => {
+    const wanted = { ...COLLECTOR_FIELDS, ...APP_FIELDS };
+    const mapped = Object.fromEntries(Object.keys(wanted).map((f) => [f, fields.get(f)?.type]));
+    expect(mapped).toEqual(wanted);
+    expect(template.index_patterns).toContain(`${INDEX_PREFIX}-*`);
+    expect(DROPPED_FIELDS.filter((f) => fields.has(f))).toEqual([]);
   });
 });
 

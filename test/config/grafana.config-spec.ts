@@ -27,7 +27,8 @@ import { alertRules, filesIn } from './support/prometheus-rules.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const RULE_FILES = filesIn(join(ROOT, 'observability/prometheus/rules'), '.yml', '.yaml');
 const RUNBOOKS_DIR = join(ROOT, 'docs/runbooks');
-const DASHBOARD_UIDS = ['service-overview', 'nodejs-runtime', 'business', 'rabbitmq-postgres', 'bottleneck-hunting'].sort();
+/** The five the alerts and runbooks link to, and the home dashboard that links to them. */
+const DASHBOARD_UIDS = ['service-overview', 'nodejs-runtime', 'business', 'rabbitmq-postgres', 'bottleneck-hunting', 'home'].sort();
 const DATASOURCE_UIDS = ['alertmanager', 'elasticsearch', 'jaeger', 'prometheus'];
 /** Where compose mounts ./observability/grafana/dashboards (see dashboards.yml). */
 const DASHBOARDS_MOUNT = '/etc/grafana/dashboards';
@@ -143,7 +144,7 @@ describe('Grafana provisioning', () => {
   });
 
   describe('dashboards', () => {
-    it('are exactly the five the alerts and runbooks link to, one file each, each uid once', () => {
+    it('are exactly the five the alerts and runbooks link to and the home page, one file each, each uid once', () => {
       const uids = DASHBOARDS.map((d) => d.uid);
       expect([...uids].sort()).toEqual(DASHBOARD_UIDS);
       expect(DASHBOARDS.map((d) => d.file)).toEqual(DASHBOARD_UIDS.map((uid) => `observability/grafana/dashboards/${uid}.json`));
@@ -181,7 +182,9 @@ describe('Grafana provisioning', () => {
       expect(refs.length).toBeGreaterThan(0);
       const dangling = refs.filter((ref) => !PROVISIONED.has(ref.uid) && !BUILT_IN_DATASOURCE_UIDS.includes(ref.uid));
       expect(dangling).toEqual([]);
-      const unnamed = panelsOf(dashboard).filter((p) => !p.datasource || typeof p.datasource === 'string');
+      // Panels that query (text and dashboard-list panels do not) name their datasource.
+      const querying = panelsOf(dashboard).filter((p) => (p.targets ?? []).length > 0);
+      const unnamed = querying.filter((p) => !p.datasource || typeof p.datasource === 'string');
       expect(unnamed.map((p) => p.title), 'panels name their datasource as {type, uid}').toEqual([]);
     });
 
@@ -203,6 +206,33 @@ describe('Grafana provisioning', () => {
       }
       const misused = QUERIES.filter((q) => /\$\{?job\b/.test(q.expr) && !/job=~"\$\{?job\}?"/.test(q.expr));
       expect(misused).toEqual([]);
+    });
+  });
+
+  describe('home dashboard (the workshop\u2019s front door)', () => {
+    const home = byUid('home')!;
+    const text = panelsOf(home)
+      .filter((p) => p.type === 'text')
+      .map((p) => String((p.options as { content?: string } | undefined)?.content ?? ''))
+      .join('\n');
+    const exprs = QUERIES.filter((q) => q.dashboard === 'home').map((q) => q.expr);
+
+    it('links every other dashboard by its uid', () => {
+      const linked = new Set([...text.matchAll(/\(\/d\/([\w-]+)\)/g)].map((m) => m[1]));
+      expect([...linked].filter((uid) => !byUid(uid))).toEqual([]);
+      expect(DASHBOARD_UIDS.filter((uid) => uid !== 'home' && !linked.has(uid))).toEqual([]);
+    });
+
+    it('shows which services are up, which alerts fire and which faults are on', () => {
+      expect(exprs).toContain('up{job=~"gateway|order|payment|notification"}');
+      expect(exprs.some((e) => e.includes('ALERTS{alertstate="firing"}'))).toBe(true);
+      expect(exprs.some((e) => e.includes('workshop_fault_active'))).toBe(true);
+    });
+
+    it('answers every instant query with a row even when nothing fires and no fault is on', () => {
+      const instant = QUERIES.filter((q) => q.dashboard === 'home' && q.instant);
+      expect(instant.length).toBeGreaterThan(0);
+      expect(instant.filter((q) => !/\bor on \(\) label_replace\(vector\(0\)/.test(q.expr)).map((q) => q.panel)).toEqual([]);
     });
   });
 

@@ -21,8 +21,14 @@
  *   span           in backticks: dotted lowercase (spans and span        `payment.authorize`, `workshop.fault`,
  *                  attributes), <Controller>.<method>, or pg's           `OrdersController.create`,
  *                  pg.query:<VERB> <database>                            `pg.query:SELECT orders`
+ *   compose        `docker compose [-f <file>]… <command> [<service>…]`  `docker compose -f docker-compose.yml
+ *                  in code: each -f file exists, each service is in       -f docker-compose.logstash.yml ps logstash`
+ *                  docker-compose.yml or a file the command names;
+ *                  the logging driver's options (x-logging) by name      `fluentd-buffer-limit`
+ *   path           in backticks, a repository path under a top folder    `observability/logstash/pipeline/logstash.conf`
+ *                  (observability/, docs/, loadtest/, …) or a compose file: it exists
  *
- * Anything else in backticks (paths, env vars, log messages, HTTP routes) is not checked.
+ * Anything else in backticks (env vars, log messages, HTTP routes) is not checked.
  * Also: the en/ and ko/ trees hold the same files; every catalogue scenario has a hunt page in both,
  * and each hunt names its scenario's evidence (alerts, panel, metrics, span, commands) as the
  * catalogue does; relative links (and their #anchors) resolve.
@@ -64,8 +70,19 @@ const SAVED_SEARCHES = new Set(SAVED_OBJECTS.filter((o) => o.type === 'search').
 const DATA_VIEWS = new Set(
   [...readFileSync(join(KIBANA_DIR, 'setup.sh'), 'utf8').matchAll(/"data_view":\{[^}]*"name":"([^"]+)"/g)].map((m) => m[1]),
 );
-const COMPOSE = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { profiles?: string[] }> };
+const COMPOSE = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as {
+  services: Record<string, { profiles?: string[] }>;
+  'x-logging'?: { options?: Record<string, string> };
+};
 const COMPOSE_SERVICES = Object.keys(COMPOSE.services);
+/** docker-compose.yml and its overlays (docker-compose.lite.yml, docker-compose.logstash.yml, …): file → services. */
+const COMPOSE_FILES = new Map(
+  readdirSync(ROOT)
+    .filter((f) => /^docker-compose(\.[\w-]+)?\.ya?ml$/.test(f))
+    .map((f) => [f, Object.keys((parse(readFileSync(join(ROOT, f), 'utf8')) as { services?: object }).services ?? {})]),
+);
+/** The fluentd logging driver's options (x-logging), which the labs may name: `fluentd-buffer-limit`. */
+const DRIVER_OPTIONS = Object.keys(COMPOSE['x-logging']?.options ?? {});
 
 /**
  * Kebab-case words that are not scenarios, each with its reason. Dashboard uids, compose services,
@@ -81,6 +98,7 @@ const NON_SCENARIO_KEBAB = new Set([
   ...COMPOSE_SERVICES,
   ...SAVED_OBJECTS.map((o) => o.id),
   'fluentd-logs',
+  ...DRIVER_OPTIONS,
   ...readdirSync(join(ROOT, 'docs/runbooks')).map((f) => f.replace(/\.md$/, '')),
   ...Object.keys(KEBAB_ALLOWLIST),
 ]);
@@ -345,6 +363,58 @@ const checkSpans: Check = (doc) =>
     .filter(({ code }) => !spanExists(code))
     .map(({ code, line }) => at(doc, line, `\`${code}\` is not a span or span attribute the services create (apps/, libs/)`));
 
+/** Flags of `docker compose` and its commands that take a value (the next word). */
+const COMPOSE_VALUE_FLAGS = new Set(['-f', '--file', '--profile', '-p', '--project-name', '--scale', '-e', '--env', '--tail', '--since', '-t', '--timeout']);
+/** Commands whose other words are service names; exec and run take one service, then its command. */
+const COMPOSE_SERVICE_COMMANDS = new Set(['up', 'down', 'ps', 'logs', 'stop', 'start', 'restart', 'pull', 'build', 'rm', 'kill', 'create', 'exec', 'run']);
+
+/** What is wrong with one `docker compose …` command line (the words after `docker compose`). */
+function composeCommandIssues(rest: string): string[] {
+  const words = rest.replace(/\s#.*$/, '').split(/\s+/).filter(Boolean);
+  const files: string[] = [];
+  const services: string[] = [];
+  let command: string | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    if (['|', '||', '&&', ';', '>'].includes(word)) break;
+    if (word.startsWith('-')) {
+      if (COMPOSE_VALUE_FLAGS.has(word)) {
+        if (word === '-f' || word === '--file') files.push(words[i + 1] ?? '');
+        i++;
+      }
+      continue;
+    }
+    if (command === undefined) {
+      command = word;
+      continue;
+    }
+    if (!isPlaceholder(word)) services.push(word);
+    if (command === 'exec' || command === 'run') break;
+  }
+  const issues = files.filter((f) => !COMPOSE_FILES.has(f)).map((f) => `-f ${f}: no such compose file at the repository root`);
+  if (command === undefined || !COMPOSE_SERVICE_COMMANDS.has(command)) return issues;
+  const known = new Set((files.length ? files : ['docker-compose.yml']).flatMap((f) => COMPOSE_FILES.get(f) ?? []));
+  return [...issues, ...services.filter((s) => !known.has(s)).map((s) => `no service "${s}" in ${(files.length ? files : ['docker-compose.yml']).join(' + ')}`)];
+}
+
+const checkCompose: Check = (doc) => {
+  const lines = [
+    ...inlineCode(doc).map((c) => ({ text: c.code, line: c.line })),
+    ...doc.fences.flatMap((f) => f.body.split('\n').map((text, i) => ({ text: text.replace(/\s#.*$/, ''), line: f.line + i }))),
+  ];
+  return lines.flatMap(({ text, line }) =>
+    [...text.matchAll(/docker compose\b([^`]*)/g)].flatMap((m) => composeCommandIssues(m[1]).map((problem) => at(doc, line, `docker compose${m[1]}: ${problem}`))),
+  );
+};
+
+/** Top folders of the repository a path in backticks may start with. */
+const PATH_SHAPE = /^(?:observability|docs|loadtest|libs|apps|scripts|test|tools)\/[\w./-]+$|^docker-compose(?:\.[\w-]+)?\.ya?ml$/;
+
+const checkPaths: Check = (doc) =>
+  inlineCode(doc)
+    .filter(({ code }) => PATH_SHAPE.test(code) && !code.includes('<') && !existsSync(join(ROOT, code)))
+    .map(({ code, line }) => at(doc, line, `\`${code}\` does not exist in the repository`));
+
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens (Hangul kept). */
 function anchorsOf(doc: Doc): Set<string> {
   const seen = new Map<string, number>();
@@ -468,6 +538,14 @@ describe('workshop docs (docs/workshop)', () => {
     expect(issuesOf(checkSpans)).toEqual([]);
   });
 
+  it('run docker compose only with compose files and services that exist (overlay services with their overlay)', () => {
+    expect(issuesOf(checkCompose)).toEqual([]);
+  });
+
+  it('name only repository paths that exist', () => {
+    expect(issuesOf(checkPaths)).toEqual([]);
+  });
+
   it('link only to files and headings that exist', () => {
     expect(issuesOf((doc) => checkLinks(doc, docAt))).toEqual([]);
   });
@@ -526,7 +604,10 @@ describe('the name checks', () => {
       "npm run load -- scenarios/slow-query --seconds 10 -e FAULT_PARAMS='{\"delay\":600}'",
       'npm run loadtest',
       'K6_SCRIPT=scenarios/nothing docker compose --profile k6 run --rm k6',
+      'docker compose -f docker-compose.yml -f docker-compose.nothing.yml up -d',
+      'docker compose ps logstash',
       '```',
+      'Edit `observability/logstash/pipeline/nothing.conf`.',
       '',
       '```promql',
       'rate(http_requests_total[5m])',
@@ -561,6 +642,11 @@ describe('the name checks', () => {
     expect(issues.some((i) => i.includes('K6_SCRIPT=scenarios/nothing') && i.includes('does not exist'))).toBe(true);
   });
 
+  it('flag a compose file that does not exist, an overlay service without its overlay, and a missing path', () => {
+    expect(checkCompose(stale)).toHaveLength(2);
+    expect(checkPaths(stale)).toHaveLength(1);
+  });
+
   it('flag a link to a missing file and to a missing heading', () => {
     expect(checkLinks(stale, docAt)).toHaveLength(2);
   });
@@ -580,10 +666,14 @@ describe('the name checks', () => {
         'npm run fault -- guess <scenario>',
         'npm run fault -- off --all',
         "npm run load -- scenarios/slow-query --duration 15m -e FAULT_PARAMS='{\"delayMs\":600}'",
+        'docker compose -f docker-compose.yml -f docker-compose.logstash.yml ps logstash   # wait for (healthy)',
+        'docker compose logs gateway order --no-log-prefix | grep <trace id>',
+        'docker compose --profile k6 run --rm k6',
         '```',
+        'The driver keeps `fluentd-buffer-limit` lines; Logstash reads `observability/logstash/pipeline/logstash.conf`.',
       ].join('\n'),
     );
-    const checks = [checkDashboards, checkAlerts, checkMetrics, checkScenarioNames, checkKibana, checkSpans, (d: Doc) => checkLinks(d, docAt)];
+    const checks = [checkDashboards, checkAlerts, checkMetrics, checkScenarioNames, checkKibana, checkSpans, checkCompose, checkPaths, (d: Doc) => checkLinks(d, docAt)];
     expect(checks.flatMap((check) => check(fine))).toEqual([]);
     expect(checkCommands(fine)).toEqual([]);
   });

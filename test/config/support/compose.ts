@@ -238,6 +238,23 @@ export function endpointsIn(text: string, source: string): Endpoint[] {
 
 export const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1']);
 
+/**
+ * When Docker's fluentd logging driver dials the collector, in seconds after the first
+ * try, for its `fluentd-retry-wait` (ms) and `fluentd-max-retries`. The driver uses
+ * fluent-logger-golang (connectWithRetry): dial 1 at once, then before dial n it waits
+ * retryWait x int(1.5^(n-3)) ms, capped at its MaxRetryWait of 60 s, which Docker does not
+ * change. After the last dial fails, the oldest buffered line is dropped.
+ */
+export function fluentdDialTimes(retryWaitMs: number, maxRetries: number): number[] {
+  const times: number[] = [];
+  let at = 0;
+  for (let i = 0; i < maxRetries; i++) {
+    times.push(at / 1000);
+    at += Math.min(retryWaitMs * Math.trunc(1.5 ** (i - 1)), 60_000);
+  }
+  return times;
+}
+
 /** One `<name arg>` … `</name>` block of a Fluentd config. */
 export interface FluentDirective {
   name: string;

@@ -303,6 +303,8 @@ const PROM_CLIENT_DEFAULTS = {
 const EXPORTER_METRICS: Record<string, string[]> = {
   // Prometheus adds these to every scrape target.
   'Prometheus (every scrape target)': ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'],
+  // Prometheus writes these for its own alerting rules (one series per pending or firing alert).
+  'Prometheus (alerting rules)': ['ALERTS', 'ALERTS_FOR_STATE'],
   // rabbitmq_prometheus plugin (3.10–4.x), /metrics/per-object: per-queue series labelled {vhost, queue}.
   'rabbitmq_prometheus /metrics/per-object': [
     'rabbitmq_queue_messages', 'rabbitmq_queue_messages_ready', 'rabbitmq_queue_messages_unacked',
