@@ -7,6 +7,7 @@ import { startEventConsumer } from '../../notification/src/event-consumer.js';
 import { AppModule as OrderModule } from '../../order/src/app.module.js';
 import { AppModule as PaymentModule } from '../../payment/src/app.module.js';
 import { type BootedApp, ORDER, boot, env, freePort, testDatabase } from '../../../test/support/boot.js';
+import { TcpProxy } from '../../../test/support/tcp-proxy.js';
 import { AppModule } from '../src/app.module.js';
 
 /** The gateway in front of the three real services, all in this process, on the Docker-less adapters. */
@@ -93,11 +94,13 @@ describe('gateway (e2e)', () => {
     ['an unknown field', (r: request.Test) => r.send({ ...ORDER, discount: 100 }), 400, 'discount'],
     ['a bad card number', (r: request.Test) => r.send({ ...ORDER, payment: { cardNumber: '1234' } }), 400, 'payment.cardNumber'],
     ['a missing payment', (r: request.Test) => r.send({ customerId: 'c-1', items: ORDER.items }), 400, 'payment'],
+    ['a __proto__ field', (r: request.Test) => r.set('content-type', 'application/json').send(`{"__proto__":{"polluted":true},${JSON.stringify(ORDER).slice(1)}`), 400, '__proto__'],
+    ['a constructor.prototype field', (r: request.Test) => r.send({ ...ORDER, constructor: { prototype: { polluted: true } } }), 400, 'constructor.prototype'],
   ])('rejects %s before it reaches the order service', async (_label, send, status, field) => {
     const before = await orderCount();
     const res = await send(http.post('/api/orders')).expect(status);
     expect(res.headers['content-type']).toContain('application/json');
-    if (field === 'body') expect(res.body.field).toBe('body');
+    if (field === 'body' || field?.includes('proto')) expect(res.body.field).toBe(field);
     else if (field) expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     expect(await orderCount()).toBe(before);
   });
@@ -163,6 +166,37 @@ describe('gateway when a downstream service fails (e2e)', () => {
       const res = await request(gateway.url).post('/api/orders').send(ORDER).expect(504);
       expect(res.body.message).toBe('order service did not answer within 300 ms');
     } finally {
+      await gateway.close();
+      await order.close();
+      await payment.close();
+    }
+  });
+
+  it('answers 503 with Retry-After at the order service and the gateway while the order database is down, and recovers', async () => {
+    const database = new URL(await testDatabase('order'));
+    const proxy = await new TcpProxy({ host: database.hostname, port: Number(database.port) }).start();
+    database.port = String(proxy.port);
+    const payment = await boot(PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0 })));
+    const order = await boot(
+      OrderModule.forRoot(
+        env({ DATABASE_URL: database.toString(), PAYMENT_SERVICE_URL: payment.url, EVENTS_TCP_PORT: await freePort() }),
+      ),
+    );
+    const gateway = await boot(AppModule.forRoot(env({ ORDER_SERVICE_URL: order.url, NOTIFICATION_SERVICE_URL: order.url })));
+    try {
+      await request(gateway.url).post('/api/orders').send(ORDER).expect(201);
+      await proxy.cut();
+      const atOrder = await request(order.url).post('/orders').send(ORDER).expect(503);
+      expect(atOrder.headers['retry-after']).toBe('5');
+      expect(atOrder.body.message).toContain('database is unavailable');
+      const atGateway = await request(gateway.url).post('/api/orders').send(ORDER).expect(503);
+      expect(atGateway.headers['retry-after']).toBe('5');
+      expect((await request(gateway.url).get(`/api/orders/${crypto.randomUUID()}`).expect(503)).headers['retry-after']).toBe('5');
+      await request(order.url).get('/health/ready').expect(503);
+      await proxy.restore();
+      await expect.poll(async () => (await request(gateway.url).post('/api/orders').send(ORDER)).status, { timeout: 10_000 }).toBe(201);
+    } finally {
+      await proxy.cut();
       await gateway.close();
       await order.close();
       await payment.close();

@@ -124,6 +124,13 @@ describe('order service (e2e)', () => {
     await http.post('/orders').set('Idempotency-Key', 'bad key').send(ORDER).expect(400);
   });
 
+  it('answers 400 naming the field when a body carries a prototype key', async () => {
+    const body = `{"__proto__":{"polluted":true},${JSON.stringify(ORDER).slice(1)}`;
+    const res = await http.post('/orders').set('content-type', 'application/json').send(body).expect(400);
+    expect(res.body.field).toBe('__proto__');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('reports itself ready with its database (no broker configured)', async () => {
     const ready = await request(order.url).get('/health/ready').expect(200);
     expect(ready.body.details.database.status).toBe('up');

@@ -93,6 +93,17 @@ describe('payment service (e2e)', () => {
     await http.post('/payments').send([1, 2]).expect(400);
   });
 
+  it('answers 400 naming the field when a body carries a prototype key, and charges nothing', async () => {
+    const orderId = crypto.randomUUID();
+    const res = await http
+      .post('/payments')
+      .set('content-type', 'application/json')
+      .send(`{"orderId":"${orderId}","amountCents":100,"currency":"USD","cardNumber":"4242424242424242","__proto__":{"polluted":true}}`)
+      .expect(400);
+    expect(res.body).toMatchObject({ statusCode: 400, field: '__proto__' });
+    await http.get(`/payments?orderId=${orderId}`).expect(404);
+  });
+
   it('reports itself live and ready with its database', async () => {
     await http.get('/health/live').expect(200);
     const ready = await http.get('/health/ready').expect(200);

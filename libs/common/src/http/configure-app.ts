@@ -4,7 +4,8 @@ import { httpMetricsMiddleware } from '@app/observability';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import { describeError, JsonExceptionFilter } from './exception.filter.js';
+import { describeError, JsonExceptionFilter, sendError } from './exception.filter.js';
+import { prototypeKeyPath } from './prototype-keys.js';
 import { requireJson } from './require-json.middleware.js';
 import { createValidationPipe } from './validation.js';
 
@@ -24,7 +25,10 @@ export function configureHttpApp(app: INestApplication): void {
   express.use((req: Request, _res: Response, next: NextFunction) => {
     const body: unknown = req.body;
     const isObject = body === undefined || (typeof body === 'object' && body !== null && !Array.isArray(body));
-    next(isObject ? undefined : new BadRequestException({ message: 'Request body must be a JSON object', field: 'body' }));
+    if (!isObject) return next(new BadRequestException({ message: 'Request body must be a JSON object', field: 'body' }));
+    // Unknown fields are rejected by validation, but a prototype key must never reach a merge or transform.
+    const polluting = prototypeKeyPath(body);
+    next(polluting ? new BadRequestException({ message: `Request body must not contain the field ${polluting}`, field: polluting }) : undefined);
   });
   // Body-parser and 415 errors happen before Nest's router: answer them the same way.
   // They never reach the request logger (a Nest middleware), so they are logged here.
@@ -32,7 +36,7 @@ export function configureHttpApp(app: INestApplication): void {
   express.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     const body = describeError(error);
-    res.status(body.statusCode).json({ ...body, path: req.path });
+    sendError(res, body, req.path);
     logger.warn({
       msg: `${req.method} unmatched ${body.statusCode}: ${body.message}`,
       method: req.method,

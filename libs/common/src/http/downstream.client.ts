@@ -101,7 +101,10 @@ export class DownstreamClient {
 
     if (response.ok) return { status: response.status, body: body as T, headers: response.headers };
     if (response.status < 500 || [502, 503, 504].includes(response.status)) {
-      throw new HttpException(body ?? { message: `${this.service} service answered ${response.status}` }, response.status);
+      const passed = (body ?? { message: `${this.service} service answered ${response.status}` }) as Record<string, unknown>;
+      // A Retry-After from the service reaches the caller too.
+      const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+      throw new HttpException(Number.isFinite(retryAfter) ? { ...passed, retryAfterSeconds: retryAfter } : passed, response.status);
     }
     throw new BadGatewayException(`${this.service} service failed with status ${response.status}`);
   }

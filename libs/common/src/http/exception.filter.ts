@@ -1,6 +1,10 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { isDatabaseUnavailable } from '../database/pg-errors.js';
+
+/** How long a client should wait before retrying while a dependency is down (the Retry-After header). */
+const RETRY_AFTER_SECONDS = 5;
 
 /** Errors thrown by Express' body parser carry a `type` and a `status`. */
 interface BodyParserError {
@@ -42,7 +46,21 @@ export function describeError(exception: unknown): ErrorBody {
     const statusCode = known?.status ?? (exception.status >= 400 && exception.status < 500 ? exception.status : 400);
     return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: known?.message ?? exception.message, field: 'body' };
   }
+  if (isDatabaseUnavailable(exception)) {
+    return {
+      statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+      error: 'Service Unavailable',
+      message: 'The database is unavailable; nothing was changed, retry later',
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+    };
+  }
   return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', message: 'Internal server error' };
+}
+
+/** Sends an error body, with Retry-After when it says how long to wait (a 503 passed on from a dependency keeps it). */
+export function sendError(response: Response, body: ErrorBody, path: string): void {
+  if (typeof body.retryAfterSeconds === 'number') response.setHeader('Retry-After', String(body.retryAfterSeconds));
+  response.status(body.statusCode).json({ ...body, path });
 }
 
 /**
@@ -63,6 +81,6 @@ export class JsonExceptionFilter implements ExceptionFilter {
       this.logger.error(`${request.method} ${request.path} failed: ${(exception as Error)?.stack ?? exception}`);
     }
     if (response.headersSent) return;
-    response.status(body.statusCode).json({ ...body, path: request.path });
+    sendError(response, body, request.path);
   }
 }
