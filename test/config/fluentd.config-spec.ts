@@ -38,7 +38,7 @@ import {
 /**
  * Fluentd, Elasticsearch and Kibana do not run here: these checks hold the
  * config files to each other and to the log lines the four services really
- * write (spawned from dist/ on SQLite and the TCP transport, driven through the
+ * write (spawned from dist/ on PostgreSQL and the TCP transport, driven through the
  * gateway). Needs `npm run build` first.
  */
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -300,6 +300,7 @@ describe('the log lines the services write, as Fluentd and Elasticsearch will re
       basePort: 3740,
       env: { NODE_ENV: 'production', LOG_FORMAT: 'json', LOG_LEVEL: 'info', ALERT_WEBHOOK_TOKEN: 'fluentd-contract-test-token' },
     });
+    await stack.createDatabases();
     await stack.startAll();
     await driveTraffic(stack);
     await stack.stopAll();
@@ -315,6 +316,7 @@ describe('the log lines the services write, as Fluentd and Elasticsearch will re
 
   afterAll(async () => {
     await stack?.stopAll();
+    await stack?.dropDatabases();
   });
 
   const records = () => lines.map((l) => ({ ...l, record: l.record ?? {} }));

@@ -20,7 +20,7 @@ function eolOf(paths: string[]): Record<string, string> {
 /** Read by a shell, a collector, a Go or Node tool inside a Linux container: a CR breaks each of them. */
 const LF_ONLY = [
   'observability/kibana/setup.sh',
-  'scripts/ci/backing-services.sh',
+  'scripts/test-ci.sh',
   'observability/fluentd/fluent.conf',
   'observability/fluentd/Dockerfile',
   'Dockerfile',

@@ -395,7 +395,7 @@ ${Object.entries(PROBES)
   .map(([name, p]) => `- \`${name}\`: \`${p.metric}\` (×${p.factor}, floor ${p.floor})`)
   .join('\n')}
 
-Rerun (about ${Math.round(((BASELINE_SECONDS + FAULT_SECONDS + 12) * SCENARIOS.length) / 60)} minutes; needs \`npm run build\` and \`bash scripts/ci/backing-services.sh start\`):
+Rerun (about ${Math.round(((BASELINE_SECONDS + FAULT_SECONDS + 12) * SCENARIOS.length) / 60)} minutes; needs \`npm run build\` and \`node scripts/ci/backing-services.mjs start\`):
 
 \`\`\`sh
 WRITE_SCENARIOS_DOC=1 npx vitest run --project integration test/integration/findability.int-spec.ts

@@ -8,7 +8,7 @@ import { AppModule } from '../src/app.module.js';
 const TOKEN = 'test-admin-token-123';
 const auth = { Authorization: `Bearer ${TOKEN}` };
 
-/** The order service's faults against a real payment service (SQLite, no consumer). */
+/** The order service's faults against a real payment service (PostgreSQL, no consumer). */
 describe('order faults (e2e)', () => {
   let payment: BootedApp;
   let order: BootedApp;

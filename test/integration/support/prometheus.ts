@@ -21,7 +21,7 @@ export const JOBS_WITHOUT_LOCAL_TARGET: Record<string, string> = {
   grafana: 'no Grafana server runs here (compose runs the grafana image); the test runs every dashboard query against Prometheus itself',
 };
 
-/** RabbitMQ's rabbitmq_prometheus endpoint on the loopback broker (`backing-services.sh` enables it). */
+/** RabbitMQ's rabbitmq_prometheus endpoint on the loopback broker (`backing-services.mjs` enables it). */
 export const RABBITMQ_PROMETHEUS = `127.0.0.1:${process.env.RABBITMQ_PROMETHEUS_PORT ?? '15692'}`;
 
 /**

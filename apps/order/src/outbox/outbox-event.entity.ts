@@ -24,7 +24,7 @@ export class OutboxEvent {
   publishedAt!: Date | null;
 
   // No `default` here on purpose: with a default, TypeORM re-reads inserted rows on
-  // SQLite and merges them back by position, which scrambles ids in a bulk insert.
+  // SQLite (which the kit ran on once) and merges them back by position, scrambling ids in a bulk insert.
   @Column({ type: 'integer' })
   attempts!: number;
 
