@@ -1,6 +1,6 @@
 import { type CollectedSpan, type OtlpCollector, startOtlpCollector } from '@app/observability';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -102,6 +102,21 @@ describe('npm run dev', () => {
     expect(res.status).toBe(200);
     expect(await dev.interrupt()).toBe(0);
     dev = undefined;
+  });
+
+  it('says in one line what to do when a lock file names a process that is not PostgreSQL', async () => {
+    const lock = join(dataDir, 'postgres/postmaster.pid');
+    writeFileSync(lock, `${process.pid}\n${join(dataDir, 'postgres')}\n`);
+    try {
+      const run = new DevRun(dataDir);
+      expect(await run.exited).toBe(1);
+      const lines = run.text.trim().split('\n').filter((l) => l.startsWith('npm run dev:'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`names process ${process.pid}, which is not PostgreSQL`);
+      expect(lines[0]).toContain('delete that file');
+    } finally {
+      rmSync(lock, { force: true });
+    }
   });
 
   it('says in one line what to do when the database port is taken', async () => {
