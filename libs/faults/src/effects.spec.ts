@@ -10,11 +10,11 @@ describe('burnCpu()', () => {
 });
 
 describe('retainMemory()', () => {
-  it('keeps what it was given up to the cap, and lets it go when released', () => {
+  it('keeps what it was given up to the cap, then starts over (a saw-tooth), and lets it go when released', () => {
     releaseRetainedMemory();
     expect(retainMemory(512, 1)).toBe(512 * 1024);
     expect(retainMemory(512, 1)).toBe(1024 * 1024);
-    expect(retainMemory(512, 1)).toBe(1024 * 1024);
+    expect(retainMemory(512, 1)).toBe(512 * 1024);
     releaseRetainedMemory();
     expect(retainMemory(1, 1)).toBe(1024);
     releaseRetainedMemory();
