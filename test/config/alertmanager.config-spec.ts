@@ -1,44 +1,22 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule } from '../../apps/notification/src/app.module.js';
 import { type BootedApp, boot, env, freePort, sqlitePath } from '../support/boot.js';
+import { runTool, toolBinary } from '../support/tools.js';
 
-// Needs Alertmanager's binaries: `apt-get install prometheus-alertmanager` (Debian names the
-// server prometheus-alertmanager), or AMTOOL / ALERTMANAGER pointing at other builds.
+// Runs amtool and Alertmanager at compose's version (tools/go.mod; `node scripts/ci/tools.mjs`).
 const ROOT = resolve(import.meta.dirname, '../..');
 const CONFIG = join(ROOT, 'observability/alertmanager/alertmanager.yml');
 const WEBHOOK_URL = 'http://notification:3003/alerts';
 const TOKEN_FILE = '/etc/alertmanager/webhook-token';
 
-function onPath(...names: string[]): string | undefined {
-  const dirs = (process.env.PATH ?? '').split(delimiter).concat('/usr/sbin', '/usr/local/bin');
-  return names.flatMap((n) => dirs.map((d) => join(d, n))).find((file) => existsSync(file));
-}
-
-function required(what: string, file: string | undefined): string {
-  if (!file) throw new Error(`${what} not found: apt-get install prometheus-alertmanager (or set ${what.toUpperCase()})`);
-  return file;
-}
-
-interface Run {
-  code: number;
-  output: string;
-}
-
-function amtool(...args: string[]): Promise<Run> {
-  const bin = required('amtool', process.env.AMTOOL ?? onPath('amtool'));
-  return new Promise((done) =>
-    execFile(bin, args, { cwd: ROOT, timeout: 20_000 }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` }),
-    ),
-  );
-}
+const amtool = (...args: string[]) => runTool('amtool', args, { cwd: ROOT, timeoutMs: 20_000 });
 
 const routesTest = (receiver: string, labels: Record<string, string>) =>
   amtool(
@@ -245,7 +223,7 @@ describe('Alertmanager with this config, delivering to the notification service'
   });
 
   beforeAll(async () => {
-    const bin = required('alertmanager', process.env.ALERTMANAGER ?? onPath('alertmanager', 'prometheus-alertmanager'));
+    const bin = toolBinary('alertmanager');
     notification = await boot(AppModule.forRoot(env({ SQLITE_PATH: sqlitePath('notification'), ALERT_WEBHOOK_TOKEN: token })));
 
     // A trailing newline, as `echo "$TOKEN" > file` writes it: Alertmanager trims it.

@@ -8,7 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERT_RULES, PrometheusApi, Server, localPrometheusConfig, localTargets, prometheusBinary, readYaml } from './support/prometheus.js';
+import { ALERT_RULES, PrometheusApi, Server, localPrometheusConfig, localTargets, readYaml } from './support/prometheus.js';
+import { toolBinary } from '../support/tools.js';
 // @ts-expect-error: a plain ESM script without types
 import { main as faultCli } from '../../scripts/fault.mjs';
 import { Stack, backingServices, eventually } from './support/stack.js';
@@ -126,7 +127,7 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
   let stack: Stack;
   let collector: OtlpCollector;
   const findings: Record<string, { baseline: Phase; fault: Phase }> = {};
-  const promBin = prometheusBinary();
+  const promBin = toolBinary('prometheus');
 
   beforeAll(async () => {
     collector = await startOtlpCollector({ port: 0, idleMs: 500, maxRetainedSpans: 400_000, onTrace: () => {} });

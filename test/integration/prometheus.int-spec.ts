@@ -15,15 +15,14 @@ import {
   PrometheusApi,
   RABBITMQ_PROMETHEUS,
   Server,
-  binary,
   localAlertmanagerConfig,
   localPrometheusConfig,
   localTargets,
-  prometheusBinary,
   readYaml,
   withShorterFor,
 } from './support/prometheus.js';
 import { SERVICES, Stack, backingServices, eventually } from './support/stack.js';
+import { toolBinary } from '../support/tools.js';
 
 /**
  * The repository's real Prometheus and Alertmanager configs, run by the real servers against
@@ -160,7 +159,7 @@ async function startMonitoring(): Promise<void> {
 
   alertmanager = await Server.start(
     'alertmanager',
-    binary('ALERTMANAGER', 'prometheus-alertmanager', 'prometheus-alertmanager', 'alertmanager'),
+    toolBinary('alertmanager'),
     [
       `--config.file=${join(dir, 'alertmanager.yml')}`,
       `--storage.path=${join(dir, 'alertmanager-data')}`,
@@ -171,7 +170,7 @@ async function startMonitoring(): Promise<void> {
   );
   prometheus = await Server.start(
     'prometheus',
-    prometheusBinary(),
+    toolBinary('prometheus'),
     [
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'prometheus-data')}`,

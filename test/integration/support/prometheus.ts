@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
 import { LOG_DIR, SERVICES, type ServiceName } from './stack.js';
@@ -35,11 +35,6 @@ export function localTargets(ports: Record<ServiceName, number>, prometheus: str
     prometheus,
     alertmanager,
   };
-}
-
-/** The Prometheus server binary (PROMETHEUS overrides PATH). */
-export function prometheusBinary(): string {
-  return binary('PROMETHEUS', 'prometheus', 'prometheus');
 }
 
 export interface ScrapeConfig {
@@ -159,19 +154,7 @@ export function localAlertmanagerConfig(options: LocalAlertmanagerOptions): Aler
   return config;
 }
 
-function onPath(...names: string[]): string | undefined {
-  const dirs = (process.env.PATH ?? '').split(delimiter).concat('/usr/bin', '/usr/sbin', '/usr/local/bin');
-  return names.flatMap((n) => dirs.map((d) => join(d, n))).find((file) => existsSync(file));
-}
-
-/** A server binary: an env override, else the first name found on PATH. */
-export function binary(envVar: string, pkg: string, ...names: string[]): string {
-  const file = process.env[envVar] ?? onPath(...names);
-  if (!file) throw new Error(`${names[0]} not found: apt-get install ${pkg} (or set ${envVar})`);
-  return file;
-}
-
-/** A Prometheus or Alertmanager process, logging into .tmp/integration. */
+/** A Prometheus, Alertmanager or Mailpit process, logging into .tmp/integration. */
 export class Server {
   private constructor(
     readonly url: string,
