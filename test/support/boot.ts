@@ -37,6 +37,15 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** `count` different loopback ports that nothing listens on (yet): all held open until each is chosen. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
 /** A fresh SQLite file for one app in one test run. */
 export function sqlitePath(service: string): string {
   return join(mkdtempSync(join(tmpdir(), `workshop-${service}-`)), `${service}.sqlite`);

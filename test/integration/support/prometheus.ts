@@ -8,7 +8,6 @@ import { LOG_DIR, SERVICES, type ServiceName } from './stack.js';
 const ROOT = resolve(import.meta.dirname, '../../..');
 export const PROMETHEUS_CONFIG = join(ROOT, 'observability/prometheus/prometheus.yml');
 export const ALERT_RULES = join(ROOT, 'observability/prometheus/rules/alerts.yml');
-export const ALERTMANAGER_CONFIG = join(ROOT, 'observability/alertmanager/alertmanager.yml');
 
 /**
  * Jobs of the real prometheus.yml that have nothing to scrape on a CI machine. Every other
@@ -126,35 +125,7 @@ export function withShorterFor(ruleFile: string, alert: string, duration: string
   writeFileSync(out, stringify(rules));
 }
 
-export interface LocalAlertmanagerOptions {
-  webhookUrl: string;
-  tokenFile: string;
-  /** group_wait and group_interval of every route. */
-  groupTiming: string;
-}
-
-interface AlertmanagerConfig {
-  route: Record<string, unknown> & { routes?: Record<string, unknown>[] };
-  receivers: { name: string; webhook_configs?: { url: string; http_config: { authorization: { credentials_file: string } } }[] }[];
-  [key: string]: unknown;
-}
-
-/** The real alertmanager.yml with only the webhook URL, the token file and the group timings changed. */
-export function localAlertmanagerConfig(options: LocalAlertmanagerOptions): AlertmanagerConfig {
-  const config = readYaml<AlertmanagerConfig>(ALERTMANAGER_CONFIG);
-  for (const receiver of config.receivers) {
-    for (const webhook of receiver.webhook_configs ?? []) {
-      webhook.url = options.webhookUrl;
-      webhook.http_config.authorization.credentials_file = options.tokenFile;
-    }
-  }
-  for (const route of [config.route, ...(config.route.routes ?? [])]) {
-    Object.assign(route, { group_wait: options.groupTiming, group_interval: options.groupTiming });
-  }
-  return config;
-}
-
-/** A Prometheus, Alertmanager or Mailpit process, logging into .tmp/integration. */
+/** A Prometheus or Alertmanager process, logging into .tmp/integration. */
 export class Server {
   private constructor(
     readonly url: string,
