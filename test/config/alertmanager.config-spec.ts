@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -174,6 +174,12 @@ describe('observability/alertmanager/alertmanager.yml', () => {
     const placeholder = join(ROOT, 'observability/alertmanager/slack-webhook-url.example');
     expect(existsSync(placeholder)).toBe(true);
     expect(readFileSync(placeholder, 'utf8')).toBe('https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX\n');
+  });
+
+  it('keeps your own Slack URL file, the one the README has you mount, out of git', () => {
+    // `git check-ignore` exits 0 when the path is ignored, 1 when it is not.
+    expect(() => execFileSync('git', ['check-ignore', '-q', 'observability/alertmanager/slack-webhook-url'], { cwd: ROOT })).not.toThrow();
+    expect(() => execFileSync('git', ['check-ignore', '-q', 'observability/alertmanager/slack-webhook-url.example'], { cwd: ROOT })).toThrow();
   });
 
   describe('inhibition', () => {
