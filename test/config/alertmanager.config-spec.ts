@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule } from '../../apps/notification/src/app.module.js';
 import { type BootedApp, boot, env, freePorts, sqlitePath } from '../support/boot.js';
 import { type Mail, Mailpit, SlackWebhook, localAlertmanagerConfig } from '../support/alertmanager.js';
+import { Server } from '../support/server.js';
 import { runTool, toolBinary } from '../support/tools.js';
 
 // Runs amtool and Alertmanager at compose's version (tools/go.mod; `node scripts/ci/tools.mjs`).
@@ -234,9 +235,8 @@ describe('Alertmanager with this config, delivering to the notification service,
   let notification: BootedApp;
   let mailpit: Mailpit | undefined;
   let slack: SlackWebhook | undefined;
-  let alertmanager: ChildProcess | undefined;
-  let amUrl = '';
-  let amLog = '';
+  let alertmanager: Server | undefined;
+  const amLog = () => alertmanager?.log(100_000) ?? '';
   const startsAt = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
   /** How the templates print startsAt: 2026-12-03 08:40:00 UTC. */
   const since = `${startsAt.slice(0, 10)} ${startsAt.slice(11, 19)} UTC`;
@@ -246,7 +246,7 @@ describe('Alertmanager with this config, delivering to the notification service,
   const has = (rows: StoredAlert[], alertname: string, service: string, status = 'firing') =>
     rows.some((a) => a.alertname === alertname && a.service === service && a.status === status);
   const postAlerts = async (alerts: object[]) => {
-    const res = await fetch(`${amUrl}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+    const res = await fetch(`${alertmanager!.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
     expect(res.status, await res.text()).toBe(200);
   };
   const runbook = (alertname: string) => `https://github.com/your-org/nestjs-observability-workshop/blob/main/docs/runbooks/${alertname}.md`;
@@ -266,16 +266,15 @@ describe('Alertmanager with this config, delivering to the notification service,
   const mails = async (to: string, subject: RegExp, count = 1): Promise<Mail[]> => {
     let found: Mail[] = [];
     await expect
-      .poll(async () => (found = await mailpit!.find(to, subject)).length, { timeout: 15_000, interval: 250, message: `${to} ${subject}\n${amLog}` })
+      .poll(async () => (found = await mailpit!.find(to, subject)).length, { timeout: 15_000, interval: 250, message: `${to} ${subject}\n${amLog()}` })
       .toBeGreaterThanOrEqual(count);
     return found;
   };
 
   beforeAll(async () => {
-    const bin = toolBinary('alertmanager');
     notification = await boot(AppModule.forRoot(env({ SQLITE_PATH: sqlitePath('notification'), ALERT_WEBHOOK_TOKEN: token })));
     const [smtpPort, httpPort, port] = await freePorts(3);
-    mailpit = await Mailpit.start({ smtpPort, httpPort, logFile: join(dir, 'mailpit.log') });
+    mailpit = await Mailpit.start({ smtpPort, httpPort, logDir: dir });
     slack = await SlackWebhook.start();
 
     // Trailing newlines, as `echo "$X" > file` writes them: Alertmanager trims them.
@@ -290,9 +289,9 @@ describe('Alertmanager with this config, delivering to the notification service,
     });
     writeFileSync(join(dir, 'alertmanager.yml'), stringify(local));
 
-    amUrl = `http://127.0.0.1:${port}`;
-    alertmanager = spawn(
-      bin,
+    alertmanager = await Server.start(
+      'alertmanager',
+      toolBinary('alertmanager'),
       [
         `--config.file=${join(dir, 'alertmanager.yml')}`,
         `--storage.path=${join(dir, 'data')}`,
@@ -300,23 +299,13 @@ describe('Alertmanager with this config, delivering to the notification service,
         '--cluster.listen-address=', // no gossip port: a single instance
         '--log.level=warn',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      port,
+      { logDir: dir },
     );
-    alertmanager.stdout?.on('data', (d) => (amLog += d));
-    alertmanager.stderr?.on('data', (d) => (amLog += d));
-    for (const deadline = Date.now() + 15_000; ; await sleep(100)) {
-      if (alertmanager.exitCode !== null) throw new Error(`alertmanager exited with ${alertmanager.exitCode}:\n${amLog}`);
-      if (Date.now() > deadline) throw new Error(`alertmanager was not ready within 15 s:\n${amLog}`);
-      if (await fetch(`${amUrl}/-/ready`).then((r) => r.ok, () => false)) break;
-    }
   }, 30_000);
 
   afterAll(async () => {
-    if (alertmanager && alertmanager.exitCode === null) {
-      const exited = new Promise((r) => alertmanager!.once('exit', r));
-      alertmanager.kill('SIGTERM');
-      if ((await Promise.race([exited, sleep(5_000).then(() => 'timeout')])) === 'timeout') alertmanager.kill('SIGKILL');
-    }
+    await alertmanager?.stop();
     await mailpit?.stop();
     await slack?.stop();
     await notification?.close();
@@ -337,7 +326,7 @@ describe('Alertmanager with this config, delivering to the notification service,
       .toBe(true);
     // Give the inhibited group a few more flushes to (wrongly) arrive.
     await sleep(3_000);
-    expect(has(await stored(), 'HighP95Latency', 'payment'), amLog).toBe(false);
+    expect(has(await stored(), 'HighP95Latency', 'payment'), amLog()).toBe(false);
   }, 30_000);
 
   it('emails the page to on-call: what fired, on which service, since when, and where to look', async () => {
@@ -369,7 +358,7 @@ describe('Alertmanager with this config, delivering to the notification service,
   }, 30_000);
 
   it('posts the page to Slack: the channel, a title naming alert and service, the summary and the runbook link', async () => {
-    await expect.poll(() => slack!.received.length, { timeout: 15_000, interval: 250, message: amLog }).toBeGreaterThan(0);
+    await expect.poll(() => slack!.received.length, { timeout: 15_000, interval: 250, message: amLog() }).toBeGreaterThan(0);
     expect(slack!.received).toHaveLength(1); // the warnings are not posted
     const [message] = slack!.received;
     expect(message!.channel).toBe('#alerts-critical');
@@ -398,6 +387,6 @@ describe('Alertmanager with this config, delivering to the notification service,
       '[RESOLVED] ServiceDown on payment',
     );
     // Every integration delivered on its first try: no failed or retried notification was logged.
-    expect(amLog).not.toMatch(/level=(WARN|ERROR)/);
+    expect(amLog()).not.toMatch(/level=(WARN|ERROR)/);
   }, 45_000);
 });

@@ -14,7 +14,6 @@ import {
   JOBS_WITHOUT_LOCAL_TARGET,
   PrometheusApi,
   RABBITMQ_PROMETHEUS,
-  Server,
   localPrometheusConfig,
   localTargets,
   readYaml,
@@ -22,6 +21,7 @@ import {
 } from './support/prometheus.js';
 import { LOG_DIR, SERVICES, Stack, backingServices, eventually } from './support/stack.js';
 import { Mailpit, SlackWebhook, localAlertmanagerConfig } from '../support/alertmanager.js';
+import { Server } from '../support/server.js';
 import { toolBinary } from '../support/tools.js';
 
 /**
@@ -158,7 +158,7 @@ async function startMonitoring(): Promise<void> {
   dropped = local.dropped;
   writeFileSync(join(dir, 'prometheus.yml'), stringify(local.config));
 
-  mailpit = await Mailpit.start({ smtpPort, httpPort: mailpitPort, logFile: join(LOG_DIR, `mailpit-${Date.now().toString(36)}.log`) });
+  mailpit = await Mailpit.start({ smtpPort, httpPort: mailpitPort, logDir: LOG_DIR });
   slack = await SlackWebhook.start();
   writeFileSync(join(dir, 'webhook-token'), `${token}\n`, { mode: 0o600 });
   writeFileSync(join(dir, 'slack-webhook-url'), `${slack.url}\n`, { mode: 0o600 });
@@ -181,6 +181,7 @@ async function startMonitoring(): Promise<void> {
       '--cluster.listen-address=', // no gossip port: a single instance
     ],
     alertmanagerPort,
+    { logDir: LOG_DIR },
   );
   prometheus = await Server.start(
     'prometheus',
@@ -192,6 +193,7 @@ async function startMonitoring(): Promise<void> {
       '--enable-feature=exemplar-storage',
     ],
     prometheusPort,
+    { logDir: LOG_DIR },
   );
   api = new PrometheusApi(prometheus.url);
 }

@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
-import { type IncomingMessage, type Server, createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { type IncomingMessage, type Server as HttpServer, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
+import { Server } from './server.js';
 import { toolBinary } from './tools.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -84,37 +83,23 @@ export interface Mail extends MailSummary {
 /** A real Mailpit (SMTP in, REST API out) on loopback ports, with a temporary database. */
 export class Mailpit {
   private constructor(
-    readonly url: string,
+    private readonly server: Server,
+    /** host:port of its SMTP listener. */
     readonly smtp: string,
-    private readonly child: ChildProcess,
-    readonly logFile: string,
   ) {}
 
-  static async start(options: { smtpPort: number; httpPort: number; logFile: string }): Promise<Mailpit> {
-    const bin = toolBinary('mailpit');
-    mkdirSync(dirname(options.logFile), { recursive: true });
-    const log = createWriteStream(options.logFile);
-    const child = spawn(
-      bin,
-      ['--smtp', `127.0.0.1:${options.smtpPort}`, '--listen', `127.0.0.1:${options.httpPort}`, '--disable-version-check'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    const mailpit = new Mailpit(`http://127.0.0.1:${options.httpPort}`, `127.0.0.1:${options.smtpPort}`, child, options.logFile);
-    for (const deadline = Date.now() + 15_000; ; await sleep(100)) {
-      if (child.exitCode !== null) throw new Error(`mailpit exited with ${child.exitCode}:\n${mailpit.log()}`);
-      if (Date.now() > deadline) throw new Error(`mailpit was not ready within 15 s:\n${mailpit.log()}`);
-      if (await fetch(`${mailpit.url}/readyz`).then((r) => r.ok, () => false)) return mailpit;
-    }
+  static async start(options: { smtpPort: number; httpPort: number; logDir: string }): Promise<Mailpit> {
+    const args = ['--smtp', `127.0.0.1:${options.smtpPort}`, '--listen', `127.0.0.1:${options.httpPort}`, '--disable-version-check'];
+    const server = await Server.start('mailpit', toolBinary('mailpit'), args, options.httpPort, { logDir: options.logDir, readyPath: '/readyz' });
+    return new Mailpit(server, `127.0.0.1:${options.smtpPort}`);
   }
 
-  log(): string {
-    try {
-      return readFileSync(this.logFile, 'utf8').slice(-4000);
-    } catch {
-      return '';
-    }
+  get url(): string {
+    return this.server.url;
+  }
+
+  get logFile(): string {
+    return this.server.logFile;
   }
 
   /** Every message received, newest first (Mailpit's GET /api/v1/messages). */
@@ -137,11 +122,8 @@ export class Mailpit {
     return Promise.all(summaries.map((m) => this.message(m.ID)));
   }
 
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.kill('SIGTERM');
-    if ((await Promise.race([exited, sleep(5_000).then(() => 'timeout')])) === 'timeout') this.child.kill('SIGKILL');
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 }
 
@@ -158,7 +140,7 @@ export interface SlackMessage {
  */
 export class SlackWebhook {
   private constructor(
-    private readonly server: Server,
+    private readonly server: HttpServer,
     readonly url: string,
     /** The messages posted so far, oldest first. */
     readonly received: SlackMessage[],

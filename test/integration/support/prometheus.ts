@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
-import { LOG_DIR, SERVICES, type ServiceName } from './stack.js';
+import { SERVICES, type ServiceName } from './stack.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 export const PROMETHEUS_CONFIG = join(ROOT, 'observability/prometheus/prometheus.yml');
@@ -123,41 +121,6 @@ export function withShorterFor(ruleFile: string, alert: string, duration: string
   if (matching.length === 0) throw new Error(`${ruleFile} has no alert ${alert}`);
   for (const rule of matching) rule.for = duration;
   writeFileSync(out, stringify(rules));
-}
-
-/** A Prometheus or Alertmanager process, logging into .tmp/integration. */
-export class Server {
-  private constructor(
-    readonly url: string,
-    private readonly child: ChildProcess,
-    readonly logFile: string,
-  ) {}
-
-  static async start(name: string, bin: string, args: string[], port: number): Promise<Server> {
-    mkdirSync(LOG_DIR, { recursive: true });
-    const logFile = join(LOG_DIR, `${name}-${Date.now().toString(36)}.log`);
-    const log = createWriteStream(logFile);
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    const server = new Server(`http://127.0.0.1:${port}`, child, logFile);
-    for (const deadline = Date.now() + 20_000; ; await sleep(100)) {
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${server.log()}`);
-      if (Date.now() > deadline) throw new Error(`${name} was not ready within 20 s:\n${server.log()}`);
-      if (await fetch(`${server.url}/-/ready`).then((r) => r.ok, () => false)) return server;
-    }
-  }
-
-  log(): string {
-    return existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8').slice(-4000) : '';
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.kill('SIGTERM');
-    if ((await Promise.race([exited, sleep(10_000).then(() => 'timeout')])) === 'timeout') this.child.kill('SIGKILL');
-  }
 }
 
 export interface Sample {
