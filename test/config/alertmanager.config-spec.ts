@@ -313,17 +313,12 @@ describe('Alertmanager with this config, delivering to the notification service,
   }, 15_000);
 
   it('delivers firing alerts with the bearer token from the file, and applies the ServiceDown inhibition', async () => {
-    await postAlerts([
-      alert('ServiceDown', 'critical', 'payment'),
-      alert('HighP95Latency', 'warning', 'payment'),
-      alert('HighP95Latency', 'warning', 'order'),
-    ]);
-    await expect
-      .poll(async () => {
-        const rows = await stored();
-        return has(rows, 'ServiceDown', 'payment') && has(rows, 'HighP95Latency', 'order');
-      }, { timeout: 15_000, interval: 250 })
-      .toBe(true);
+    await postAlerts([alert('ServiceDown', 'critical', 'payment')]);
+    await expect.poll(async () => has(await stored(), 'ServiceDown', 'payment'), { timeout: 15_000, interval: 250 }).toBe(true);
+    // The symptoms come after the cause, as when Prometheus fires them. Posted together, a symptom whose
+    // group flushes at once (startsAt older than group_wait) can race the inhibitor learning of the cause.
+    await postAlerts([alert('HighP95Latency', 'warning', 'payment'), alert('HighP95Latency', 'warning', 'order')]);
+    await expect.poll(async () => has(await stored(), 'HighP95Latency', 'order'), { timeout: 15_000, interval: 250 }).toBe(true);
     // Give the inhibited group a few more flushes to (wrongly) arrive.
     await sleep(3_000);
     expect(has(await stored(), 'HighP95Latency', 'payment'), amLog()).toBe(false);
