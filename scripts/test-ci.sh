@@ -39,7 +39,8 @@ fi
 log "Starting PostgreSQL and RabbitMQ"
 node scripts/ci/backing-services.mjs start || exit 1
 
-log "Building the observability tools at compose's versions (cached per machine)"
+# The config and integration suites run these, never binaries on PATH (test/support/tools.ts).
+log "Prometheus, Alertmanager, Jaeger and Mailpit at compose's versions (tools/go.mod)"
 node scripts/ci/tools.mjs || exit 1
 
 passed=0

@@ -5,11 +5,13 @@
 //   node scripts/ci/tools.mjs [NAME...]   build what is missing (all by default), write .tmp/tools.env, print it
 //   node scripts/ci/tools.mjs --list      the tools, their modules and versions
 //
+// Tests and scripts find a binary with findTool(NAME): the variable of .tmp/tools.env (PROMETHEUS, PROMTOOL, …)
+// when set in the environment, else the path .tmp/tools.env lists, which must be the version tools/go.mod pins.
 // WORKSHOP_TOOLS_CACHE overrides the cache folder (default ~/.cache/workshop-kit/tools).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -101,12 +103,45 @@ function build(name) {
   return target;
 }
 
-/** Builds the named tools (all by default) and writes .tmp/tools.env with NAME=path lines. */
+/** The VARIABLE=path pairs of .tmp/tools.env ({} before the first `node scripts/ci/tools.mjs`). */
+export function toolEnv(file = TOOLS_ENV) {
+  if (!existsSync(file)) return {};
+  const env = {};
+  for (const match of readFileSync(file, 'utf8').matchAll(/^([A-Z_]+)=(.*)$/gm)) env[match[1]] = match[2].trim();
+  return env;
+}
+
+/**
+ * The binary of NAME to run: $VARIABLE when set (a build of your own; the version checks still apply to it),
+ * else the path .tmp/tools.env lists. Throws, saying what to run, when it is missing or not the pinned version.
+ */
+export function findTool(name) {
+  const tool = TOOLS[name];
+  if (!tool) throw new Error(`unknown tool ${name}; known: ${Object.keys(TOOLS).join(', ')}`);
+  const fix = `run \`node scripts/ci/tools.mjs\` (it builds the versions tools/go.mod pins and writes ${relative(ROOT, TOOLS_ENV)})`;
+  const override = process.env[tool.env];
+  if (override) {
+    if (!existsSync(override)) throw new Error(`${tool.env}=${override}: no such file; unset it or ${fix}`);
+    return override;
+  }
+  const listed = toolEnv()[tool.env];
+  if (!listed) throw new Error(`${name} not found: ${tool.env} is neither set nor in ${relative(ROOT, TOOLS_ENV)}; ${fix}`);
+  const pinned = toolPath(name);
+  if (listed !== pinned) throw new Error(`${name}: ${relative(ROOT, TOOLS_ENV)} lists ${listed}, tools/go.mod pins ${pinned}; ${fix}`);
+  if (!existsSync(listed)) throw new Error(`${name}: ${listed} is gone; ${fix}`);
+  return listed;
+}
+
+/** Builds the named tools (all by default) and writes them into .tmp/tools.env, keeping the other tools' lines. */
 export function ensureTools(names = Object.keys(TOOLS)) {
   const lines = [];
   for (const name of names) lines.push(`${TOOLS[name].env}=${build(name)}`);
+  const written = new Set(names.map((name) => TOOLS[name].env));
+  const kept = Object.entries(toolEnv())
+    .filter(([variable]) => !written.has(variable))
+    .map(([variable, path]) => `${variable}=${path}`);
   mkdirSync(dirname(TOOLS_ENV), { recursive: true });
-  writeFileSync(TOOLS_ENV, `${lines.join('\n')}\n`);
+  writeFileSync(TOOLS_ENV, `${[...kept, ...lines].join('\n')}\n`);
   return lines;
 }
 

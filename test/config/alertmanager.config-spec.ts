@@ -1,44 +1,32 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule } from '../../apps/notification/src/app.module.js';
-import { type BootedApp, boot, env, freePort, testDatabase } from '../support/boot.js';
+import { type BootedApp, boot, env, freePorts, testDatabase } from '../support/boot.js';
+import { type Mail, Mailpit, SlackWebhook, localAlertmanagerConfig } from '../support/alertmanager.js';
+import { Server } from '../support/server.js';
+import { runTool, toolBinary } from '../support/tools.js';
 
-// Needs Alertmanager's binaries: `apt-get install prometheus-alertmanager` (Debian names the
-// server prometheus-alertmanager), or AMTOOL / ALERTMANAGER pointing at other builds.
+// Runs amtool and Alertmanager at compose's version (tools/go.mod; `node scripts/ci/tools.mjs`).
 const ROOT = resolve(import.meta.dirname, '../..');
 const CONFIG = join(ROOT, 'observability/alertmanager/alertmanager.yml');
 const WEBHOOK_URL = 'http://notification:3003/alerts';
 const TOKEN_FILE = '/etc/alertmanager/webhook-token';
+const SLACK_URL_FILE = '/etc/alertmanager/slack-webhook-url';
+const TEMPLATES_DIR = join(ROOT, 'observability/alertmanager/templates');
+const EMAIL = {
+  headers: { Subject: '{{ template "workshop.email.subject" . }}' },
+  html: '{{ template "workshop.email.html" . }}',
+  text: '{{ template "workshop.email.text" . }}',
+  send_resolved: true,
+};
 
-function onPath(...names: string[]): string | undefined {
-  const dirs = (process.env.PATH ?? '').split(delimiter).concat('/usr/sbin', '/usr/local/bin');
-  return names.flatMap((n) => dirs.map((d) => join(d, n))).find((file) => existsSync(file));
-}
-
-function required(what: string, file: string | undefined): string {
-  if (!file) throw new Error(`${what} not found: apt-get install prometheus-alertmanager (or set ${what.toUpperCase()})`);
-  return file;
-}
-
-interface Run {
-  code: number;
-  output: string;
-}
-
-function amtool(...args: string[]): Promise<Run> {
-  const bin = required('amtool', process.env.AMTOOL ?? onPath('amtool'));
-  return new Promise((done) =>
-    execFile(bin, args, { cwd: ROOT, timeout: 20_000 }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` }),
-    ),
-  );
-}
+const amtool = (...args: string[]) => runTool('amtool', args, { cwd: ROOT, timeoutMs: 20_000 });
 
 const routesTest = (receiver: string, labels: Record<string, string>) =>
   amtool(
@@ -85,24 +73,6 @@ function inhibits(rule: InhibitRule, source: Record<string, string>, target: Rec
   );
 }
 
-/** The file with its `##` templates uncommented: each `## …` line opens a block of `# ` lines. */
-function withTemplatesUncommented(text: string): string {
-  let inTemplate = false;
-  return text
-    .split('\n')
-    .map((line) => {
-      if (/^\s*## /.test(line)) {
-        inTemplate = true;
-        return line;
-      }
-      const commented = /^(\s*)# ?(.*)$/.exec(line);
-      if (inTemplate && commented) return `${commented[1]}${commented[2]}`;
-      inTemplate = false;
-      return line;
-    })
-    .join('\n');
-}
-
 const config = parse(readFileSync(CONFIG, 'utf8'));
 const labels = (alertname: string, severity: string, service = 'payment') => ({ alertname, severity, service });
 
@@ -112,24 +82,29 @@ describe('observability/alertmanager/alertmanager.yml', () => {
     expect(output).toContain('SUCCESS');
     expect(output).toMatch(/- 2 inhibit rules/);
     expect(output).toMatch(/- 4 receivers/);
+    // amtool parses the templates too: a broken one reads "FAILED: template: …" here.
+    expect(output).toMatch(/- 1 templates\n\s+SUCCESS/);
     expect(code).toBe(0);
   });
 
-  it('keeps its commented Slack and email templates valid once uncommented', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'workshop-amconfig-'));
-    try {
-      const file = join(dir, 'alertmanager.yml');
-      const text = withTemplatesUncommented(readFileSync(CONFIG, 'utf8'));
-      expect(text).toMatch(/^ {4}slack_configs:/m);
-      expect(text).toMatch(/^ {4}email_configs:/m);
-      expect(text).toMatch(/^ {2}smtp_smarthost:/m);
-      writeFileSync(file, text);
-      const { code, output } = await amtool('check-config', file);
-      expect(output).toContain('SUCCESS');
-      expect(code).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  it('loads the email and Slack templates from templates/, next to it', () => {
+    expect(config.templates).toEqual(['templates/*.tmpl']);
+    expect(readdirSync(TEMPLATES_DIR).filter((f) => f.endsWith('.tmpl'))).toEqual(['notifications.tmpl']);
+    const defined = [...readFileSync(join(TEMPLATES_DIR, 'notifications.tmpl'), 'utf8').matchAll(/\{\{-? define "([\w.]+)"/g)].map((m) => m[1]);
+    const used = [...readFileSync(CONFIG, 'utf8').matchAll(/\{\{ template "([\w.]+)"/g)].map((m) => m[1]);
+    expect(used.length).toBeGreaterThan(0);
+    for (const name of used) expect(defined, name).toContain(name);
+  });
+
+  it('is mounted by compose with its templates folder beside it', () => {
+    const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: { alertmanager: { volumes: string[] } } };
+    const mounts = compose.services.alertmanager.volumes.filter((v) => v.startsWith('./')).map((v) => v.split(':').slice(0, 2));
+    expect(mounts).toContainEqual(['./observability/alertmanager/alertmanager.yml', '/etc/alertmanager/alertmanager.yml']);
+    expect(mounts).toContainEqual(['./observability/alertmanager/templates', '/etc/alertmanager/templates']);
+  });
+
+  it('sends email through the SMTP server compose runs (Mailpit), from a workshop address', () => {
+    expect(config.global).toMatchObject({ smtp_smarthost: 'mailpit:1025', smtp_from: 'alertmanager@workshop.local', smtp_require_tls: false });
   });
 
   describe('routing (amtool config routes test)', () => {
@@ -174,6 +149,40 @@ describe('observability/alertmanager/alertmanager.yml', () => {
     }
   });
 
+  it('emails critical alerts to on-call and warnings to the team, resolutions too, with the workshop templates', () => {
+    const receiver = (name: string) => config.receivers.find((r: { name: string }) => r.name === name);
+    expect(receiver('critical-pager').email_configs).toEqual([{ to: 'oncall@workshop.local', ...EMAIL }]);
+    expect(receiver('warning-team').email_configs).toEqual([{ to: 'team@workshop.local', ...EMAIL }]);
+    expect(receiver('info-digest').email_configs).toBeUndefined();
+    expect(receiver('notification-webhook').email_configs).toBeUndefined();
+  });
+
+  it('posts critical alerts only to Slack, its webhook URL read from a file compose mounts', () => {
+    const withSlack = config.receivers.filter((r: { slack_configs?: unknown }) => r.slack_configs);
+    expect(withSlack.map((r: { name: string }) => r.name)).toEqual(['critical-pager']);
+    expect(withSlack[0].slack_configs).toEqual([
+      {
+        api_url_file: SLACK_URL_FILE,
+        channel: '#alerts-critical',
+        send_resolved: true,
+        title: '{{ template "workshop.slack.title" . }}',
+        text: '{{ template "workshop.slack.text" . }}',
+      },
+    ]);
+  });
+
+  it('ships a placeholder Slack URL that is Slack’s documentation example, no one’s real webhook', () => {
+    const placeholder = join(ROOT, 'observability/alertmanager/slack-webhook-url.example');
+    expect(existsSync(placeholder)).toBe(true);
+    expect(readFileSync(placeholder, 'utf8')).toBe('http://localhost:9/slack-webhook-not-configured\n');
+  });
+
+  it('keeps your own Slack URL file, the one the README has you mount, out of git', () => {
+    // `git check-ignore` exits 0 when the path is ignored, 1 when it is not.
+    expect(() => execFileSync('git', ['check-ignore', '-q', 'observability/alertmanager/slack-webhook-url'], { cwd: ROOT })).not.toThrow();
+    expect(() => execFileSync('git', ['check-ignore', '-q', 'observability/alertmanager/slack-webhook-url.example'], { cwd: ROOT })).toThrow();
+  });
+
   describe('inhibition', () => {
     const [serviceDown, criticalOverWarning] = config.inhibit_rules as InhibitRule[];
 
@@ -215,55 +224,74 @@ describe('observability/alertmanager/alertmanager.yml', () => {
 });
 
 /**
- * The real thing: Alertmanager (loopback, no cluster, temporary storage) runs this
- * config with only the webhook URL, the token file and the timings changed, and
- * delivers to the notification service booted in this process.
+ * The real thing: Alertmanager (loopback, no cluster, temporary storage) runs this config with
+ * only the hosts, the files and the timings changed, and delivers to the notification service
+ * booted in this process, to a real Mailpit, and to a local server standing where Slack's
+ * incoming webhook would be.
  */
-describe('Alertmanager with this config, delivering to the notification service', () => {
+describe('Alertmanager with this config, delivering to the notification service, Mailpit and Slack', () => {
   const token = randomBytes(24).toString('hex');
   const dir = mkdtempSync(join(tmpdir(), 'workshop-alertmanager-'));
   let notification: BootedApp;
-  let alertmanager: ChildProcess | undefined;
-  let amUrl = '';
-  let amLog = '';
-  const startsAt = new Date().toISOString();
+  let mailpit: Mailpit | undefined;
+  let slack: SlackWebhook | undefined;
+  let alertmanager: Server | undefined;
+  const amLog = () => alertmanager?.log(100_000) ?? '';
+  const startsAt = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+  /** How the templates print startsAt: 2026-12-03 08:40:00 UTC. */
+  const since = `${startsAt.slice(0, 10)} ${startsAt.slice(11, 19)} UTC`;
 
   type StoredAlert = { alertname: string; service: string; status: string };
   const stored = async () => ((await (await fetch(`${notification.url}/alerts?limit=100`)).json()) as { data: StoredAlert[] }).data;
   const has = (rows: StoredAlert[], alertname: string, service: string, status = 'firing') =>
     rows.some((a) => a.alertname === alertname && a.service === service && a.status === status);
   const postAlerts = async (alerts: object[]) => {
-    const res = await fetch(`${amUrl}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+    const res = await fetch(`${alertmanager!.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
     expect(res.status, await res.text()).toBe(200);
   };
+  const runbook = (alertname: string) => `https://github.com/your-org/nestjs-observability-workshop/blob/main/docs/runbooks/${alertname}.md`;
   const alert = (alertname: string, severity: string, service: string, endsAt?: string) => ({
     labels: labels(alertname, severity, service),
-    annotations: { summary: `${alertname} on ${service}` },
+    annotations: {
+      summary: `${service} trips ${alertname}`,
+      description: `What ${alertname} means for ${service}, with its value.`,
+      runbook_url: runbook(alertname),
+      dashboard: 'http://localhost:3100/d/service-overview',
+    },
     startsAt,
     ...(endsAt ? { endsAt } : {}),
     generatorURL: 'http://prometheus:9090/graph',
   });
+  /** The emails to `to` about one alert group, once `count` of them have arrived. */
+  const mails = async (to: string, subject: RegExp, count = 1): Promise<Mail[]> => {
+    let found: Mail[] = [];
+    await expect
+      .poll(async () => (found = await mailpit!.find(to, subject)).length, { timeout: 15_000, interval: 250, message: `${to} ${subject}\n${amLog()}` })
+      .toBeGreaterThanOrEqual(count);
+    return found;
+  };
 
   beforeAll(async () => {
-    const bin = required('alertmanager', process.env.ALERTMANAGER ?? onPath('alertmanager', 'prometheus-alertmanager'));
     notification = await boot(AppModule.forRoot(env({ DATABASE_URL: await testDatabase('notification'), ALERT_WEBHOOK_TOKEN: token })));
+    const [smtpPort, httpPort, port] = await freePorts(3);
+    mailpit = await Mailpit.start({ smtpPort, httpPort, logDir: dir });
+    slack = await SlackWebhook.start();
 
-    // A trailing newline, as `echo "$TOKEN" > file` writes it: Alertmanager trims it.
+    // Trailing newlines, as `echo "$X" > file` writes them: Alertmanager trims them.
     writeFileSync(join(dir, 'webhook-token'), `${token}\n`, { mode: 0o600 });
-    const local = parse(readFileSync(CONFIG, 'utf8'));
-    for (const receiver of local.receivers) {
-      for (const webhook of receiver.webhook_configs) {
-        webhook.url = `${notification.url}/alerts`;
-        webhook.http_config.authorization.credentials_file = join(dir, 'webhook-token');
-      }
-    }
-    for (const route of [local.route, ...local.route.routes]) Object.assign(route, { group_wait: '1s', group_interval: '1s' });
+    writeFileSync(join(dir, 'slack-webhook-url'), `${slack.url}\n`, { mode: 0o600 });
+    const local = localAlertmanagerConfig({
+      webhookUrl: `${notification.url}/alerts`,
+      tokenFile: join(dir, 'webhook-token'),
+      smtp: mailpit.smtp,
+      slackUrlFile: join(dir, 'slack-webhook-url'),
+      groupTiming: '1s',
+    });
     writeFileSync(join(dir, 'alertmanager.yml'), stringify(local));
 
-    const port = await freePort();
-    amUrl = `http://127.0.0.1:${port}`;
-    alertmanager = spawn(
-      bin,
+    alertmanager = await Server.start(
+      'alertmanager',
+      toolBinary('alertmanager'),
       [
         `--config.file=${join(dir, 'alertmanager.yml')}`,
         `--storage.path=${join(dir, 'data')}`,
@@ -271,45 +299,74 @@ describe('Alertmanager with this config, delivering to the notification service'
         '--cluster.listen-address=', // no gossip port: a single instance
         '--log.level=warn',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      port,
+      { logDir: dir },
     );
-    alertmanager.stdout?.on('data', (d) => (amLog += d));
-    alertmanager.stderr?.on('data', (d) => (amLog += d));
-    for (const deadline = Date.now() + 15_000; ; await sleep(100)) {
-      if (alertmanager.exitCode !== null) throw new Error(`alertmanager exited with ${alertmanager.exitCode}:\n${amLog}`);
-      if (Date.now() > deadline) throw new Error(`alertmanager was not ready within 15 s:\n${amLog}`);
-      if (await fetch(`${amUrl}/-/ready`).then((r) => r.ok, () => false)) break;
-    }
   }, 30_000);
 
   afterAll(async () => {
-    if (alertmanager && alertmanager.exitCode === null) {
-      const exited = new Promise((r) => alertmanager!.once('exit', r));
-      alertmanager.kill('SIGTERM');
-      if ((await Promise.race([exited, sleep(5_000).then(() => 'timeout')])) === 'timeout') alertmanager.kill('SIGKILL');
-    }
+    await alertmanager?.stop();
+    await mailpit?.stop();
+    await slack?.stop();
     await notification?.close();
     rmSync(dir, { recursive: true, force: true });
   }, 15_000);
 
   it('delivers firing alerts with the bearer token from the file, and applies the ServiceDown inhibition', async () => {
-    await postAlerts([
-      alert('ServiceDown', 'critical', 'payment'),
-      alert('HighP95Latency', 'warning', 'payment'),
-      alert('HighP95Latency', 'warning', 'order'),
-    ]);
-    await expect
-      .poll(async () => {
-        const rows = await stored();
-        return has(rows, 'ServiceDown', 'payment') && has(rows, 'HighP95Latency', 'order');
-      }, { timeout: 15_000, interval: 250 })
-      .toBe(true);
+    await postAlerts([alert('ServiceDown', 'critical', 'payment')]);
+    await expect.poll(async () => has(await stored(), 'ServiceDown', 'payment'), { timeout: 15_000, interval: 250 }).toBe(true);
+    // The symptoms come after the cause, as when Prometheus fires them. Posted together, a symptom whose
+    // group flushes at once (startsAt older than group_wait) can race the inhibitor learning of the cause.
+    await postAlerts([alert('HighP95Latency', 'warning', 'payment'), alert('HighP95Latency', 'warning', 'order')]);
+    await expect.poll(async () => has(await stored(), 'HighP95Latency', 'order'), { timeout: 15_000, interval: 250 }).toBe(true);
     // Give the inhibited group a few more flushes to (wrongly) arrive.
     await sleep(3_000);
-    expect(has(await stored(), 'HighP95Latency', 'payment'), amLog).toBe(false);
+    expect(has(await stored(), 'HighP95Latency', 'payment'), amLog()).toBe(false);
   }, 30_000);
 
-  it('delivers the resolution, after which the muted alert of that service comes through', async () => {
+  it('emails the page to on-call: what fired, on which service, since when, and where to look', async () => {
+    const [mail] = await mails('oncall@workshop.local', /ServiceDown/);
+    expect(mail!.Subject).toBe('[FIRING:1] ServiceDown on payment: payment trips ServiceDown');
+    expect(mail!.From.Address).toBe('alertmanager@workshop.local');
+    for (const line of [
+      'FIRING: ServiceDown on payment (critical)',
+      `Since:       ${since}`,
+      'Summary:     payment trips ServiceDown',
+      'Description: What ServiceDown means for payment, with its value.',
+      `Runbook:     ${runbook('ServiceDown')}`,
+      'Dashboard:   http://localhost:3100/d/service-overview',
+      'Traces:      http://localhost:16686/search?service=payment',
+    ]) {
+      expect(mail!.Text).toContain(line);
+    }
+    for (const href of [runbook('ServiceDown'), 'http://localhost:3100/d/service-overview', 'http://localhost:16686/search?service=payment']) {
+      expect(mail!.HTML).toContain(`href="${href}"`);
+    }
+  }, 30_000);
+
+  it('emails the warning to the team, and neither the muted warning nor any info alert to anyone', async () => {
+    const [mail] = await mails('team@workshop.local', /HighP95Latency on order/);
+    expect(mail!.Subject).toBe('[FIRING:1] HighP95Latency on order: order trips HighP95Latency');
+    expect(mail!.Text).toContain('Traces:      http://localhost:16686/search?service=order');
+    expect(await mailpit!.find('oncall@workshop.local', /HighP95Latency/)).toEqual([]);
+    expect(await mailpit!.find('team@workshop.local', /HighP95Latency on payment/)).toEqual([]);
+  }, 30_000);
+
+  it('posts the page to Slack: the channel, a title naming alert and service, the summary and the runbook link', async () => {
+    await expect.poll(() => slack!.received.length, { timeout: 15_000, interval: 250, message: amLog() }).toBeGreaterThan(0);
+    expect(slack!.received).toHaveLength(1); // the warnings are not posted
+    const [message] = slack!.received;
+    expect(message!.channel).toBe('#alerts-critical');
+    expect(message!.attachments).toHaveLength(1);
+    const [attachment] = message!.attachments;
+    expect(attachment!.title).toBe('[FIRING:1] ServiceDown on payment');
+    expect(attachment!.text).toContain('*payment trips ServiceDown*');
+    expect(attachment!.text).toContain(`<${runbook('ServiceDown')}|Runbook>`);
+    expect(attachment!.text).toContain('<http://localhost:3100/d/service-overview|Dashboard>');
+    expect(attachment!.text).toContain('<http://localhost:16686/search?service=payment|Traces>');
+  }, 30_000);
+
+  it('delivers the resolution everywhere, after which the muted alert of that service comes through', async () => {
     await postAlerts([alert('ServiceDown', 'critical', 'payment', new Date().toISOString())]);
     await expect
       .poll(async () => {
@@ -317,5 +374,14 @@ describe('Alertmanager with this config, delivering to the notification service'
         return has(rows, 'ServiceDown', 'payment', 'resolved') && has(rows, 'HighP95Latency', 'payment');
       }, { timeout: 15_000, interval: 250 })
       .toBe(true);
-  }, 30_000);
+    const [resolved] = await mails('oncall@workshop.local', /^\[RESOLVED\] ServiceDown on payment/);
+    expect(resolved!.Text).toContain('RESOLVED: ServiceDown on payment (critical)');
+    expect(resolved!.Text).toMatch(/^Resolved: {4}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/m);
+    await mails('team@workshop.local', /HighP95Latency on payment/);
+    await expect.poll(() => slack!.received.map((m) => m.attachments[0]!.title), { timeout: 15_000, interval: 250 }).toContain(
+      '[RESOLVED] ServiceDown on payment',
+    );
+    // Every integration delivered on its first try: no failed or retried notification was logged.
+    expect(amLog()).not.toMatch(/level=(WARN|ERROR)/);
+  }, 45_000);
 });

@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -22,8 +21,9 @@ import {
   variableQueries,
 } from './support/grafana.js';
 import { alertRules, filesIn } from './support/prometheus-rules.js';
+import { promtool } from '../support/tools.js';
 
-// Needs promtool, like prometheus.config-spec.ts (apt-get install prometheus, or PROMTOOL=...).
+// Runs promtool at compose's Prometheus version, like prometheus.config-spec.ts (`node scripts/ci/tools.mjs`).
 const ROOT = resolve(import.meta.dirname, '../..');
 const RULE_FILES = filesIn(join(ROOT, 'observability/prometheus/rules'), '.yml', '.yaml');
 const RUNBOOKS_DIR = join(ROOT, 'docs/runbooks');
@@ -56,21 +56,6 @@ interface Box {
   y: number;
   w: number;
   h: number;
-}
-
-function promtoolPath(): string {
-  const dirs = (process.env.PATH ?? '').split(delimiter).concat('/usr/bin', '/usr/local/bin');
-  const found = process.env.PROMTOOL ?? dirs.map((d) => join(d, 'promtool')).find((file) => existsSync(file));
-  if (!found) throw new Error('promtool not found: apt-get install prometheus (or set PROMTOOL)');
-  return found;
-}
-
-function promtool(...args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((done) =>
-    execFile(promtoolPath(), args, { timeout: 60_000 }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code ?? 1) : 0, output: `$ promtool ${args.join(' ')}\n${stdout}${stderr}` }),
-    ),
-  );
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'grafana-promql-'));

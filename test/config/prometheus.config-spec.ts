@@ -1,6 +1,5 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { basename, delimiter, join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type UnitTestFile,
@@ -13,10 +12,9 @@ import {
   ruleId,
   testedExpressions,
 } from './support/prometheus-rules.js';
+import { promtool } from '../support/tools.js';
 
-// Needs promtool: `apt-get install prometheus` (Debian 12 ships 2.42, whose promtool CI
-// runs; compose runs prom/prometheus v3, which accepts the same files), or PROMTOOL
-// pointing at another build.
+// Runs the promtool of the Prometheus release compose runs (tools/go.mod; `node scripts/ci/tools.mjs`).
 const ROOT = resolve(import.meta.dirname, '../..');
 const PROMETHEUS_DIR = join(ROOT, 'observability/prometheus');
 const CONFIG = join(PROMETHEUS_DIR, 'prometheus.yml');
@@ -32,27 +30,6 @@ const SEVERITIES = ['critical', 'warning', 'info'];
 const ALERTS = alertRules(RULE_FILES);
 const RECORDINGS = recordingRules(RULE_FILES);
 const UNIT_TESTS = TEST_FILES.map((file) => readYaml<UnitTestFile>(file));
-
-function promtoolPath(): string {
-  const dirs = (process.env.PATH ?? '').split(delimiter).concat('/usr/bin', '/usr/local/bin');
-  const found = process.env.PROMTOOL ?? dirs.map((d) => join(d, 'promtool')).find((file) => existsSync(file));
-  if (!found) throw new Error('promtool not found: apt-get install prometheus (or set PROMTOOL)');
-  return found;
-}
-
-interface Run {
-  code: number;
-  output: string;
-}
-
-function promtool(...args: string[]): Promise<Run> {
-  const bin = promtoolPath();
-  return new Promise((done) =>
-    execFile(bin, args, { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code ?? 1) : 0, output: `$ promtool ${args.join(' ')}\n${stdout}${stderr}` }),
-    ),
-  );
-}
 
 const rel = (file: string) => relative(ROOT, file);
 

@@ -8,10 +8,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERT_RULES, PrometheusApi, Server, localPrometheusConfig, localTargets, prometheusBinary, readYaml } from './support/prometheus.js';
+import { ALERT_RULES, PrometheusApi, localPrometheusConfig, localTargets, readYaml } from './support/prometheus.js';
+import { Server } from '../support/server.js';
+import { toolBinary } from '../support/tools.js';
 // @ts-expect-error: a plain ESM script without types
 import { main as faultCli } from '../../scripts/fault.mjs';
-import { Stack, backingServices, eventually } from './support/stack.js';
+import { LOG_DIR, Stack, backingServices, eventually } from './support/stack.js';
 import { byTrace, firstFailingServices, maxOverlap, quantile, selfTimeShares } from './support/trace-analysis.js';
 
 /**
@@ -126,7 +128,7 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
   let stack: Stack;
   let collector: OtlpCollector;
   const findings: Record<string, { baseline: Phase; fault: Phase }> = {};
-  const promBin = prometheusBinary();
+  const promBin = toolBinary('prometheus');
 
   beforeAll(async () => {
     collector = await startOtlpCollector({ port: 0, idleMs: 500, maxRetainedSpans: 400_000, onTrace: () => {} });
@@ -174,7 +176,7 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${promPort}`,
-    ], promPort);
+    ], promPort, { logDir: LOG_DIR });
     const api = new PrometheusApi(prometheus.url);
     try {
       await sleep(1500);

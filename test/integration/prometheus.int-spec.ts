@@ -7,22 +7,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricNames, panelQueries, substituteVariables, traceToMetricsQueries, variableQueries } from '../config/support/grafana.js';
-import { ORDER, freePort } from '../support/boot.js';
+import { ORDER, freePorts } from '../support/boot.js';
 import {
   ALERT_RULES,
   JOBS_WITHOUT_LOCAL_TARGET,
   PrometheusApi,
   RABBITMQ_PROMETHEUS,
-  Server,
-  binary,
-  localAlertmanagerConfig,
   localPrometheusConfig,
   localTargets,
-  prometheusBinary,
   readYaml,
   withShorterFor,
 } from './support/prometheus.js';
-import { SERVICES, Stack, backingServices, eventually, rabbitmqctl } from './support/stack.js';
+import { LOG_DIR, SERVICES, Stack, backingServices, eventually, rabbitmqctl } from './support/stack.js';
+import { Mailpit, SlackWebhook, localAlertmanagerConfig } from '../support/alertmanager.js';
+import { Server } from '../support/server.js';
+import { toolBinary } from '../support/tools.js';
 
 /**
  * The repository's real Prometheus and Alertmanager configs, run by the real servers against
@@ -31,8 +30,9 @@ import { SERVICES, Stack, backingServices, eventually, rabbitmqctl } from './sup
  * the requests' traces, and one alert (ServiceDown) delivered end to end to the notification service.
  *
  * Changed for the test only: loopback targets, 1 s intervals, Alertmanager's webhook URL, token
- * file and group timings, and ServiceDown's `for` (1m in alerts.yml, 5s here, so that the alert
- * fires within the time budget; the rule's expression and labels are the real ones).
+ * file, SMTP server (a real Mailpit), Slack URL file (a local stand-in for Slack) and group timings,
+ * and ServiceDown's `for` (1m in alerts.yml, 5s here, so that the alert fires within the time
+ * budget; the rule's expression and labels are the real ones).
  */
 const INTERVAL = '1s';
 const SERVICE_DOWN_FOR = '5s';
@@ -59,6 +59,8 @@ const startedAt = Date.now();
 let stack: Stack;
 let prometheus: Server | undefined;
 let alertmanager: Server | undefined;
+let mailpit: Mailpit | undefined;
+let slack: SlackWebhook | undefined;
 let api: PrometheusApi;
 let traffic: Traffic;
 let dropped: string[] = [];
@@ -131,10 +133,16 @@ async function storedAlerts(): Promise<StoredAlert[]> {
   return ((await res.json()) as { data: StoredAlert[] }).data;
 }
 
+/** ServiceDown's annotations as alerts.yml writes them (the links are not templated). */
+function serviceDownAnnotations(): { runbook_url: string; dashboard: string } {
+  type Rules = { groups: { rules: { alert?: string; annotations?: { runbook_url: string; dashboard: string } }[] }[] };
+  const rule = readYaml<Rules>(ALERT_RULES).groups.flatMap((g) => g.rules).find((r) => r.alert === 'ServiceDown');
+  if (!rule?.annotations) throw new Error('alerts.yml has no ServiceDown with annotations');
+  return rule.annotations;
+}
+
 async function startMonitoring(): Promise<void> {
-  const prometheusPort = await freePort();
-  let alertmanagerPort = await freePort();
-  while (alertmanagerPort === prometheusPort) alertmanagerPort = await freePort();
+  const [prometheusPort, alertmanagerPort, smtpPort, mailpitPort] = (await freePorts(4)) as [number, number, number, number];
   const alertRules = join(dir, 'alerts.yml');
   withShorterFor(ALERT_RULES, 'ServiceDown', SERVICE_DOWN_FOR, alertRules);
   const local = localPrometheusConfig({
@@ -147,17 +155,22 @@ async function startMonitoring(): Promise<void> {
   dropped = local.dropped;
   writeFileSync(join(dir, 'prometheus.yml'), stringify(local.config));
 
+  mailpit = await Mailpit.start({ smtpPort, httpPort: mailpitPort, logDir: LOG_DIR });
+  slack = await SlackWebhook.start();
   writeFileSync(join(dir, 'webhook-token'), `${token}\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'slack-webhook-url'), `${slack.url}\n`, { mode: 0o600 });
   const amConfig = localAlertmanagerConfig({
     webhookUrl: `${stack.urls.notification}/alerts`,
     tokenFile: join(dir, 'webhook-token'),
+    smtp: mailpit.smtp,
+    slackUrlFile: join(dir, 'slack-webhook-url'),
     groupTiming: '1s',
   });
   writeFileSync(join(dir, 'alertmanager.yml'), stringify(amConfig));
 
   alertmanager = await Server.start(
     'alertmanager',
-    binary('ALERTMANAGER', 'prometheus-alertmanager', 'prometheus-alertmanager', 'alertmanager'),
+    toolBinary('alertmanager'),
     [
       `--config.file=${join(dir, 'alertmanager.yml')}`,
       `--storage.path=${join(dir, 'alertmanager-data')}`,
@@ -165,10 +178,11 @@ async function startMonitoring(): Promise<void> {
       '--cluster.listen-address=', // no gossip port: a single instance
     ],
     alertmanagerPort,
+    { logDir: LOG_DIR },
   );
   prometheus = await Server.start(
     'prometheus',
-    prometheusBinary(),
+    toolBinary('prometheus'),
     [
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'prometheus-data')}`,
@@ -176,6 +190,7 @@ async function startMonitoring(): Promise<void> {
       '--enable-feature=exemplar-storage',
     ],
     prometheusPort,
+    { logDir: LOG_DIR },
   );
   api = new PrometheusApi(prometheus.url);
 }
@@ -197,6 +212,8 @@ afterAll(async () => {
   await traffic?.stop();
   await prometheus?.stop();
   await alertmanager?.stop();
+  await mailpit?.stop();
+  await slack?.stop();
   await stack?.stopAll();
   await stack?.dropDatabases();
   rmSync(dir, { recursive: true, force: true });
@@ -265,6 +282,34 @@ describe('when the payment service stops', () => {
     await eventually(async () => traffic.count(503) > unavailable, 10_000, 'orders answered 503 while payment is down');
   });
 
+  it('emails on-call about it through Mailpit: subject and body name the alert, the service, the summary and the links', async () => {
+    const { runbook_url: runbook, dashboard } = serviceDownAnnotations();
+    const mail = await eventually(
+      async () => (await mailpit!.find('oncall@workshop.local', /^\[FIRING:\d+\] ServiceDown on payment/))[0],
+      15_000,
+      `the ServiceDown email in Mailpit (logs: ${alertmanager!.logFile}, ${mailpit!.logFile})`,
+    );
+    const jaeger = 'http://localhost:16686/search?service=payment';
+    expect(mail.Subject).toBe('[FIRING:1] ServiceDown on payment: payment is down');
+    expect(mail.Text).toMatch(/^Since: {7}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/m);
+    for (const text of [
+      'FIRING: ServiceDown on payment (critical)',
+      'Summary:     payment is down',
+      'Description: Prometheus has not been able to scrape payment',
+      `Runbook:     ${runbook}`,
+      `Dashboard:   ${dashboard}`,
+      `Traces:      ${jaeger}`,
+    ]) {
+      expect(mail.Text).toContain(text);
+    }
+    for (const href of [runbook, dashboard, jaeger]) expect(mail.HTML).toContain(`href="${href}"`);
+    await eventually(
+      async () => slack!.received.some((m) => m.attachments[0]?.title === '[FIRING:1] ServiceDown on payment'),
+      10_000,
+      'ServiceDown posted to the stand-in Slack webhook',
+    );
+  });
+
   it('mutes a latency alert of the payment service while ServiceDown fires, but not one of another service', async () => {
     const latency = (service: string) => ({
       labels: { alertname: 'HighP95Latency', severity: 'warning', service },
@@ -281,13 +326,14 @@ describe('when the payment service stops', () => {
     const inAlertmanager = (await (await fetch(`${alertmanager!.url}/api/v2/alerts`)).json()) as {
       fingerprint: string;
       labels: Record<string, string>;
-      status: { state: string; inhibitedBy: string[] };
+      status: { state: string; inhibitedBy: string[]; silencedBy: string[]; mutedBy: string[] };
     }[];
     const alertIn = (alertname: string, service: string) => inAlertmanager.find((a) => a.labels.alertname === alertname && a.labels.service === service);
     expect(alertIn('HighP95Latency', 'payment')?.status).toEqual({
       state: 'suppressed',
       inhibitedBy: [alertIn('ServiceDown', 'payment')?.fingerprint],
       silencedBy: [],
+      mutedBy: [], // since Alertmanager 0.27 the API also lists the time intervals muting an alert
     });
     await sleep(2_000); // two more group intervals for it to (wrongly) arrive
     expect((await storedAlerts()).some((a) => a.alertname === 'HighP95Latency' && a.service === 'payment')).toBe(false);
@@ -303,6 +349,16 @@ describe('when the payment service stops', () => {
       30_000,
       `the resolved ServiceDown and the unmuted latency alert (log: ${alertmanager!.logFile})`,
     );
+  });
+
+  it('emails on-call the resolution', async () => {
+    const mail = await eventually(
+      async () => (await mailpit!.find('oncall@workshop.local', /^\[RESOLVED\] ServiceDown on payment/))[0],
+      15_000,
+      `the resolved ServiceDown email in Mailpit (log: ${alertmanager!.logFile})`,
+    );
+    expect(mail.Text).toContain('RESOLVED: ServiceDown on payment (critical)');
+    expect(mail.Text).toContain(`Runbook:     ${serviceDownAnnotations().runbook_url}`);
   });
 });
 

@@ -54,6 +54,15 @@ export async function testDatabase(service: string): Promise<string> {
   return url.toString();
 }
 
+/** `count` different loopback ports that nothing listens on (yet): all held open until each is chosen. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
 export function env(values: Record<string, string | number | undefined>): EnvSource {
   return Object.fromEntries(
     Object.entries({ NODE_ENV: 'test', LOG_LEVEL: 'error', ...values }).map(([k, v]) => [k, v === undefined ? undefined : String(v)]),

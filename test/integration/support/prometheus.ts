@@ -1,14 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { LOG_DIR, SERVICES, type ServiceName } from './stack.js';
+import { SERVICES, type ServiceName } from './stack.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 export const PROMETHEUS_CONFIG = join(ROOT, 'observability/prometheus/prometheus.yml');
 export const ALERT_RULES = join(ROOT, 'observability/prometheus/rules/alerts.yml');
-export const ALERTMANAGER_CONFIG = join(ROOT, 'observability/alertmanager/alertmanager.yml');
 
 /**
  * Jobs of the real prometheus.yml that have nothing to scrape on a CI machine. Every other
@@ -35,11 +32,6 @@ export function localTargets(ports: Record<ServiceName, number>, prometheus: str
     prometheus,
     alertmanager,
   };
-}
-
-/** The Prometheus server binary (PROMETHEUS overrides PATH). */
-export function prometheusBinary(): string {
-  return binary('PROMETHEUS', 'prometheus', 'prometheus');
 }
 
 export interface ScrapeConfig {
@@ -129,81 +121,6 @@ export function withShorterFor(ruleFile: string, alert: string, duration: string
   if (matching.length === 0) throw new Error(`${ruleFile} has no alert ${alert}`);
   for (const rule of matching) rule.for = duration;
   writeFileSync(out, stringify(rules));
-}
-
-export interface LocalAlertmanagerOptions {
-  webhookUrl: string;
-  tokenFile: string;
-  /** group_wait and group_interval of every route. */
-  groupTiming: string;
-}
-
-interface AlertmanagerConfig {
-  route: Record<string, unknown> & { routes?: Record<string, unknown>[] };
-  receivers: { name: string; webhook_configs?: { url: string; http_config: { authorization: { credentials_file: string } } }[] }[];
-  [key: string]: unknown;
-}
-
-/** The real alertmanager.yml with only the webhook URL, the token file and the group timings changed. */
-export function localAlertmanagerConfig(options: LocalAlertmanagerOptions): AlertmanagerConfig {
-  const config = readYaml<AlertmanagerConfig>(ALERTMANAGER_CONFIG);
-  for (const receiver of config.receivers) {
-    for (const webhook of receiver.webhook_configs ?? []) {
-      webhook.url = options.webhookUrl;
-      webhook.http_config.authorization.credentials_file = options.tokenFile;
-    }
-  }
-  for (const route of [config.route, ...(config.route.routes ?? [])]) {
-    Object.assign(route, { group_wait: options.groupTiming, group_interval: options.groupTiming });
-  }
-  return config;
-}
-
-function onPath(...names: string[]): string | undefined {
-  const dirs = (process.env.PATH ?? '').split(delimiter).concat('/usr/bin', '/usr/sbin', '/usr/local/bin');
-  return names.flatMap((n) => dirs.map((d) => join(d, n))).find((file) => existsSync(file));
-}
-
-/** A server binary: an env override, else the first name found on PATH. */
-export function binary(envVar: string, pkg: string, ...names: string[]): string {
-  const file = process.env[envVar] ?? onPath(...names);
-  if (!file) throw new Error(`${names[0]} not found: apt-get install ${pkg} (or set ${envVar})`);
-  return file;
-}
-
-/** A Prometheus or Alertmanager process, logging into .tmp/integration. */
-export class Server {
-  private constructor(
-    readonly url: string,
-    private readonly child: ChildProcess,
-    readonly logFile: string,
-  ) {}
-
-  static async start(name: string, bin: string, args: string[], port: number): Promise<Server> {
-    mkdirSync(LOG_DIR, { recursive: true });
-    const logFile = join(LOG_DIR, `${name}-${Date.now().toString(36)}.log`);
-    const log = createWriteStream(logFile);
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    const server = new Server(`http://127.0.0.1:${port}`, child, logFile);
-    for (const deadline = Date.now() + 20_000; ; await sleep(100)) {
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${server.log()}`);
-      if (Date.now() > deadline) throw new Error(`${name} was not ready within 20 s:\n${server.log()}`);
-      if (await fetch(`${server.url}/-/ready`).then((r) => r.ok, () => false)) return server;
-    }
-  }
-
-  log(): string {
-    return existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8').slice(-4000) : '';
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.kill('SIGTERM');
-    if ((await Promise.race([exited, sleep(10_000).then(() => 'timeout')])) === 'timeout') this.child.kill('SIGKILL');
-  }
 }
 
 export interface Sample {
