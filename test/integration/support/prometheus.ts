@@ -16,8 +16,8 @@ export const ALERTMANAGER_CONFIG = join(ROOT, 'observability/alertmanager/alertm
  */
 export const JOBS_WITHOUT_LOCAL_TARGET: Record<string, string> = {
   'postgres-exporter': 'no postgres_exporter runs here (compose runs the prometheuscommunity image)',
-  jaeger: 'no Jaeger runs here (compose runs the jaegertracing image); the services keep their spans in-process',
-  'jaeger-spanmetrics': 'no Jaeger runs here, so no spanmetrics connector exports RED metrics from spans',
+  jaeger: 'only jaeger.int-spec.ts runs the Jaeger binary (and gives this job a target); elsewhere spans go to an in-process receiver',
+  'jaeger-spanmetrics': 'only jaeger.int-spec.ts runs Jaeger, whose spanmetrics connector exports RED metrics from spans',
   grafana: 'no Grafana server runs here (compose runs the grafana image); the test runs every dashboard query against Prometheus itself',
 };
 
@@ -171,7 +171,7 @@ export function binary(envVar: string, pkg: string, ...names: string[]): string 
   return file;
 }
 
-/** A Prometheus or Alertmanager process, logging into .tmp/integration. */
+/** A Prometheus, Alertmanager or Jaeger process, logging into .tmp/integration. */
 export class Server {
   private constructor(
     readonly url: string,
@@ -179,18 +179,32 @@ export class Server {
     readonly logFile: string,
   ) {}
 
-  static async start(name: string, bin: string, args: string[], port: number): Promise<Server> {
+  /**
+   * Ready once `options.readyUrl` (default: Prometheus' and Alertmanager's `/-/ready` on `port`) answers 2xx;
+   * `options.env` is added to this process' environment.
+   */
+  static async start(
+    name: string,
+    bin: string,
+    args: string[],
+    port: number,
+    options: { readyUrl?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<Server> {
     mkdirSync(LOG_DIR, { recursive: true });
     const logFile = join(LOG_DIR, `${name}-${Date.now().toString(36)}.log`);
     const log = createWriteStream(logFile);
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     const server = new Server(`http://127.0.0.1:${port}`, child, logFile);
-    for (const deadline = Date.now() + 20_000; ; await sleep(100)) {
+    const timeoutMs = options.timeoutMs ?? 20_000;
+    for (const deadline = Date.now() + timeoutMs; ; await sleep(100)) {
       if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${server.log()}`);
-      if (Date.now() > deadline) throw new Error(`${name} was not ready within 20 s:\n${server.log()}`);
-      if (await fetch(`${server.url}/-/ready`).then((r) => r.ok, () => false)) return server;
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`${name} was not ready within ${timeoutMs / 1000} s:\n${server.log()}`);
+      }
+      if (await fetch(options.readyUrl ?? `${server.url}/-/ready`).then((r) => r.ok, () => false)) return server;
     }
   }
 
