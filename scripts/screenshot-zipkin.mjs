@@ -1,0 +1,146 @@
+// `npm run screenshot:zipkin`: the picture of one order's trace in Zipkin's UI, for the
+// README and the trace lab (docs/images/zipkin-order-trace.png). One command, no Docker:
+//
+//   1. builds, starts Zipkin (the jar of ZIPKIN_IMAGE's release, as docker-compose.zipkin.yml
+//      configures it: scripts/ci/zipkin.mjs) on 127.0.0.1,
+//   2. starts the four services the way `npm run dev` does (SQLite files, events over TCP),
+//      exporting their spans with OTEL_TRACES_EXPORTER=zipkin,
+//   3. places a warm-up order, then the order of the picture, and waits for its whole trace,
+//   4. opens Zipkin's UI on that trace in headless Chromium (Debian's `chromium`, driven by
+//      puppeteer-core; no browser is downloaded) and saves the page.
+//
+// Options (environment): CHROMIUM (default /usr/bin/chromium), SCREENSHOT_BASE_PORT (the
+// gateway's port, the others follow; default 24050), ZIPKIN_PORT (default 24120), OUT.
+// Not part of any test run: it writes a file in docs/.
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+import { zipkinCommand } from './ci/zipkin.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = resolve(ROOT, process.env.OUT ?? 'docs/images/zipkin-order-trace.png');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const BASE = Number(process.env.SCREENSHOT_BASE_PORT ?? 24050);
+const ZIPKIN_PORT = Number(process.env.ZIPKIN_PORT ?? 24120);
+const ZIPKIN = `http://127.0.0.1:${ZIPKIN_PORT}`;
+const PORTS = { gateway: BASE, order: BASE + 1, payment: BASE + 2, notification: BASE + 3 };
+const url = (service) => `http://127.0.0.1:${PORTS[service]}`;
+const ORDER = {
+  customerId: 'customer-42',
+  items: [
+    { sku: 'SKU-KEYBOARD', quantity: 1, unitPrice: 89.9 },
+    { sku: 'SKU-MOUSE', quantity: 2, unitPrice: 24.5 },
+  ],
+  payment: { cardNumber: '4242424242424242' },
+};
+
+const logDir = join(ROOT, '.tmp/screenshot');
+mkdirSync(logDir, { recursive: true });
+const children = [];
+
+function start(name, command, args, env) {
+  const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(join(logDir, `${name}.log`));
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  children.push(child);
+  return child;
+}
+
+async function until(what, check, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (logs in ${logDir})`);
+    await sleep(250);
+  }
+}
+
+const ok = (target) => fetch(target).then((r) => r.ok);
+
+async function placeOrder() {
+  const res = await fetch(`${url('gateway')}/api/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ORDER),
+  });
+  if (res.status !== 201) throw new Error(`POST /api/orders answered ${res.status}: ${await res.text()}`);
+  return (await res.json()).id;
+}
+
+/** The trace of an order once Zipkin holds all of it (the notification consumer's span comes last). */
+async function traceOf(orderId) {
+  return until(`the trace of order ${orderId} in Zipkin`, async () => {
+    const query = new URLSearchParams({ serviceName: 'payment', annotationQuery: `order.id=${orderId}`, limit: '1' });
+    const traceId = (await (await fetch(`${ZIPKIN}/api/v2/traces?${query}`)).json())[0]?.[0]?.traceId;
+    if (!traceId) return undefined;
+    const spans = await (await fetch(`${ZIPKIN}/api/v2/trace/${traceId}`)).json();
+    return spans.some((s) => s.name === 'notification.deliver') ? { traceId, spans: spans.length } : undefined;
+  });
+}
+
+async function main() {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  const zipkin = zipkinCommand(ZIPKIN_PORT);
+  start('zipkin', zipkin.command, zipkin.args, zipkin.env);
+  const sqlite = mkdtempSync(join(tmpdir(), 'screenshot-zipkin-'));
+  const common = {
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    LOG_FORMAT: 'json',
+    OTEL_TRACES_EXPORTER: 'zipkin',
+    OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${ZIPKIN}/api/v2/spans`,
+    OTEL_BSP_SCHEDULE_DELAY: '200',
+  };
+  const events = { EVENTS_TCP_HOST: '127.0.0.1', EVENTS_TCP_PORT: String(BASE + 4) };
+  const env = {
+    payment: { SQLITE_PATH: join(sqlite, 'payment.sqlite') },
+    notification: { SQLITE_PATH: join(sqlite, 'notification.sqlite'), ...events },
+    order: { SQLITE_PATH: join(sqlite, 'order.sqlite'), PAYMENT_SERVICE_URL: url('payment'), ...events },
+    gateway: { ORDER_SERVICE_URL: url('order'), NOTIFICATION_SERVICE_URL: url('notification') },
+  };
+  for (const name of ['payment', 'notification', 'order', 'gateway']) {
+    const preload = './dist/libs/observability/src/telemetry/register.js';
+    start(name, process.execPath, ['--import', preload, `dist/apps/${name}/src/main.js`], { ...common, ...env[name], PORT: String(PORTS[name]) });
+    await until(`${name} ready`, () => ok(`${url(name)}/health/ready`));
+  }
+  await until('Zipkin healthy', () => ok(`${ZIPKIN}/health`), 90_000);
+
+  // The first order pays for every cold start (connections, JIT): the picture shows the second.
+  await traceOf(await placeOrder());
+  const orderId = await placeOrder();
+  const { traceId, spans } = await traceOf(orderId);
+  console.log(`order ${orderId}: trace ${traceId}, ${spans} spans`);
+
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // As root (CI, containers) Chromium refuses to start sandboxed.
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1280, height: 700, deviceScaleFactor: 1 });
+    await page.goto(`${ZIPKIN}/zipkin/traces/${traceId}`, { waitUntil: 'networkidle0' });
+    await page.waitForFunction(() => document.body.innerText.includes('notification.deliver'), { timeout: 30_000 });
+    // The waterfall across the whole width: the span detail panel (the root span's tags) closed.
+    await page.click('button[title="Close span detail"]');
+    await sleep(500);
+    mkdirSync(dirname(OUT), { recursive: true });
+    await page.screenshot({ path: OUT, fullPage: true });
+    console.log(`wrote ${OUT}`);
+  } finally {
+    await browser.close();
+  }
+}
+
+try {
+  await main();
+} finally {
+  for (const child of children.reverse()) child.kill('SIGTERM');
+}
