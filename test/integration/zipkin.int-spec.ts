@@ -162,6 +162,11 @@ describe('one order in Zipkin', () => {
     expect(ancestors(find('notification', (s) => s.name === 'notification.deliver')!)).toContain(consume);
   });
 
+  it("draws who calls whom in Dependencies (the lab's \"Beyond one trace\")", async () => {
+    const links = (await zipkin.dependencies()).map((d) => `${d.parent}→${d.child}`);
+    expect(links).toEqual(expect.arrayContaining(['gateway→order', 'order→payment']));
+  });
+
   it('is the same trace the OTLP exporter sent: Zipkin as well as Jaeger, not instead', async () => {
     const otlp = await until(
       async () => {

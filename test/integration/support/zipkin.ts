@@ -59,6 +59,11 @@ export class ZipkinApi {
     return this.get('spans', { serviceName });
   }
 
+  /** The Dependencies page: calls between services over the last hour. */
+  dependencies(): Promise<{ parent: string; child: string; callCount: number }[]> {
+    return this.get('dependencies', { endTs: String(Date.now() + 1000), lookback: '3600000' });
+  }
+
   trace(traceId: string): Promise<ZipkinSpan[]> {
     return this.get(`trace/${traceId}`);
   }
