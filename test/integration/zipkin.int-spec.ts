@@ -196,7 +196,14 @@ describe('the lab searches in Zipkin while a fault is on', () => {
         20_000,
         'the workshop.fault tag query',
       );
-      const slow = await zipkin.traces({ serviceName: 'gateway', minDuration: 500_000, lookbackMs: Date.now() - since + 1000 });
+      const slow = await until(
+        async () => {
+          const traces = await zipkin.traces({ serviceName: 'gateway', minDuration: 500_000, lookbackMs: Date.now() - since + 1000 });
+          return traces.length > 0 ? traces : undefined;
+        },
+        10_000,
+        'the minDuration search',
+      );
       // The tag is on every handler span of the service while the fault is on: the CLI's own GET /admin/faults too.
       const orders = tagged.filter((t) => t.some((s) => s.tags?.['order.id'] === orderId));
       expect(orders).toHaveLength(1);
