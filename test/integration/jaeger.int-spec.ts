@@ -16,7 +16,7 @@ import { JaegerApi, type JaegerTrace, collectedSpans, localJaegerConfig, pointVa
 import { PrometheusApi, Server, localPrometheusConfig, localTargets } from './support/prometheus.js';
 import { SERVICES, Stack, backingServices, eventually } from './support/stack.js';
 import { toolBinary } from './support/tools-env.js';
-import { dominantService, firstFailingServices, selfTimeByService, selfTimeShares } from './support/trace-analysis.js';
+import { dominantService, firstFailingServices, isConnected, selfTimeByService, selfTimeShares } from './support/trace-analysis.js';
 
 /**
  * Jaeger for real: the binary CI builds from the version compose runs (tools/go.mod), started with
@@ -137,7 +137,7 @@ async function completeTrace(traceId: string): Promise<CollectedSpan[]> {
   return until(
     async () => {
       const spans = spansOf(await jaeger.trace(traceId));
-      return spans.some((s) => s.name === 'notification.deliver') ? spans : undefined;
+      return isConnected(spans) && spans.some((s) => s.name === 'notification.deliver') ? spans : undefined;
     },
     20_000,
     `trace ${traceId} with its notification span`,
@@ -156,7 +156,7 @@ async function completeOrFailedTrace(traceId: string): Promise<CollectedSpan[]> 
   return until(
     async () => {
       const spans = spansOf(await jaeger.trace(traceId));
-      if (spans.length === last) return spans;
+      if (spans.length === last && isConnected(spans)) return spans;
       last = spans.length;
       await new Promise((r) => setTimeout(r, 300));
       return undefined;
@@ -202,6 +202,13 @@ describe('one order in Jaeger', () => {
     expect(found.filter(hasOrder(orderId))).toHaveLength(1);
   });
 
+  it('finds the order by its id (lab 3, step 2: Service payment, Tags order.id=<order id>), and only with that service', async () => {
+    const byOrder = await jaeger.search({ service: 'payment', tags: { 'order.id': orderId } });
+    expect(byOrder.map((t) => t.traceID)).toEqual([spans[0]!.traceId]);
+    // A tag matches the spans of the chosen service: the gateway's spans carry no order.id.
+    expect(await jaeger.search({ service: 'gateway', tags: { 'order.id': orderId } })).toEqual([]);
+  });
+
   it('holds gateway, order, payment and notification in one trace', () => {
     expect(new Set(spans.map((s) => s.service))).toEqual(new Set(SERVICES));
     expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
@@ -243,7 +250,8 @@ describe('the culprits the lab and the hunts name, through Jaeger', () => {
     await fault('on', 'payment-latency', '--latencyMs', '800');
     try {
       const ids = [(await placeOrder()).id!, (await placeOrder()).id!];
-      // "Tags `workshop.fault=payment-latency`": the marker is on the spans of the service the fault is in.
+      // "Service `payment` → Tags `workshop.fault=payment-latency`": the marker is on the spans of the service the fault is in.
+      const wrongService = await jaeger.search({ service: 'gateway', tags: { 'workshop.fault': 'payment-latency' }, sinceMs: since });
       const tagged = await until(
         async () => {
           const traces = await jaeger.search({ service: 'payment', tags: { 'workshop.fault': 'payment-latency' }, sinceMs: since });
@@ -261,6 +269,7 @@ describe('the culprits the lab and the hunts name, through Jaeger', () => {
         10_000,
         'the Min Duration search to find both orders',
       );
+      expect(wrongService, 'with Service gateway the lab search finds nothing').toEqual([]);
       // The tag is on every handler span of the service while the fault is on: the CLI's own GET /admin/faults too.
       const orders = tagged.filter((t) => ids.some((id) => hasOrder(id)(t)));
       expect(orders).toHaveLength(2);
@@ -299,8 +308,8 @@ describe('the culprits the lab and the hunts name, through Jaeger', () => {
         failed.map((t) =>
           until(async () => {
             const spans = spansOf(await jaeger.trace(t.traceID));
-            return spans.some((s) => s.service === 'payment' && s.status === 'error') ? spans : undefined;
-          }, 10_000, `payment's error span in ${t.traceID}`),
+            return isConnected(spans) && spans.some((s) => s.service === 'payment' && s.status === 'error') ? spans : undefined;
+          }, 10_000, `payment's error span and all its parents in ${t.traceID}`),
         ),
       );
       const culprit = scenario('payment-errors').evidence.trace;

@@ -9,7 +9,7 @@ import { ORDER } from '../support/boot.js';
 import { main as faultCli } from '../../scripts/fault.mjs';
 import type { Server } from './support/prometheus.js';
 import { SERVICES, Stack, backingServices, eventually } from './support/stack.js';
-import { firstFailingServices } from './support/trace-analysis.js';
+import { firstFailingServices, isConnected } from './support/trace-analysis.js';
 import { ZipkinApi, collectedFromZipkin, startZipkin } from './support/zipkin.js';
 
 /**
@@ -96,7 +96,7 @@ function completeTrace(traceId: string): Promise<CollectedSpan[]> {
   return until(
     async () => {
       const spans = collectedFromZipkin(await zipkin.trace(traceId));
-      return spans.some((s) => s.name === 'notification.deliver') ? spans : undefined;
+      return isConnected(spans) && spans.some((s) => s.name === 'notification.deliver') ? spans : undefined;
     },
     20_000,
     `Zipkin trace ${traceId} with its notification span`,
@@ -233,7 +233,7 @@ describe('the lab searches in Zipkin while a fault is on', () => {
       const spans = await until(
         async () => {
           const all = collectedFromZipkin(await zipkin.trace(failed[0]![0]!.traceId));
-          return all.some((s) => s.service === 'payment' && s.status === 'error') ? all : undefined;
+          return isConnected(all) && all.some((s) => s.service === 'payment' && s.status === 'error') ? all : undefined;
         },
         10_000,
         "payment's error span",
