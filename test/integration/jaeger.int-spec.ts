@@ -90,6 +90,8 @@ beforeAll(async () => {
   jaegerServer = await timed('jaeger', () =>
     Server.start('jaeger', toolBinary('JAEGER', 'jaeger'), ['--config', join(dir, 'jaeger.yaml')], JAEGER_PORTS[16686], {
       readyUrl: `http://127.0.0.1:${JAEGER_PORTS[13133]}/status`,
+      // Jaeger traces its own query API over OTLP to localhost:4317, which in compose is its own receiver.
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${JAEGER_PORTS[4317]}` },
     }),
   );
   jaeger = new JaegerApi(jaegerServer.url);
