@@ -3,18 +3,18 @@
 //
 //   1. builds, starts Zipkin (the jar of ZIPKIN_IMAGE's release, as docker-compose.zipkin.yml
 //      configures it: scripts/ci/zipkin.mjs) on 127.0.0.1,
-//   2. starts the four services the way `npm run dev` does (SQLite files, events over TCP),
-//      exporting their spans with OTEL_TRACES_EXPORTER=zipkin,
+//   2. runs `npm run dev` (the four services on the embedded PostgreSQL, events over TCP) on ports of
+//      its own, the services exporting their spans with OTEL_TRACES_EXPORTER=zipkin,
 //   3. places a warm-up order, then the order of the picture, and waits for its whole trace,
 //   4. opens Zipkin's UI on that trace in headless Chromium (Debian's `chromium`, driven by
 //      puppeteer-core; no browser is downloaded) and saves the page.
 //
 // Options (environment): CHROMIUM (default /usr/bin/chromium), SCREENSHOT_BASE_PORT (the
-// gateway's port, the others follow; default 24050), ZIPKIN_PORT (default 24120), OUT.
+// gateway's port, the others follow, as DEV_BASE_PORT; default 24050), SCREENSHOT_PGPORT (default
+// 24059), ZIPKIN_PORT (default 24120), OUT.
 // Not part of any test run: it writes a file in docs/.
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -27,8 +27,7 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const BASE = Number(process.env.SCREENSHOT_BASE_PORT ?? 24050);
 const ZIPKIN_PORT = Number(process.env.ZIPKIN_PORT ?? 24120);
 const ZIPKIN = `http://127.0.0.1:${ZIPKIN_PORT}`;
-const PORTS = { gateway: BASE, order: BASE + 1, payment: BASE + 2, notification: BASE + 3 };
-const url = (service) => `http://127.0.0.1:${PORTS[service]}`;
+const GATEWAY = `http://127.0.0.1:${BASE}`;
 const ORDER = {
   customerId: 'customer-42',
   items: [
@@ -41,9 +40,10 @@ const ORDER = {
 const logDir = join(ROOT, '.tmp/screenshot');
 mkdirSync(logDir, { recursive: true });
 const children = [];
+const cleanups = [];
 
 function start(name, command, args, env) {
-  const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(join(logDir, `${name}.log`));
   child.stdout.pipe(log);
   child.stderr.pipe(log);
@@ -51,10 +51,15 @@ function start(name, command, args, env) {
   return child;
 }
 
+class Fatal extends Error {}
+
 async function until(what, check, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await check().catch(() => undefined);
+    const value = await check().catch((error) => {
+      if (error instanceof Fatal) throw error;
+      return undefined;
+    });
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (logs in ${logDir})`);
     await sleep(250);
@@ -64,7 +69,7 @@ async function until(what, check, timeoutMs = 60_000) {
 const ok = (target) => fetch(target).then((r) => r.ok);
 
 async function placeOrder() {
-  const res = await fetch(`${url('gateway')}/api/orders`, {
+  const res = await fetch(`${GATEWAY}/api/orders`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(ORDER),
@@ -88,27 +93,24 @@ async function main() {
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
   const zipkin = zipkinCommand(ZIPKIN_PORT);
   start('zipkin', zipkin.command, zipkin.args, zipkin.env);
-  const sqlite = mkdtempSync(join(tmpdir(), 'screenshot-zipkin-'));
-  const common = {
-    NODE_ENV: 'development',
-    HOST: '127.0.0.1',
+  // Inside the clone, as `npm run dev`'s own .data: the database runs as the OS user postgres when this runs as root,
+  // and a private temp folder would be closed to it.
+  const data = join(logDir, 'data');
+  rmSync(data, { recursive: true, force: true });
+  const dev = start('dev', process.execPath, ['scripts/dev.mjs', '--no-build'], {
+    DEV_BASE_PORT: String(BASE),
+    DEV_PGPORT: process.env.SCREENSHOT_PGPORT ?? '24059',
+    DEV_DATA_DIR: data,
     LOG_FORMAT: 'json',
     OTEL_TRACES_EXPORTER: 'zipkin',
     OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${ZIPKIN}/api/v2/spans`,
     OTEL_BSP_SCHEDULE_DELAY: '200',
-  };
-  const events = { EVENTS_TCP_HOST: '127.0.0.1', EVENTS_TCP_PORT: String(BASE + 4) };
-  const env = {
-    payment: { SQLITE_PATH: join(sqlite, 'payment.sqlite') },
-    notification: { SQLITE_PATH: join(sqlite, 'notification.sqlite'), ...events },
-    order: { SQLITE_PATH: join(sqlite, 'order.sqlite'), PAYMENT_SERVICE_URL: url('payment'), ...events },
-    gateway: { ORDER_SERVICE_URL: url('order'), NOTIFICATION_SERVICE_URL: url('notification') },
-  };
-  for (const name of ['payment', 'notification', 'order', 'gateway']) {
-    const preload = './dist/libs/observability/src/telemetry/register.js';
-    start(name, process.execPath, ['--import', preload, `dist/apps/${name}/src/main.js`], { ...common, ...env[name], PORT: String(PORTS[name]) });
-    await until(`${name} ready`, () => ok(`${url(name)}/health/ready`));
-  }
+  });
+  cleanups.push(() => rmSync(data, { recursive: true, force: true }));
+  await until('npm run dev: the four services ready', async () => {
+    if (dev.exitCode !== null) throw new Fatal(`npm run dev exited with ${dev.exitCode} (see ${join(logDir, 'dev.log')})`);
+    return ok(`${GATEWAY}/health/ready`);
+  }, 120_000);
   await until('Zipkin healthy', () => ok(`${ZIPKIN}/health`), 90_000);
 
   // The first order pays for every cold start (connections, JIT): the picture shows the second.
@@ -125,7 +127,8 @@ async function main() {
   });
   try {
     const page = await browser.newPage();
-    await page.setViewport({ width: 1280, height: 700, deviceScaleFactor: 1 });
+    // Tall enough for every row of an order's trace (about 30 spans with the SQL statements).
+    await page.setViewport({ width: 1280, height: 1240, deviceScaleFactor: 1 });
     await page.goto(`${ZIPKIN}/zipkin/traces/${traceId}`, { waitUntil: 'networkidle0' });
     await page.waitForFunction(() => document.body.innerText.includes('notification.deliver'), { timeout: 30_000 });
     // The waterfall across the whole width: the span detail panel (the root span's tags) closed.
@@ -142,5 +145,7 @@ async function main() {
 try {
   await main();
 } finally {
-  for (const child of children.reverse()) child.kill('SIGTERM');
+  // `npm run dev` stops the services, then its PostgreSQL, on SIGTERM.
+  await Promise.all(children.reverse().map((child) => child.exitCode === null && new Promise((r) => (child.once('exit', r), child.kill('SIGTERM')))));
+  for (const cleanup of cleanups) cleanup();
 }
