@@ -79,18 +79,25 @@ function build(name) {
   const started = Date.now();
   process.stderr.write(`[tools] building ${name} ${version} (${tool.pkg}); cached afterwards in ${dirname(target)}\n`);
   const flags = ['build', '-trimpath', `-ldflags=${ldflags(tool, version)}`, '-o', partial];
-  if (name === 'alertmanager') {
-    // cmd/alertmanager embeds ui/app/dist (the web UI), which the module zip does not contain: build a copy of
-    // the module with a one-page placeholder there. The API (everything the tests use) is complete.
+  if (name === 'alertmanager' || name === 'jaeger') {
+    // Built in a copy of its own module, with the dependency versions its go.mod and go.sum pin:
+    // - cmd/alertmanager embeds ui/app/dist (the web UI), which the module zip does not contain: the copy gets a
+    //   one-page placeholder there. The API (everything the tests use) is complete.
+    // - Jaeger v1.75.0 needs the OpenTelemetry Collector v0.139.0 pdata; in the tools module, Prometheus v0.314.0
+    //   lifts pdata to a release whose profiles API changed, and the build fails. Its go.mod has a replace
+    //   directive, so `go install …@version` refuses it; a build inside the copy honours it.
     go(['mod', 'download', `${tool.module}@${version}`], { cwd: TOOLS_DIR });
     const modCache = execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
-    const copy = mkdtempSync(join(tmpdir(), 'alertmanager-src-'));
+    const copy = mkdtempSync(join(tmpdir(), `${name}-src-`));
     cpSync(join(modCache, `${tool.module}@${version}`), copy, { recursive: true });
     execFileSync('chmod', ['-R', 'u+w', copy]);
-    mkdirSync(join(copy, 'ui/app/dist'), { recursive: true });
-    writeFileSync(join(copy, 'ui/app/dist/index.html'), '<!doctype html><title>Alertmanager</title><p>UI not built; the API is at /api/v2/.</p>\n');
+    if (name === 'alertmanager') {
+      mkdirSync(join(copy, 'ui/app/dist'), { recursive: true });
+      writeFileSync(join(copy, 'ui/app/dist/index.html'), '<!doctype html><title>Alertmanager</title><p>UI not built; the API is at /api/v2/.</p>\n');
+    }
     try {
-      go([...flags, './cmd/alertmanager'], { cwd: copy });
+      // GOFLAGS=-mod=mod: the module zip's go.sum may lack a line for a test-only dependency; go adds it in the copy.
+      go([...flags, `./${tool.pkg.slice(tool.module.length + 1)}`], { cwd: copy, env: { GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' } });
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }

@@ -20,7 +20,9 @@
  *                  data view "<name>" / 데이터 뷰 "<name>"
  *   span           in backticks: dotted lowercase (spans and span        `payment.authorize`, `workshop.fault`,
  *                  attributes), <Controller>.<method>, or pg's           `OrdersController.create`,
- *                  pg.query:<VERB> <database>                            `pg.query:SELECT orders`
+ *                  pg.query:<VERB> <database>; a handler span as Zipkin  `pg.query:SELECT orders`,
+ *                  shows it: lower-cased                                 `orderscontroller.create`
+ *   UI address     http://localhost:<port>: a *_HOST_PORT of .env         http://localhost:9411/zipkin/
  *   compose        `docker compose [-f <file>]… <command> [<service>…]`  `docker compose -f docker-compose.yml
  *                  in code: each -f file exists, each service is in       -f docker-compose.logstash.yml ps logstash`
  *                  docker-compose.yml or a file the command names;
@@ -127,6 +129,18 @@ const TEMPLATES = [...SOURCE_TEXT.matchAll(/`([^`\n]*\$\{[^`\n]*)`/g)].map((m) =
 });
 /** instrumentation-pg names query spans `pg.query:<VERB> <database>` (when the pg instrumentation is on). */
 const PG_INSTRUMENTED = /DEFAULT_INSTRUMENTATIONS = \[[^\]]*'pg'/.test(readFileSync(join(ROOT, 'libs/observability/src/telemetry/env.ts'), 'utf8'));
+/** Zipkin lower-cases span names: a handler span `OrdersController.create` shows as `orderscontroller.create` there. */
+const ZIPKIN_HANDLER_SPANS = new Set(
+  SOURCES.filter(({ text }) => text.includes('@Controller(')).flatMap(({ text }) =>
+    [...text.matchAll(/class (\w+Controller)\b/g)].flatMap((c) =>
+      [...text.matchAll(/^\s+(?:async )?(\w+)\(/gm)].map((m) => `${c[1]}.${m[1]}`.toLowerCase()),
+    ),
+  ),
+);
+/** The host ports compose publishes (.env); a lab's http://localhost:<port> must be one of them. */
+const HOST_PORTS = new Map(
+  [...readFileSync(join(ROOT, '.env'), 'utf8').matchAll(/^(\w+_HOST_PORT)=(\d+)$/gm)].map((m) => [Number(m[2]), m[1]]),
+);
 const DATABASES = new Set(
   [...readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8').matchAll(/DATABASE_URL: postgres:\/\/[^/\s]+\/(\w+)/g)].map((m) => m[1]),
 );
@@ -215,7 +229,7 @@ function spanExists(name: string): boolean {
   if (pg) return PG_INSTRUMENTED && ['SELECT', 'INSERT', 'UPDATE', 'DELETE'].includes(pg[1]) && (!pg[2] || DATABASES.has(pg[2]));
   const handler = HANDLER_SHAPE.exec(name);
   if (handler) return handlerExists(handler[1], handler[2]);
-  if (STRING_LITERALS.has(name)) return true;
+  if (STRING_LITERALS.has(name) || ZIPKIN_HANDLER_SPANS.has(name)) return true;
   return TEMPLATES.some((template) => {
     const m = template.exec(name);
     return m !== null && m.slice(1).every((part) => STRING_LITERALS.has(part));
@@ -415,6 +429,12 @@ const checkPaths: Check = (doc) =>
     .filter(({ code }) => PATH_SHAPE.test(code) && !code.includes('<') && !existsSync(join(ROOT, code)))
     .map(({ code, line }) => at(doc, line, `\`${code}\` does not exist in the repository`));
 
+/** Every http://localhost:<port> is a port compose publishes (a *_HOST_PORT in .env), e.g. Zipkin's 9411. */
+const checkLocalhostPorts: Check = (doc) =>
+  [...doc.text.matchAll(/https?:\/\/localhost:(\d+)/g)]
+    .filter((m) => !HOST_PORTS.has(Number(m[1])))
+    .map((m) => at(doc, lineAt(doc.text, m.index), `localhost:${m[1]} is not a host port in .env`));
+
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens (Hangul kept). */
 function anchorsOf(doc: Doc): Set<string> {
   const seen = new Map<string, number>();
@@ -550,6 +570,10 @@ describe('workshop docs (docs/workshop)', () => {
     expect(issuesOf((doc) => checkLinks(doc, docAt))).toEqual([]);
   });
 
+  it('open UIs only on the host ports compose publishes', () => {
+    expect(issuesOf(checkLocalhostPorts)).toEqual([]);
+  });
+
   describe.each(ALL_SCENARIOS.flatMap((entry) => LANGUAGES.map((language) => ({ entry, language }))))(
     'hunt $entry.name ($language)',
     ({ entry, language }) => {
@@ -593,7 +617,8 @@ describe('the name checks', () => {
       'Open http://localhost:3100/d/no-such-board and **Service overview (RED) › No such panel**.',
       'Wait for `HighP99Latency`, watch `http_server_request_duration_secs`, then switch `payment-latancy` off.',
       'In Kibana, saved search "Every error" in data view "Logs".',
-      'Find `payment.authorise` and `OrdersController.destroy` and `pg.query:SELECT carts`.',
+      'Find `payment.authorise` and `OrdersController.destroy` and `pg.query:SELECT carts`, in Zipkin `orderscontroller.destroy`.',
+      'Open Zipkin on http://localhost:9412/zipkin/.',
       'See [the setup](00-nothing.md) and [metrics](#no-such-heading).',
       '',
       '```bash',
@@ -626,8 +651,12 @@ describe('the name checks', () => {
     expect(checkKibana(stale)).toHaveLength(2);
   });
 
-  it('flag a misspelt span, a handler that does not exist and a database that does not', () => {
-    expect(checkSpans(stale)).toHaveLength(3);
+  it('flag a misspelt span, a handler that does not exist (as Jaeger and as Zipkin name it) and a database that does not', () => {
+    expect(checkSpans(stale)).toHaveLength(4);
+  });
+
+  it('flag a UI port compose does not publish', () => {
+    expect(checkLocalhostPorts(stale)).toEqual([expect.stringContaining('localhost:9412')]);
   });
 
   it('flag a wrong parameter, scenario, command, load script and npm script', () => {
@@ -659,6 +688,7 @@ describe('the name checks', () => {
         'Open http://localhost:3100/d/service-overview and **Service overview (RED) › 5xx error ratio per service**.',
         '`HighP95Latency`, `http_server_request_duration_seconds`, `job:http_server_errors:ratio_rate5m`, `payment-latency`,',
         '`payment.authorize`, `order.paid publish`, `OrdersController.create`, `pg.query:SELECT orders`, `workshop.fault`,',
+        '`orderscontroller.create`, `docker-compose.zipkin.yml`, http://localhost:9411/zipkin/, http://localhost:16686,',
         'saved search "Errors by service", data view "Fluentd logs", [up](#fine).',
         '```bash',
         'npm run fault -- on payment-latency --latencyMs 3000',
@@ -673,7 +703,7 @@ describe('the name checks', () => {
         'The driver keeps `fluentd-buffer-limit` lines; Logstash reads `observability/logstash/pipeline/logstash.conf`.',
       ].join('\n'),
     );
-    const checks = [checkDashboards, checkAlerts, checkMetrics, checkScenarioNames, checkKibana, checkSpans, checkCompose, checkPaths, (d: Doc) => checkLinks(d, docAt)];
+    const checks = [checkDashboards, checkAlerts, checkMetrics, checkScenarioNames, checkKibana, checkSpans, checkCompose, checkPaths, checkLocalhostPorts, (d: Doc) => checkLinks(d, docAt)];
     expect(checks.flatMap((check) => check(fine))).toEqual([]);
     expect(checkCommands(fine)).toEqual([]);
   });

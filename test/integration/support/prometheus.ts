@@ -13,8 +13,8 @@ export const ALERT_RULES = join(ROOT, 'observability/prometheus/rules/alerts.yml
  */
 export const JOBS_WITHOUT_LOCAL_TARGET: Record<string, string> = {
   'postgres-exporter': 'no postgres_exporter runs here (compose runs the prometheuscommunity image)',
-  jaeger: 'no Jaeger runs here (compose runs the jaegertracing image); the services keep their spans in-process',
-  'jaeger-spanmetrics': 'no Jaeger runs here, so no spanmetrics connector exports RED metrics from spans',
+  jaeger: 'only jaeger.int-spec.ts runs the Jaeger binary (and gives this job a target); elsewhere spans go to an in-process receiver',
+  'jaeger-spanmetrics': 'only jaeger.int-spec.ts runs Jaeger, whose spanmetrics connector exports RED metrics from spans',
   grafana: 'no Grafana server runs here (compose runs the grafana image); the test runs every dashboard query against Prometheus itself',
 };
 

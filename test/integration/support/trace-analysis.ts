@@ -106,3 +106,9 @@ export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
+
+/** Whether every span's parent is in the list: a trace whose spans have all arrived (the root aside). */
+export function isConnected(spans: CollectedSpan[]): boolean {
+  const ids = new Set(spans.map((s) => s.spanId));
+  return spans.every((s) => !s.parentSpanId || ids.has(s.parentSpanId));
+}
