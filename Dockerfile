@@ -2,7 +2,7 @@
 #
 #   docker build -t nestjs-observability-workshop/app:0.1.0 .
 #   docker run --rm -p 3002:3002 nestjs-observability-workshop/app:0.1.0 dist/apps/payment/src/main.js
-#   (on its own, a data service uses an embedded SQLite file; docker-compose.yml gives it PostgreSQL)
+#   (a data service needs DATABASE_URL, its PostgreSQL database; docker-compose.yml gives it one)
 #
 # Choosing the service: ENTRYPOINT is `node` with the telemetry preload
 # (OpenTelemetry must start before the app's first import) and CMD is the entry
@@ -26,7 +26,7 @@ WORKDIR /app
 
 # Dependencies first, so source edits don't reinstall them. Install scripts run
 # as approved by `allowScripts` in package.json (@swc/core). No native addon is
-# built: the embedded SQLite fallback is sql.js (WebAssembly).
+# built.
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 
@@ -43,9 +43,7 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 
-# The code stays root-owned and read-only to the app; the only writable place is
-# the SQLite fallback directory (.data/<service>.sqlite when DATABASE_URL is unset).
-RUN mkdir .data && chown node:node .data
+# The code stays root-owned and read-only to the app: every service keeps its data in PostgreSQL.
 
 # package.json carries "type": "module", which the compiled ESM in dist/ needs.
 COPY --from=build /app/package.json ./

