@@ -222,7 +222,7 @@ afterAll(async () => {
 describe('the test config made from observability/prometheus/prometheus.yml', () => {
   it('leaves out exactly the jobs that have nothing to scrape here, each for a stated reason', () => {
     expect(dropped.sort()).toEqual(Object.keys(JOBS_WITHOUT_LOCAL_TARGET).sort());
-    for (const job of dropped) expect(JOBS_WITHOUT_LOCAL_TARGET[job]).toMatch(/\w{10}/);
+    for (const job of dropped) expect(JOBS_WITHOUT_LOCAL_TARGET[job]!.split(' ').length, 'a stated reason').toBeGreaterThanOrEqual(5);
   });
 
   it('loads the real rule files, changing nothing in alerts.yml but ServiceDown’s `for`', async () => {

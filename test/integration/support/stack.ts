@@ -89,7 +89,14 @@ export class Stack {
   }
 
   async dropDatabases(): Promise<void> {
-    if (this.rabbitUrl) rabbitmqctl('delete_vhost', this.vhost);
+    if (this.rabbitUrl) {
+      try {
+        rabbitmqctl('delete_vhost', this.vhost);
+      } catch (error) {
+        // A start that failed before createDatabases() leaves nothing to delete.
+        if (!/does not exist/.test((error as Error).message)) throw error;
+      }
+    }
     await this.admin(async (c) => {
       for (const url of Object.values(this.databaseUrls)) await c.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
     });
