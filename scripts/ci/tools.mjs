@@ -59,8 +59,13 @@ export function toolPath(name) {
   return join(cacheDir(), `${name}-${version}`, name);
 }
 
+/** The Go toolchain: GO, else `go` on PATH, else the official tarball's place (a minimal PATH may lack it). */
+const GO =
+  process.env.GO ??
+  ((process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, 'go'))) || !existsSync('/usr/local/go/bin/go') ? 'go' : '/usr/local/go/bin/go');
+
 function go(args, options = {}) {
-  execFileSync('go', args, { stdio: ['ignore', 'inherit', 'inherit'], ...options, env: { ...process.env, CGO_ENABLED: '0', ...options.env } });
+  execFileSync(GO, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options, env: { ...process.env, CGO_ENABLED: '0', ...options.env } });
 }
 
 function ldflags(tool, version) {
@@ -87,7 +92,7 @@ function build(name) {
     //   lifts pdata to a release whose profiles API changed, and the build fails. Its go.mod has a replace
     //   directive, so `go install …@version` refuses it; a build inside the copy honours it.
     go(['mod', 'download', `${tool.module}@${version}`], { cwd: TOOLS_DIR });
-    const modCache = execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
+    const modCache = execFileSync(GO, ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
     const copy = mkdtempSync(join(tmpdir(), `${name}-src-`));
     cpSync(join(modCache, `${tool.module}@${version}`), copy, { recursive: true });
     execFileSync('chmod', ['-R', 'u+w', copy]);
