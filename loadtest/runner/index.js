@@ -235,7 +235,15 @@ export async function runScript(file, { env = {}, summaryExport, quiet = false, 
     durationMs,
     extra: {
       // Not in k6's data: what the Node engine adds for tests and debugging.
-      node_engine: { script: file, exitCode, aborted: state.abort ?? null, iterationErrors, setupData: setupData ?? null },
+      node_engine: {
+        script: file,
+        exitCode,
+        aborted: state.abort ?? null,
+        iterationErrors,
+        setupData: setupData ?? null,
+        // Every (metric, tags) series of the run, as k6 hands them to its outputs (see ./remote-write.js).
+        timeSeries: state.metrics.timeSeries(),
+      },
     },
   });
   out(textSummary(data, { script: relative(process.cwd(), script) }));
