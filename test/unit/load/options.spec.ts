@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM modules of the Node load engine, without types
 import { checkOptions } from '../../../loadtest/runner/options.js';
@@ -44,5 +46,25 @@ describe('requestName()', () => {
     expect(requestName('GET', 'http://x/api/customers/c-17/orders')).toBe('GET /api/customers/{id}/orders');
     expect(requestName('GET', 'http://x/api/orders/ABC')).toBe('GET /api/orders/{id}');
     expect(requestName('GET', 'http://x')).toBe('GET /');
+  });
+});
+
+describe('the load scripts', () => {
+  const LOADTEST = resolve(import.meta.dirname, '../../../loadtest');
+  const files = ['', 'lib', 'scenarios'].flatMap((d) =>
+    readdirSync(join(LOADTEST, d))
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => join(d, f)),
+  );
+
+  it('send every request through lib/engine.js, the one place that tags it with its name', () => {
+    const importers = files.filter((f) => /from 'k6\/http'/.test(readFileSync(join(LOADTEST, f), 'utf8')));
+    expect(importers).toEqual(['lib/engine.js']);
+  });
+
+  it('each tag their samples with a testid', () => {
+    const scripts = files.filter((f) => !f.startsWith('lib'));
+    expect(scripts.length).toBeGreaterThan(10);
+    for (const f of scripts) expect(readFileSync(join(LOADTEST, f), 'utf8'), f).toMatch(/^\s*tags: testTags\('[\w-]+'\),$/m);
   });
 });
