@@ -259,8 +259,11 @@ describe('the load scripts write a bounded set of series, whatever the number of
       };
       expect(Number((await query('count({__name__=~"k6_.+"})'))[0]!.value[1])).toBe(2 * series.length);
       expect(await query('histogram_count(k6_http_req_duration_seconds{testid="background",name="POST /api/orders"})')).not.toHaveLength(0);
-      // Without a testid, the second writer's older samples of the same series are refused, whole request.
-      await expect(write(as('background'), now - 3000)).rejects.toThrow(/HTTP 400/);
+      // Without a testid, a second writer's older samples of the same series are refused, and the
+      // whole request with them: a series of its own in that request is not stored either.
+      const probe = { labels: { __name__: 'k6_probe_total', testid: 'third' }, histogram: false };
+      await expect(write([probe, ...as('background')], now - 3000)).rejects.toThrow(/HTTP 400 out of order sample/);
+      expect(await query('k6_probe_total')).toHaveLength(0);
     } finally {
       await prometheus.stop();
       rmSync(data, { recursive: true, force: true });
