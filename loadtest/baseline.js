@@ -5,7 +5,7 @@
 //
 //   npm run load -- baseline [--rate 5] [--duration 5m]
 //   k6 run -e LOAD_RATE=5 loadtest/baseline.js
-import { duration, rate, scaled } from './lib/config.js';
+import { duration, rate, scaled, testTags } from './lib/config.js';
 import { run } from './lib/engine.js';
 import { browseHistory, shopper } from './lib/flows.js';
 import { sloThresholds } from './lib/slo.js';
@@ -13,6 +13,7 @@ import { sloThresholds } from './lib/slo.js';
 const RATE = rate(5);
 
 export const options = {
+  tags: testTags('baseline'),
   scenarios: {
     shoppers: {
       executor: 'constant-arrival-rate',

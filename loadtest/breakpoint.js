@@ -4,7 +4,7 @@
 // The rate reached then is the capacity of this machine. Run it alone.
 //
 //   npm run load -- breakpoint [--duration 5m] [-e LOAD_SCALE=0.5]
-import { duration, scaled } from './lib/config.js';
+import { duration, scaled, testTags } from './lib/config.js';
 import { run } from './lib/engine.js';
 import { shopper } from './lib/flows.js';
 import { sloThresholds } from './lib/slo.js';
@@ -12,6 +12,7 @@ import { sloThresholds } from './lib/slo.js';
 const PEAK = scaled(200);
 
 export const options = {
+  tags: testTags('breakpoint'),
   scenarios: {
     breakpoint: {
       executor: 'ramping-arrival-rate',

@@ -5,7 +5,7 @@
 //
 //   npm run load -- smoke                 (Node engine)
 //   k6 run loadtest/smoke.js              (k6)
-import { duration, vus } from './lib/config.js';
+import { duration, vus, testTags } from './lib/config.js';
 import { run } from './lib/engine.js';
 import { clientMistakes, getNotifications, getOrder, listOrders, placeOrder } from './lib/flows.js';
 import { newOrder } from './lib/data.js';
@@ -14,6 +14,7 @@ import { sloThresholds } from './lib/slo.js';
 const ENDPOINTS = ['create_order', 'create_order_replay', 'get_order', 'list_orders', 'list_orders_with_notifications', 'get_notifications'];
 
 export const options = {
+  tags: testTags('smoke'),
   scenarios: {
     smoke: { executor: 'constant-vus', vus: vus(1), duration: duration('30s'), gracefulStop: '10s' },
   },

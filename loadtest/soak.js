@@ -4,7 +4,7 @@
 // the error rate or a p95 objective is missed after the first 10 seconds.
 //
 //   npm run load -- soak [--duration 2h] [--rate 10]
-import { duration, rate } from './lib/config.js';
+import { duration, rate, testTags } from './lib/config.js';
 import { run } from './lib/engine.js';
 import { shopper } from './lib/flows.js';
 import { sloThresholds } from './lib/slo.js';
@@ -12,6 +12,7 @@ import { sloThresholds } from './lib/slo.js';
 const RATE = rate(5);
 
 export const options = {
+  tags: testTags('soak'),
   scenarios: {
     soak: {
       executor: 'constant-arrival-rate',

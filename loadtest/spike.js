@@ -3,7 +3,7 @@
 // on p95 loosened to 3 s (the spike may queue).
 //
 //   npm run load -- spike [--duration 1m40s]    (the stages keep their shape)
-import { rate, shape } from './lib/config.js';
+import { rate, shape, testTags } from './lib/config.js';
 import { run } from './lib/engine.js';
 import { shopper } from './lib/flows.js';
 import { sloThresholds } from './lib/slo.js';
@@ -11,6 +11,7 @@ import { sloThresholds } from './lib/slo.js';
 const BASE = rate(5);
 
 export const options = {
+  tags: testTags('spike'),
   scenarios: {
     spike: {
       executor: 'ramping-arrival-rate',

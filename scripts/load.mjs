@@ -8,15 +8,22 @@
 //   --vus 3                LOAD_VUS: virtual users of the VU-based scripts
 //   --scale 0.2            LOAD_SCALE: multiplies every rate and VU count
 //   -e NAME=value          any other __ENV value (GATEWAY_URL, ADMIN_TOKEN, FAULT_PARAMS, …)
-//   --summary-export FILE  write the end-of-test summary as JSON
+//   --summary-export FILE  write the end-of-test summary as JSON. Two formats: the Node engine
+//                          writes the object k6 hands to handleSummary() (metrics[name].values,
+//                          thresholds[expr].ok, root_group.checks) plus node_engine (exit code,
+//                          setup data, every series of the run); with --k6 it is k6's own
+//                          legacy export (metrics[name] flat, thresholds[expr] true when it
+//                          FAILED), which k6 v1 keeps unchanged. Read the one you asked for.
 //   --quiet                no progress lines
 //   --k6                   run it with k6 (`k6 run`, which must be on PATH) instead of the Node
 //                          engine; LOAD_ENGINE=k6 does the same
 //
 // Both engines run the same files and read the same LOAD_* values through __ENV; the Node
 // engine (loadtest/runner) needs nothing but Node. Exit codes as k6's: 0 ok, 99 a threshold
-// failed, 104/107 a script or configuration error, 105 interrupted.
-import { spawnSync } from 'node:child_process';
+// failed, 100 setup timed out, 104/107 a script or configuration error, 105 interrupted —
+// with --k6, k6's own code, also after Ctrl+C (see runK6).
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -73,6 +80,33 @@ function onPath(command) {
   return (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, command)));
 }
 
+/**
+ * Runs k6 and resolves with its exit code. k6 runs in a process group of its own, so
+ * Ctrl+C reaches this process alone, which passes each SIGINT (and SIGTERM, SIGHUP) on
+ * to k6 once: k6 then stops, runs teardown (a scenario's fault switched off) and exits
+ * 105, and that is the code this process exits with — not 130 from Node's default
+ * handler while k6 carries on behind it. A second Ctrl+C reaches k6 as its second and
+ * stops it at once, as in a terminal. A k6 killed by a signal gives 128 + its number.
+ */
+export function runK6(args, { command = 'k6', stdio = 'inherit' } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { stdio, detached: true });
+    const handlers = Object.fromEntries(['SIGINT', 'SIGTERM', 'SIGHUP'].map((signal) => [signal, () => child.kill(signal)]));
+    for (const [signal, handler] of Object.entries(handlers)) process.on(signal, handler);
+    const done = () => {
+      for (const [signal, handler] of Object.entries(handlers)) process.off(signal, handler);
+    };
+    child.once('error', (error) => {
+      done();
+      reject(error);
+    });
+    child.once('exit', (code, signal) => {
+      done();
+      resolvePromise(code ?? 128 + (constants.signals[signal] ?? 0));
+    });
+  });
+}
+
 export async function main(argv) {
   const options = parseArgs(argv);
   if (options.list) {
@@ -86,7 +120,7 @@ export async function main(argv) {
     if (options.summaryExport) args.push('--summary-export', options.summaryExport);
     if (options.quiet) args.push('--quiet');
     args.push(file);
-    return spawnSync('k6', args, { stdio: 'inherit' }).status ?? 1;
+    return runK6(args);
   }
   const { runScript } = await import(pathToFileURL(join(LOADTEST, 'runner/index.js')).href);
   process.stderr.write(`load: ${relative(ROOT, file)} on the Node engine (loadtest/runner)\n`);

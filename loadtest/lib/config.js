@@ -11,6 +11,8 @@
 //   LOAD_VUS           virtual users (VU-based scripts)
 //   LOAD_SCALE         multiplies every rate and VU count (0.1 = a tenth)   1
 //   FAULT_PARAMS       scenario scripts: JSON parameters for the fault, e.g. {"latencyMs":800}
+//   TESTID             the `testid` tag on every sample (options.tags): each script's name unless set;
+//                      two runs writing to one Prometheus need different ones (compose: load, k6)
 //   FAULT              scenario scripts: `off` drives the same load without switching the fault
 //                      (a baseline to compare with; the findability suite uses it)
 
@@ -86,6 +88,15 @@ export function shape(stages, { scaleTargets = true } = {}) {
     duration: `${Math.max(0.1, Math.round(seconds(s.duration) * factor * 10) / 10)}s`,
     target: scaleTargets ? Math.round(s.target * SCALE) : s.target,
   }));
+}
+
+/**
+ * A script's `options.tags`: `testid` on every sample — TESTID, else `id` (the
+ * script's name) — so two k6 runs remote-writing to one Prometheus never write
+ * the same series (which Prometheus refuses, whole requests at a time).
+ */
+export function testTags(id) {
+  return { testid: env.TESTID || id };
 }
 
 /** False when FAULT=off: a scenario script then drives its load with the fault left as it is. */

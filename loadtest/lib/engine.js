@@ -1,10 +1,9 @@
 // Runs a flow — a generator that yields request descriptions and receives
-// responses — under whichever engine loaded this file:
-//
-//   k6:   synchronously, with k6/http's http.request() and k6's check();
-//   Node: the Node engine (loadtest/runner) maps `k6` and `k6/http` to its
-//         shims; its http module has asyncRequest(), so run() returns a
-//         Promise and drives the flow with fetch.
+// responses — with k6/http's asyncRequest(). k6 (v0.52 and later: async
+// functions, global setTimeout) and the Node engine (loadtest/runner, whose
+// k6/http shim has the same asyncRequest on fetch) take the same path, so
+// run() returns a Promise under both; k6 awaits it in setup, teardown and
+// every iteration.
 //
 // A flow:   function* placeOrder(ctx, ...args) {
 //             const res = yield { method: 'POST', url, body, headers, tags: { endpoint: 'create_order' }, expect: [201] };
@@ -13,14 +12,22 @@
 //             return res.json().id;
 //           }
 // A response: { status, body (text), headers (lower-case names), timings: { duration }, error, json() }.
-import { check, sleep } from 'k6';
+//
+// Every request is tagged `name` with its endpoint template (requestName,
+// ./names.js), here and nowhere else: without it k6 tags `url` and `name` with the
+// full URL — ids and query strings — and the Prometheus remote-write output
+// turns each distinct value into new series it keeps for the whole run.
+import { check } from 'k6';
 import http from 'k6/http';
+import { requestName } from './names.js';
 
-/** True under the Node engine (its k6/http shim has asyncRequest), false under k6. */
-export const NODE = typeof http.asyncRequest === 'function';
-
-function params(request) {
-  const p = { headers: request.headers ?? {}, tags: request.tags ?? {}, timeout: request.timeout ?? '60s' };
+/** k6/http params of a request description: headers, timeout, tags (with `name`), expected statuses. */
+export function requestParams(request) {
+  const p = {
+    headers: request.headers ?? {},
+    tags: { ...(request.tags ?? {}), name: requestName(request.method, request.url) },
+    timeout: request.timeout ?? '60s',
+  };
   // Statuses that are a correct answer here (e.g. 503 while a scenario takes payment down):
   // they don't count in http_req_failed. Default: 200–399, as in k6.
   if (request.expect) p.responseCallback = http.expectedStatuses(...request.expect);
@@ -45,21 +52,7 @@ function view(res) {
 
 const body = (request) => (request.body === undefined || typeof request.body === 'string' ? request.body : JSON.stringify(request.body));
 
-function driveK6(steps) {
-  let step = steps.next();
-  while (!step.done) {
-    const request = step.value;
-    if (request.sleep !== undefined) {
-      sleep(request.sleep);
-      step = steps.next();
-    } else {
-      step = steps.next(view(http.request(request.method, request.url, body(request) ?? null, params(request))));
-    }
-  }
-  return step.value;
-}
-
-async function driveNode(steps) {
+async function drive(steps) {
   let step = steps.next();
   while (!step.done) {
     const request = step.value;
@@ -67,14 +60,13 @@ async function driveNode(steps) {
       await new Promise((r) => setTimeout(r, request.sleep * 1000));
       step = steps.next();
     } else {
-      step = steps.next(view(await http.asyncRequest(request.method, request.url, body(request), params(request))));
+      step = steps.next(view(await http.asyncRequest(request.method, request.url, body(request) ?? null, requestParams(request))));
     }
   }
   return step.value;
 }
 
-/** Runs `flow(ctx, ...args)`; returns its result (k6) or a Promise of it (Node). ctx: `{ check }`. */
+/** Runs `flow(ctx, ...args)`; returns a Promise of its result. ctx: `{ check }`. */
 export function run(flow, ...args) {
-  const steps = flow({ check }, ...args);
-  return NODE ? driveNode(steps) : driveK6(steps);
+  return drive(flow({ check }, ...args));
 }

@@ -34,7 +34,10 @@ function* put(ctx, service, faults, marker) {
 
 /**
  * Switches `entry` on in every service it acts in (setup). Reads every
- * service first, so a refusal (mystery mode, a bad token) leaves nothing half on.
+ * service first, so a refusal (mystery mode, a bad token) leaves nothing half on;
+ * and if switching it on fails part-way (a service refuses, or is gone), the
+ * services already switched get their previous faults back before the error
+ * propagates: k6 runs no teardown after a failed setup.
  * Returns what teardown needs: `{ scenario, services, params }`.
  */
 export function* switchOn(ctx, entry, params = {}) {
@@ -44,14 +47,32 @@ export function* switchOn(ctx, entry, params = {}) {
     before[service] = yield* state(ctx, service);
     if (before[service].marker) throw new Error(`a mystery scenario is on in ${service}: guess it or run "npm run fault -- off --all" first`);
   }
-  for (const service of entry.services) {
-    const others = before[service].active.filter((f) => f.name !== entry.name);
-    yield* put(ctx, service, [...others, { name: entry.name, params }]);
+  const switched = [];
+  try {
+    for (const service of entry.services) {
+      const others = before[service].active.filter((f) => f.name !== entry.name);
+      switched.push(service);
+      yield* put(ctx, service, [...others, { name: entry.name, params }]);
+    }
+    const after = yield* state(ctx, entry.services[0]);
+    const active = after.active.find((f) => f.name === entry.name);
+    ctx.check(after, { [`admin_faults: ${entry.name} is on`]: () => !!active });
+    return { scenario: entry.name, services: entry.services, params: active?.params ?? params };
+  } catch (error) {
+    yield* restore(ctx, switched, before);
+    throw error;
   }
-  const after = yield* state(ctx, entry.services[0]);
-  const active = after.active.find((f) => f.name === entry.name);
-  ctx.check(after, { [`admin_faults: ${entry.name} is on`]: () => !!active });
-  return { scenario: entry.name, services: entry.services, params: active?.params ?? params };
+}
+
+/** Puts back the faults each service had before (best effort: the original error is what the user must see). */
+function* restore(ctx, services, before) {
+  for (const service of services) {
+    try {
+      yield* put(ctx, service, before[service].active, before[service].marker);
+    } catch (error) {
+      console.error(`could not switch ${service} back to its previous faults: ${error?.message ?? error}`);
+    }
+  }
 }
 
 /** Switches `entry` off again (teardown), leaving any other fault as it is. */

@@ -5,12 +5,27 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { arrivalOffsets, normalizeStages, parseDuration, totalDuration, vusAt } from './schedule.js';
 
-export const EXECUTORS = ['constant-vus', 'ramping-vus', 'constant-arrival-rate', 'ramping-arrival-rate', 'shared-iterations', 'per-vu-iterations'];
+/** The fields each executor takes (k6 decodes a scenario strictly: any other field is an error). */
+const COMMON = ['executor', 'startTime', 'gracefulStop', 'env', 'exec', 'tags'];
+const FIELDS = {
+  'constant-vus': ['vus', 'duration'],
+  'ramping-vus': ['startVUs', 'stages', 'gracefulRampDown'],
+  'constant-arrival-rate': ['rate', 'timeUnit', 'duration', 'preAllocatedVUs', 'maxVUs'],
+  'ramping-arrival-rate': ['startRate', 'timeUnit', 'stages', 'preAllocatedVUs', 'maxVUs'],
+  'shared-iterations': ['vus', 'iterations', 'maxDuration'],
+  'per-vu-iterations': ['vus', 'iterations', 'maxDuration'],
+};
+export const EXECUTORS = Object.keys(FIELDS);
 
-const positive = (value, what) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${what} must be a number ≥ 0 (got ${value})`);
-  return n;
+/** A whole number (k6's fields are integers: 2.5 VUs or a rate of 2.5 is a decode error there), at least `min`. */
+const integer = (value, what, min = 0) => {
+  if (!Number.isInteger(value) || value < min) throw new Error(`${what} must be a whole number ≥ ${min} (got ${JSON.stringify(value)})`);
+  return value;
+};
+
+const required = (s, field, name) => {
+  if (s[field] === undefined || s[field] === null) throw new Error(`scenario ${name}: ${field} is required for ${s.executor}`);
+  return s[field];
 };
 
 /**
@@ -23,61 +38,90 @@ export function scenariosFrom(options = {}) {
   if (!raw || Object.keys(raw).length === 0) {
     const vus = options.vus ?? 1;
     if (options.stages) raw = { default: { executor: 'ramping-vus', startVUs: vus, stages: options.stages, gracefulRampDown: '0s' } };
-    else if (options.iterations) raw = { default: { executor: 'shared-iterations', vus, iterations: options.iterations, maxDuration: options.duration ?? '10m' } };
+    else if (options.iterations) raw = { default: { executor: 'shared-iterations', vus, iterations: options.iterations, ...(options.duration ? { maxDuration: options.duration } : {}) } };
     else if (options.duration) raw = { default: { executor: 'constant-vus', vus, duration: options.duration } };
     else raw = { default: { executor: 'per-vu-iterations', vus: 1, iterations: 1 } };
   }
   return Object.entries(raw).map(([name, s]) => normalizeScenario(name, s));
 }
 
+/** One scenario, checked as k6 checks it (unknown fields, missing or invalid values refused), with its durations in ms. */
 export function normalizeScenario(name, s) {
-  if (!EXECUTORS.includes(s.executor)) {
+  if (!/^[0-9A-Za-z_-]+$/.test(name)) throw new Error(`scenario "${name}": a name has only letters, digits, _ and -`);
+  if (!s || typeof s !== 'object') throw new Error(`scenario ${name}: not an object`);
+  if (!FIELDS[s.executor]) {
     throw new Error(`scenario ${name}: executor "${s.executor}" is not supported by the Node engine (it has ${EXECUTORS.join(', ')})`);
   }
+  const unknown = Object.keys(s).filter((k) => !COMMON.includes(k) && !FIELDS[s.executor].includes(k));
+  if (unknown.length) {
+    const hint = unknown.includes('options') ? ' (scenario options are for the browser module, which the Node engine has not)' : '';
+    throw new Error(`scenario ${name}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} for ${s.executor}${hint}; k6 refuses them too`);
+  }
+  if (s.exec !== undefined && (typeof s.exec !== 'string' || !s.exec)) throw new Error(`scenario ${name}: exec must be a function name`);
+  const at = (field) => `scenario ${name}: ${field}`;
   const base = {
     name,
     executor: s.executor,
     exec: s.exec ?? 'default',
-    startTimeMs: parseDuration(s.startTime ?? 0),
-    gracefulStopMs: parseDuration(s.gracefulStop ?? '30s'),
+    startTimeMs: parseDuration(s.startTime ?? 0, at('startTime')),
+    gracefulStopMs: parseDuration(s.gracefulStop ?? '30s', at('gracefulStop')),
     env: s.env ?? {},
     tags: s.tags ?? {},
   };
+  const atLeastOneSecond = (field) => {
+    const ms = parseDuration(required(s, field, name), at(field));
+    if (ms < 1000) throw new Error(`${at(field)} must be at least 1s (got ${JSON.stringify(s[field])}), as in k6`);
+    return ms;
+  };
   switch (s.executor) {
     case 'constant-vus':
-      return { ...base, vus: positive(s.vus ?? 1, `${name}.vus`), durationMs: parseDuration(s.duration) };
+      return { ...base, vus: integer(s.vus ?? 1, at('vus'), 1), durationMs: atLeastOneSecond('duration') };
     case 'ramping-vus': {
-      const stages = normalizeStages(s.stages);
-      return { ...base, startVUs: positive(s.startVUs ?? 1, `${name}.startVUs`), stages, durationMs: totalDuration(stages) };
+      const stages = stagesOf(s, name);
+      const startVUs = integer(s.startVUs ?? 1, at('startVUs'));
+      if (startVUs === 0 && stages.every((st) => st.target === 0)) throw new Error(`scenario ${name}: startVUs or one stage target must be > 0`);
+      if (s.gracefulRampDown !== undefined) parseDuration(s.gracefulRampDown, at('gracefulRampDown'));
+      return { ...base, startVUs, stages, durationMs: totalDuration(stages) };
     }
     case 'constant-arrival-rate': {
-      const rate = positive(s.rate, `${name}.rate`);
-      const durationMs = parseDuration(s.duration);
+      const rate = integer(required(s, 'rate', name), at('rate'), 1);
+      const durationMs = atLeastOneSecond('duration');
       return { ...arrival(base, s), startRate: rate, stages: [{ ms: durationMs, target: rate }], durationMs };
     }
     case 'ramping-arrival-rate': {
-      const stages = normalizeStages(s.stages);
-      return { ...arrival(base, s), startRate: positive(s.startRate ?? 0, `${name}.startRate`), stages, durationMs: totalDuration(stages) };
+      const stages = stagesOf(s, name);
+      return { ...arrival(base, s), startRate: integer(s.startRate ?? 0, at('startRate')), stages, durationMs: totalDuration(stages) };
     }
     case 'shared-iterations':
-    case 'per-vu-iterations':
-      return {
-        ...base,
-        vus: positive(s.vus ?? 1, `${name}.vus`),
-        iterations: positive(s.iterations ?? 1, `${name}.iterations`),
-        durationMs: parseDuration(s.maxDuration ?? '10m'),
-      };
+    case 'per-vu-iterations': {
+      const vus = integer(s.vus ?? 1, at('vus'), 1);
+      const iterations = integer(s.iterations ?? 1, at('iterations'), 1);
+      if (s.executor === 'shared-iterations' && vus > iterations) throw new Error(`scenario ${name}: more VUs (${vus}) than iterations (${iterations})`);
+      return { ...base, vus, iterations, durationMs: parseDuration(s.maxDuration ?? '10m', at('maxDuration')) };
+    }
   }
 }
 
+function stagesOf(s, name) {
+  const stages = required(s, 'stages', name);
+  if (!Array.isArray(stages) || stages.length === 0) throw new Error(`scenario ${name}: at least one stage has to be specified`);
+  stages.forEach((stage, i) => {
+    const unknown = Object.keys(stage ?? {}).filter((k) => k !== 'duration' && k !== 'target');
+    if (unknown.length) throw new Error(`scenario ${name}: stage ${i} has unknown field ${unknown.map((k) => `"${k}"`).join(', ')}`);
+    if (stage.duration === undefined) throw new Error(`scenario ${name}: stage ${i} doesn't have a duration`);
+    integer(stage.target, `scenario ${name}: stage ${i} target`);
+  });
+  return normalizeStages(stages);
+}
+
 function arrival(base, s) {
-  const preAllocatedVUs = positive(s.preAllocatedVUs ?? 1, `${base.name}.preAllocatedVUs`);
-  return {
-    ...base,
-    timeUnitMs: parseDuration(s.timeUnit ?? '1s'),
-    preAllocatedVUs,
-    maxVUs: Math.max(preAllocatedVUs, positive(s.maxVUs ?? preAllocatedVUs, `${base.name}.maxVUs`)),
-  };
+  const at = (field) => `scenario ${base.name}: ${field}`;
+  const preAllocatedVUs = integer(required(s, 'preAllocatedVUs', base.name), at('preAllocatedVUs'));
+  const maxVUs = integer(s.maxVUs ?? preAllocatedVUs, at('maxVUs'));
+  if (maxVUs < preAllocatedVUs) throw new Error(`${at('maxVUs')} can't be less than preAllocatedVUs`);
+  const timeUnitMs = parseDuration(s.timeUnit ?? '1s', at('timeUnit'));
+  if (!(timeUnitMs > 0)) throw new Error(`${at('timeUnit')} must be more than 0`);
+  return { ...base, timeUnitMs, preAllocatedVUs, maxVUs };
 }
 
 /** The VUs a scenario may use at most (for vus_max). */

@@ -10,13 +10,14 @@ import { register } from 'node:module';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { maxVUsOf, runScenario, scenariosFrom } from './executors.js';
+import { checkOptions } from './options.js';
 import { abortTest, context, reset, state } from './runtime.js';
 import { parseDuration } from './schedule.js';
 import { summaryData, textSummary } from './summary.js';
 import { checkAggregation, holds, normalizeThresholds } from './thresholds.js';
 
 /** k6's exit codes for the cases the Node engine can meet. */
-export const EXIT = { ok: 0, thresholdsFailed: 99, externalAbort: 105, scriptException: 107, invalidConfig: 104 };
+export const EXIT = { ok: 0, thresholdsFailed: 99, setupTimeout: 100, teardownTimeout: 101, invalidConfig: 104, externalAbort: 105, scriptException: 107 };
 
 let hooksRegistered = false;
 
@@ -43,6 +44,31 @@ function evaluate(thresholds, elapsedSeconds) {
   });
 }
 
+class PhaseTimeout extends Error {}
+
+/**
+ * Runs setup() or teardown() with k6's time limit (setupTimeout, teardownTimeout: 60 s
+ * unless the options say otherwise). Past it, its requests are cut off and it fails as
+ * in k6 (exit 100 or 101); k6 runs no teardown after a failed setup either.
+ */
+async function timed(fn, limitMs, phase) {
+  const abort = new AbortController();
+  let timer;
+  const limit = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new PhaseTimeout(`${phase}() execution timed out after ${limitMs / 1000} seconds (${phase}Timeout)`);
+      abort.abort(error);
+      reject(error);
+    }, limitMs);
+  });
+  const store = { vu: { id: 0, iterations: 0 }, scenario: undefined, iteration: 0, signal: abort.signal };
+  try {
+    return await Promise.race([context.run(store, () => fn()), limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Runs a script; resolves with `{ exitCode, data }` (data: the summary object).
  * Never calls process.exit. `out`/`err` receive the text the run prints.
@@ -61,12 +87,15 @@ export async function runScript(file, { env = {}, summaryExport, quiet = false, 
   let setupData;
   let scenarios = [];
   let thresholds = [];
+  let settings;
   let mod;
 
   // ---- init: import the script, read its options --------------------------------
   try {
     mod = await import(pathToFileURL(script).href);
     const options = mod.options ?? {};
+    settings = checkOptions(options);
+    state.metrics.testTags = { ...settings.tags };
     scenarios = scenariosFrom(options);
     for (const s of scenarios) {
       if (typeof mod[s.exec] !== 'function') throw new Error(`scenario ${s.name}: the script exports no function "${s.exec}"`);
@@ -100,10 +129,10 @@ export async function runScript(file, { env = {}, summaryExport, quiet = false, 
     if (typeof mod.setup === 'function') {
       state.phase = 'setup';
       try {
-        setupData = clone(await mod.setup());
+        setupData = clone(await timed(mod.setup, settings.setupTimeoutMs, 'setup'));
       } catch (error) {
         log(`ERRO setup() failed: ${error?.stack ?? error}`);
-        return { exitCode: EXIT.scriptException, data: undefined };
+        return { exitCode: error instanceof PhaseTimeout ? EXIT.setupTimeout : EXIT.scriptException, data: undefined };
       }
     }
 
@@ -186,10 +215,10 @@ export async function runScript(file, { env = {}, summaryExport, quiet = false, 
     if (typeof mod.teardown === 'function' && state.phase !== 'setup') {
       state.phase = 'teardown';
       try {
-        await mod.teardown(clone(setupData));
+        await timed(() => mod.teardown(clone(setupData)), settings.teardownTimeoutMs, 'teardown');
       } catch (error) {
         log(`ERRO teardown() failed: ${error?.stack ?? error}`);
-        exitCode = EXIT.scriptException;
+        exitCode = error instanceof PhaseTimeout ? EXIT.teardownTimeout : EXIT.scriptException;
       }
     }
     process.off('SIGINT', interrupt);
@@ -206,7 +235,15 @@ export async function runScript(file, { env = {}, summaryExport, quiet = false, 
     durationMs,
     extra: {
       // Not in k6's data: what the Node engine adds for tests and debugging.
-      node_engine: { script: file, exitCode, aborted: state.abort ?? null, iterationErrors, setupData: setupData ?? null },
+      node_engine: {
+        script: file,
+        exitCode,
+        aborted: state.abort ?? null,
+        iterationErrors,
+        setupData: setupData ?? null,
+        // Every (metric, tags) series of the run, as k6 hands them to its outputs (see ./remote-write.js).
+        timeSeries: state.metrics.timeSeries(),
+      },
     },
   });
   out(textSummary(data, { script: relative(process.cwd(), script) }));

@@ -85,8 +85,13 @@ const BUILT_IN = {
 
 const matches = (filter, tags) => Object.entries(filter).every(([k, v]) => String(tags[k]) === v);
 
+/** A tag set as a stable key: k6's time series is (metric, tag set), whatever the order of the tags. */
+const seriesKey = (tags) => JSON.stringify(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
 export class Metrics {
-  constructor() {
+  /** `testTags`: options.tags, on every sample as in k6 (a sample's own tags win). */
+  constructor(testTags = {}) {
+    this.testTags = { ...testTags };
     this.metrics = new Map();
     this.submetrics = new Map(); // "name{a:b}" → { parent, tags, sink }
     for (const [name, [type, isTime]] of Object.entries(BUILT_IN)) this.define(name, type, isTime);
@@ -97,7 +102,7 @@ export class Metrics {
     if (!/^[A-Za-z_][\w]{0,127}$/.test(name)) throw new Error(`invalid metric name "${name}"`);
     const known = this.metrics.get(name);
     if (known && known.type !== type) throw new Error(`metric ${name} is a ${known.type}, not a ${type}`);
-    if (!known) this.metrics.set(name, { name, type, isTime, sink: new Sink(type), seen: false });
+    if (!known) this.metrics.set(name, { name, type, isTime, sink: new Sink(type), seen: false, series: new Map() });
     return this.metrics.get(name);
   }
 
@@ -112,11 +117,15 @@ export class Metrics {
     return this.submetrics.get(selector);
   }
 
-  add(name, value, tags = {}) {
+  add(name, value, sampleTags = {}) {
     const metric = this.metrics.get(name);
     if (!metric) throw new Error(`unknown metric ${name}`);
+    const tags = { ...this.testTags, ...sampleTags };
     metric.sink.add(Number(value));
     metric.seen = true;
+    // Every distinct tag set, as k6 keeps one time series per (metric, tags): what outputs see.
+    const key = seriesKey(tags);
+    if (!metric.series.has(key)) metric.series.set(key, Object.freeze({ ...tags }));
     for (const sub of this.submetrics.values()) {
       if (sub.parent === metric && matches(sub.tags, tags)) {
         sub.sink.add(Number(value));
@@ -127,6 +136,11 @@ export class Metrics {
 
   get(selector) {
     return this.metrics.get(selector) ?? this.submetrics.get(selector);
+  }
+
+  /** Every time series the run produced: `{ metric, type, isTime, tags }`, one per distinct tag set. */
+  timeSeries() {
+    return [...this.metrics.values()].flatMap((m) => [...m.series.values()].map((tags) => ({ metric: m.name, type: m.type, isTime: m.isTime, tags })));
   }
 
   /** Metrics and submetrics that received samples (k6 leaves unused ones out of the summary). */

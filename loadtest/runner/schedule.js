@@ -2,16 +2,23 @@
 // k6 duration strings, VU targets along ramping stages, and the start times of
 // iterations under a (ramping) arrival rate.
 
-const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** `'1m30s'`, `'500ms'`, `'2h'`, `'10'` (seconds, as k6 reads a bare number string) or a number of ms → ms. */
-export function parseDuration(value) {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-  const text = String(value ?? '').trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
+/**
+ * `'1m30s'`, `'500ms'`, `'2h'`, `'1d12h'` → ms. A duration must name its unit: k6 reads a bare
+ * number (`10`, `'10'`) as milliseconds, where a reader (and this engine before) sees
+ * seconds, so both are refused here rather than run ten seconds under one engine and ten
+ * milliseconds under the other. Only zero needs no unit.
+ */
+export function parseDuration(value, what = 'duration') {
+  if (value === 0 || value === '0') return 0;
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (typeof value === 'number' || /^[+-]?\d+(\.\d+)?$/.test(text)) {
+    throw new Error(`${what}: ${JSON.stringify(value)} has no unit (k6 would read it as ${value} ms): write e.g. "${value}s" or "${value}ms"`);
+  }
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|d|h|m|s)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
-    throw new Error(`invalid duration "${value}": use e.g. 500ms, 30s, 1m30s, 2h`);
+    throw new Error(`${what}: invalid duration ${JSON.stringify(value)}: use e.g. 500ms, 30s, 1m30s, 2h`);
   }
   return parts.reduce((ms, [, n, unit]) => ms + Number(n) * UNITS[unit], 0);
 }
@@ -30,7 +37,7 @@ export function normalizeStages(stages = []) {
   return stages.map((stage, i) => {
     const target = Number(stage.target);
     if (!Number.isFinite(target) || target < 0) throw new Error(`stage ${i}: target must be a number ≥ 0`);
-    return { ms: parseDuration(stage.duration), target };
+    return { ms: parseDuration(stage.duration, `stage ${i}: duration`), target };
   });
 }
 

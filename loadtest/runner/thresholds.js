@@ -17,7 +17,7 @@ export const AGGREGATIONS = {
   trend: /^(avg|min|max|med|p\((\d+(?:\.\d+)?)\))$/,
   rate: /^rate$/,
   counter: /^(count|rate)$/,
-  gauge: /^(value|min|max)$/,
+  gauge: /^value$/, // k6 has no min/max thresholds on a gauge (the summary shows them, thresholds can't use them)
 };
 
 /** `http_req_duration{endpoint:create_order,method:POST}` → `{ metric, tags }`. */

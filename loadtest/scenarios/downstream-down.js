@@ -7,7 +7,7 @@
 //   npm run load -- scenarios/downstream-down [--duration 2m]
 //   k6 run loadtest/scenarios/downstream-down.js
 import { SCENARIOS } from '../../libs/faults/src/catalogue.ts';
-import { duration, rate, faultParams } from '../lib/config.js';
+import { duration, rate, faultParams, testTags } from '../lib/config.js';
 import { run } from '../lib/engine.js';
 import { findScenario, switchOff, switchOn } from '../lib/faults.js';
 import { placeOrder } from '../lib/flows.js';
@@ -16,6 +16,7 @@ import { findabilityThresholds } from '../lib/slo.js';
 const SCENARIO = findScenario(SCENARIOS, 'downstream-down');
 
 export const options = {
+  tags: testTags('downstream-down'),
   scenarios: {
     orders: {
       executor: 'constant-arrival-rate',

@@ -7,7 +7,7 @@
 //   npm run load -- scenarios/n-plus-one [--duration 2m]
 //   k6 run loadtest/scenarios/n-plus-one.js
 import { SCENARIOS } from '../../libs/faults/src/catalogue.ts';
-import { duration, rate, vus, faultParams } from '../lib/config.js';
+import { duration, rate, vus, faultParams, testTags } from '../lib/config.js';
 import { run } from '../lib/engine.js';
 import { findScenario, switchOff, switchOn } from '../lib/faults.js';
 import { browseHistory, placeOrder, seedHistory } from '../lib/flows.js';
@@ -16,6 +16,9 @@ import { findabilityThresholds } from '../lib/slo.js';
 const SCENARIO = findScenario(SCENARIOS, 'n-plus-one');
 
 export const options = {
+  tags: testTags('n-plus-one'),
+  // Seeding places 100 orders one after another: past k6's 60 s default when the services are slow.
+  setupTimeout: '5m',
   scenarios: {
     orders: {
       executor: 'constant-arrival-rate',

@@ -7,7 +7,7 @@
 //   npm run load -- scenarios/slow-query [--duration 2m]
 //   k6 run loadtest/scenarios/slow-query.js
 import { SCENARIOS } from '../../libs/faults/src/catalogue.ts';
-import { duration, rate, vus, faultParams } from '../lib/config.js';
+import { duration, rate, vus, faultParams, testTags } from '../lib/config.js';
 import { run } from '../lib/engine.js';
 import { findScenario, switchOff, switchOn } from '../lib/faults.js';
 import { browseHistory, placeOrder } from '../lib/flows.js';
@@ -16,6 +16,7 @@ import { findabilityThresholds } from '../lib/slo.js';
 const SCENARIO = findScenario(SCENARIOS, 'slow-query');
 
 export const options = {
+  tags: testTags('slow-query'),
   scenarios: {
     orders: {
       executor: 'constant-arrival-rate',

@@ -665,6 +665,16 @@ describe('docker-compose.yml', () => {
       expect(commandArgs(SERVICES.prometheus!)).toContain('--web.enable-remote-write-receiver');
     });
 
+    it('tags each k6 service\'s series with its own testid, and writes trends as native histograms', () => {
+      const testids = k6Services.map((name) => SERVICES[name]!.environment?.TESTID);
+      for (const [i, id] of testids.entries()) expect(id, k6Services[i]).toMatch(/\S/);
+      expect(new Set(testids).size, 'load and k6 write to one Prometheus: identical series would be refused').toBe(k6Services.length);
+      for (const name of k6Services) {
+        expect(SERVICES[name]!.environment?.K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM, name).toBe('true');
+        expect(SERVICES[name]!.environment, `${name}: whole-run trend stats`).not.toHaveProperty('K6_PROMETHEUS_RW_TREND_STATS');
+      }
+    });
+
     it('gives the load services and the four apps one admin token, long enough for the services', () => {
       for (const name of [...APPS, ...k6Services]) expect(SERVICES[name]!.environment?.ADMIN_TOKEN, name).toBe(ENV.ADMIN_TOKEN);
       expect(ENV.ADMIN_TOKEN, 'the services reject admin tokens under 12 characters').toMatch(/^\S{12,}$/);

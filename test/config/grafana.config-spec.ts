@@ -270,6 +270,20 @@ describe('Grafana provisioning', () => {
       expect(unknown).toEqual([]);
     });
 
+    it('charts k6 load only as rates of what k6 remote-writes cumulatively, never its whole-run stats', () => {
+      // k6's remote-write output sends a trend's p95/avg/max and a Rate's ratio computed over the
+      // whole run (hours, for the background load): a fault switched on barely moves them. Its
+      // counters (k6_*_total) and native histograms (k6_*_seconds, compose sets
+      // K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM) are cumulative, so rate() follows recent traffic.
+      const wrong = ALL_EXPRESSIONS.flatMap((e) =>
+        metricNames(e.expr)
+          .filter((name) => name.startsWith('k6_'))
+          .filter((name) => !/_(total|seconds)$/.test(name) || !new RegExp(`\\b(rate|increase|irate)\\(\\s*${name}\\b`).test(e.expr))
+          .map((name) => `${name} (${e.where})`),
+      );
+      expect(wrong).toEqual([]);
+    });
+
     it('knows the metrics the services declare, so the check above has something to compare with', () => {
       const known = knownMetrics(RULE_FILES);
       const samples = ['http_server_request_duration_seconds_bucket', 'orders_created_total', 'job:http_server_requests:rate5m', 'pg_up'];

@@ -4,6 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: plain ESM module of the Node load engine, without types
+import { remoteWriteSeries, writeSeries } from '../../loadtest/runner/remote-write.js';
+import { Server, prometheusBinary } from './support/prometheus.js';
 import { Stack, backingServices } from './support/stack.js';
 
 /**
@@ -22,7 +25,20 @@ let stack: Stack;
 interface Summary {
   metrics: Record<string, { type: string; values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }>;
   root_group: { checks: { name: string; passes: number; fails: number }[] };
-  node_engine: { exitCode: number; iterationErrors: number; setupData: { scenario?: string; services?: string[] } | null };
+  node_engine: {
+    exitCode: number;
+    iterationErrors: number;
+    setupData: { scenario?: string; services?: string[] } | null;
+    timeSeries: TimeSeries[];
+  };
+}
+
+/** One (metric, tag set) series of a run, as k6 hands it to its outputs. */
+interface TimeSeries {
+  metric: string;
+  type: string;
+  isTime: boolean;
+  tags: Record<string, string>;
 }
 
 interface LoadRun {
@@ -102,7 +118,7 @@ function expectRan(run: LoadRun, minChecksRate: number) {
 
 beforeAll(async () => {
   if (!existsSync(join(ROOT, 'dist/libs/faults/src/index.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  stack = new Stack({ basePort: 23600, backing: backingServices(), env: { ADMIN_TOKEN } });
+  stack = new Stack({ basePort: 24700, backing: backingServices(), env: { ADMIN_TOKEN } });
   await stack.createDatabases();
   await stack.startAll();
 });
@@ -157,5 +173,100 @@ describe.each((SCENARIOS as readonly Scenario[]).map((s) => [s.name, s] as const
       expect(await faultsOf(stack.urls[service]), `${name} off in ${service} after teardown`).not.toContain(name);
     }
     EVIDENCE[name]?.(run.summary!);
+  });
+});
+
+/**
+ * What the background load (compose's `load`: baseline, for hours) writes to Prometheus through
+ * k6's remote-write output, which keeps every series it has seen. The Node engine records every
+ * (metric, tags) series of a run as k6 forms them (name and url tags, status, method, …), and
+ * loadtest/runner/remote-write.js maps them to labels as k6 v1.7.1's output does.
+ */
+describe('the load scripts write a bounded set of series, whatever the number of orders', () => {
+  const TEMPLATES = ['POST /api/orders', 'GET /api/orders/{id}', 'GET /api/orders', 'GET /api/notifications', 'GET /admin/faults', 'PUT /admin/faults'];
+  const seriesKey = (labels: Record<string, string>) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const labelSets = (s: Summary, testid?: string): Record<string, string>[] =>
+    (remoteWriteSeries(s.node_engine.timeSeries, { trendAsNativeHistogram: true }) as { labels: Record<string, string> }[]).map((x) =>
+      testid ? { ...x.labels, testid } : x.labels,
+    );
+  const keys = (s: Summary) => new Set(labelSets(s).map(seriesKey));
+  const orders = (s: Summary) => s.root_group.checks.find((c) => c.name === 'create_order: 201 Created')!.passes;
+
+  /** No label value is an id, a URL or a query string: only templates and small vocabularies. */
+  function expectBoundedValues(s: Summary) {
+    const checkNames = new Set(s.root_group.checks.map((c) => c.name));
+    for (const labels of labelSets(s)) {
+      for (const [key, value] of Object.entries(labels)) {
+        if (key === 'name' || key === 'url') expect(TEMPLATES, `${key}=${value}`).toContain(value);
+        else if (key === 'check') expect(checkNames.has(value), value).toBe(true);
+        else expect(value, `${key}=${value}`).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-|:\/\/|\?|\bc-\d+/);
+      }
+    }
+  }
+
+  it('smoke (every endpoint each walk): the same series after N walks and after 3N, none with an id', async () => {
+    const short = await load('smoke', { LOAD_DURATION: '4s' });
+    const long = await load('smoke', { LOAD_DURATION: '12s' });
+    expect(short.code, short.output.slice(-3000)).toBe(0);
+    expect(long.code, long.output.slice(-3000)).toBe(0);
+    expect(orders(long.summary!)).toBeGreaterThanOrEqual(2.5 * orders(short.summary!));
+    expectBoundedValues(long.summary!);
+    expect([...keys(long.summary!)].sort()).toEqual([...keys(short.summary!)].sort());
+  });
+
+  it('baseline (random shoppers): 3N orders add no series of ids; every name is an endpoint template', async () => {
+    const short = await load('baseline', { LOAD_DURATION: '4s', LOAD_RATE: '5' });
+    const long = await load('baseline', { LOAD_DURATION: '12s', LOAD_RATE: '5' });
+    expect(long.code, long.output.slice(-3000)).toBe(0);
+    const [n, n3] = [orders(short.summary!), orders(long.summary!)];
+    expect(n3).toBeGreaterThanOrEqual(2.5 * n);
+    expectBoundedValues(short.summary!);
+    expectBoundedValues(long.summary!);
+    // Random shoppers may meet a rare combination (a replay, a history with notifications) only in
+    // the longer run; series of ids would add several for every order (each read-back, history
+    // and notification lookup a new URL, times three HTTP metrics).
+    const added = [...keys(long.summary!)].filter((k) => !keys(short.summary!).has(k));
+    expect(added.length, added.join('\n')).toBeLessThan(n3 - n);
+    for (const e of ['create_order', 'get_order', 'list_orders', 'get_notifications']) {
+      const names = new Set(long.summary!.node_engine.timeSeries.filter((t) => t.metric.startsWith('http_') && t.tags.endpoint === e).map((t) => t.tags.name));
+      expect(names.size, `${e}: ${[...names].join(', ')}`).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('a real Prometheus takes them as k6 writes them (native histograms), two testids side by side', async () => {
+    const run = await load('baseline', { LOAD_DURATION: '3s', LOAD_RATE: '3' });
+    expect(run.code, run.output.slice(-3000)).toBe(0);
+    const port = 24800 + (process.pid % 50);
+    const data = mkdtempSync(join(tmpdir(), 'workshop-load-prom-'));
+    const prometheus = await Server.start('prometheus-load', prometheusBinary(), [
+      '--config.file=/dev/null',
+      `--storage.tsdb.path=${data}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.enable-remote-write-receiver',
+    ], port);
+    try {
+      const write = (series: unknown[], timestampMs: number) => writeSeries(`${prometheus.url}/api/v1/write`, series, { timestampMs });
+      const series = remoteWriteSeries(run.summary!.node_engine.timeSeries, { trendAsNativeHistogram: true }) as { labels: Record<string, string> }[];
+      expect(series.every((s) => s.labels.testid === 'baseline')).toBe(true);
+      const as = (testid: string) => series.map((s) => ({ ...s, labels: { ...s.labels, testid } }));
+      const now = Date.now();
+      // compose's load and k6 services at once: distinct testids, so neither overwrites the other.
+      await write(as('background'), now - 1000);
+      await write(as('on-demand'), now - 2000);
+      const query = async (expr: string) => {
+        const res = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+        return ((await res.json()) as { data: { result: { value: [number, string] }[] } }).data.result;
+      };
+      expect(Number((await query('count({__name__=~"k6_.+"})'))[0]!.value[1])).toBe(2 * series.length);
+      expect(await query('histogram_count(k6_http_req_duration_seconds{testid="background",name="POST /api/orders"})')).not.toHaveLength(0);
+      // Without a testid, a second writer's older samples of the same series are refused, and the
+      // whole request with them: a series of its own in that request is not stored either.
+      const probe = { labels: { __name__: 'k6_probe_total', testid: 'third' }, histogram: false };
+      await expect(write([probe, ...as('background')], now - 3000)).rejects.toThrow(/HTTP 400 out of order sample/);
+      expect(await query('k6_probe_total')).toHaveLength(0);
+    } finally {
+      await prometheus.stop();
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 });

@@ -65,14 +65,20 @@ export async function asyncRequest(method, url, body, params = {}) {
   const duration = performance.now() - started;
   const callback = params.responseCallback ?? defaultCallback;
   const expected = status !== 0 && callback.expected(status);
+  // As k6's httpext transport: a `name` tag set by the script is also the `url` tag (bounded
+  // values); without one both carry the full URL. error_code: 1000 + status from 400, 1xxx for
+  // a request without an answer (k6's codes are finer; any non-empty value is one more series).
+  const name = params.tags?.name;
   const tags = {
     ...contextTags(),
+    ...(params.tags ?? {}),
+    name: name ?? url,
+    url: name ?? url,
     method,
-    url,
-    name: params.tags?.name ?? url,
     status: String(status),
     expected_response: String(expected),
-    ...(params.tags ?? {}),
+    ...(status !== 0 ? { proto: 'HTTP/1.1' } : { error: error || 'request failed', error_code: '1000' }),
+    ...(status >= 400 ? { error_code: String(1000 + status) } : {}),
   };
   if (state.metrics) {
     state.metrics.add('http_reqs', 1, tags);

@@ -15,7 +15,15 @@ describe('parseDuration()', () => {
     expect(parseDuration('1m30s')).toBe(90_000);
     expect(parseDuration('2h')).toBe(7_200_000);
     expect(parseDuration('1.5s')).toBe(1500);
-    expect(parseDuration('10')).toBe(10_000);
+    expect(parseDuration('1d2h')).toBe(93_600_000);
+    expect(parseDuration(0)).toBe(0);
+  });
+
+  it('refuses a duration without a unit, which k6 reads as milliseconds', () => {
+    expect(() => parseDuration('10')).toThrow(/"10" has no unit \(k6 would read it as 10 ms\)/);
+    expect(() => parseDuration(30, 'options.setupTimeout')).toThrow(/^options.setupTimeout: 30 has no unit/);
+    expect(() => scenariosFrom({ vus: 1, duration: 30 })).toThrow(/scenario default: duration: 30 has no unit/);
+    expect(() => scenariosFrom({ stages: [{ duration: '5', target: 1 }] })).toThrow(/stage 0: duration: "5" has no unit/);
   });
 
   it('refuses what is not a duration, naming it', () => {
@@ -97,5 +105,24 @@ describe('scenariosFrom()', () => {
 
   it('refuses an executor the Node engine does not implement rather than ignoring it', () => {
     expect(() => scenariosFrom({ scenarios: { x: { executor: 'externally-controlled' } } })).toThrow(/not supported by the Node engine/);
+  });
+
+  const car = { executor: 'constant-arrival-rate', rate: 2, duration: '10s', preAllocatedVUs: 2 };
+
+  it.each([
+    ['a field the executor does not have (k6 decodes scenarios strictly)', { ...car, vus: 3 }, /unknown field "vus" for constant-arrival-rate/],
+    ['a misspelt field', { ...car, maxVU: 9 }, /unknown field "maxVU"/],
+    ['browser scenario options', { ...car, options: { browser: { type: 'chromium' } } }, /unknown field "options".*browser module/],
+    ['a missing rate', { ...car, rate: undefined }, /rate is required/],
+    ['a fractional rate (k6 takes integers)', { ...car, rate: 2.5 }, /rate must be a whole number ≥ 1 \(got 2.5\)/],
+    ['a missing preAllocatedVUs', { ...car, preAllocatedVUs: undefined }, /preAllocatedVUs is required/],
+    ['maxVUs below preAllocatedVUs', { ...car, maxVUs: 1 }, /maxVUs can't be less than preAllocatedVUs/],
+    ['a duration under 1s', { ...car, duration: '500ms' }, /duration must be at least 1s/],
+    ['no stages', { executor: 'ramping-arrival-rate', preAllocatedVUs: 1, stages: [] }, /at least one stage/],
+    ['a stage field k6 does not know', { executor: 'ramping-vus', stages: [{ duration: '1s', target: 1, vus: 2 }] }, /stage 0 has unknown field "vus"/],
+    ['zero VUs', { executor: 'constant-vus', vus: 0, duration: '1s' }, /vus must be a whole number ≥ 1/],
+    ['more VUs than shared iterations', { executor: 'shared-iterations', vus: 4, iterations: 2 }, /more VUs \(4\) than iterations \(2\)/],
+  ])('refuses %s, as k6 does', (_, scenario, message) => {
+    expect(() => normalizeScenario('s', scenario as never)).toThrow(message);
   });
 });

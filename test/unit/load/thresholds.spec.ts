@@ -37,6 +37,10 @@ describe('threshold syntax', () => {
     expect(() => checkAggregation('rate', 'p(95)')).toThrow(/a rate metric has no "p\(95\)"/);
     expect(() => checkAggregation('trend', 'p(95)')).not.toThrow();
     expect(() => checkAggregation('counter', 'count')).not.toThrow();
+    // k6's gauge thresholds have `value` only: min and max are in its summary, not in its threshold sinks.
+    expect(() => checkAggregation('gauge', 'value')).not.toThrow();
+    expect(() => checkAggregation('gauge', 'max')).toThrow(/a gauge metric has no "max"; it has value$/);
+    expect(() => checkAggregation('gauge', 'min')).toThrow(/a gauge metric has no "min"/);
   });
 });
 

@@ -1,0 +1,70 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: plain ESM modules of the Node load engine, without types
+import { checkOptions } from '../../../loadtest/runner/options.js';
+// @ts-expect-error: plain ESM modules of the load scripts, without types
+import { requestName } from '../../../loadtest/lib/names.js';
+
+describe('checkOptions()', () => {
+  it('reads options.tags and the setup and teardown time limits (k6: 60 s each)', () => {
+    expect(checkOptions({ tags: { testid: 'baseline' } })).toEqual({ tags: { testid: 'baseline' }, setupTimeoutMs: 60_000, teardownTimeoutMs: 60_000 });
+    expect(checkOptions({ setupTimeout: '5m', teardownTimeout: '90s' })).toMatchObject({ setupTimeoutMs: 300_000, teardownTimeoutMs: 90_000 });
+  });
+
+  it('refuses a k6 option the Node engine does not implement rather than ignoring it', () => {
+    expect(() => checkOptions({ discardResponseBodies: true })).toThrow(/option "discardResponseBodies" is not implemented by the Node engine/);
+    expect(() => checkOptions({ systemTags: ['status'] })).toThrow(/"systemTags" is not implemented/);
+  });
+
+  it('refuses an option k6 does not know (k6 only warns: a typo is a bug either way)', () => {
+    expect(() => checkOptions({ threshold: {} })).toThrow(/unknown option "threshold"/);
+  });
+
+  it('refuses a time limit without a unit (k6 reads 120 as 120 ms)', () => {
+    expect(() => checkOptions({ setupTimeout: 120 })).toThrow(/options.setupTimeout: 120 has no unit/);
+    expect(() => checkOptions({ teardownTimeout: '120' })).toThrow(/options.teardownTimeout: "120" has no unit/);
+  });
+
+  it('refuses tags that are not strings', () => {
+    expect(() => checkOptions({ tags: { testid: 1 } })).toThrow(/options.tags must be an object of strings/);
+  });
+});
+
+describe('requestName()', () => {
+  it('is the method and the endpoint template: ids replaced, origin and query string dropped', () => {
+    expect(requestName('GET', 'http://127.0.0.1:3000/api/orders/0b5c2f3e-1d2a-4c1b-9f3e-2a1b3c4d5e6f')).toBe('GET /api/orders/{id}');
+    expect(requestName('GET', 'http://gateway:3000/api/orders?customerId=c-17&limit=20&include=notifications')).toBe('GET /api/orders');
+    expect(requestName('GET', 'http://x/api/notifications?orderId=42')).toBe('GET /api/notifications');
+    expect(requestName('post', 'http://x/api/orders')).toBe('POST /api/orders');
+    expect(requestName('PUT', 'http://order:3001/admin/faults')).toBe('PUT /admin/faults');
+    expect(requestName('GET', 'http://x:1/admin/faults?reveal=true')).toBe('GET /admin/faults');
+  });
+
+  it('takes any segment that is not a plain lower-case word for an id', () => {
+    expect(requestName('GET', 'http://x/api/orders/12345')).toBe('GET /api/orders/{id}');
+    expect(requestName('GET', 'http://x/api/customers/c-17/orders')).toBe('GET /api/customers/{id}/orders');
+    expect(requestName('GET', 'http://x/api/orders/ABC')).toBe('GET /api/orders/{id}');
+    expect(requestName('GET', 'http://x')).toBe('GET /');
+  });
+});
+
+describe('the load scripts', () => {
+  const LOADTEST = resolve(import.meta.dirname, '../../../loadtest');
+  const files = ['', 'lib', 'scenarios'].flatMap((d) =>
+    readdirSync(join(LOADTEST, d))
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => join(d, f)),
+  );
+
+  it('send every request through lib/engine.js, the one place that tags it with its name', () => {
+    const importers = files.filter((f) => /from 'k6\/http'/.test(readFileSync(join(LOADTEST, f), 'utf8')));
+    expect(importers).toEqual(['lib/engine.js']);
+  });
+
+  it('each tag their samples with a testid', () => {
+    const scripts = files.filter((f) => !f.startsWith('lib'));
+    expect(scripts.length).toBeGreaterThan(10);
+    for (const f of scripts) expect(readFileSync(join(LOADTEST, f), 'utf8'), f).toMatch(/^\s*tags: testTags\('[\w-]+'\),$/m);
+  });
+});
