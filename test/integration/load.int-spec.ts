@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM module of the Node load engine, without types
 import { remoteWriteSeries, writeSeries } from '../../loadtest/runner/remote-write.js';
-import { Server, prometheusBinary } from './support/prometheus.js';
+import { Server } from '../support/server.js';
+import { toolBinary } from '../support/tools.js';
 import { Stack, backingServices } from './support/stack.js';
 
 /**
@@ -238,7 +239,7 @@ describe('the load scripts write a bounded set of series, whatever the number of
     expect(run.code, run.output.slice(-3000)).toBe(0);
     const port = 24800 + (process.pid % 50);
     const data = mkdtempSync(join(tmpdir(), 'workshop-load-prom-'));
-    const prometheus = await Server.start('prometheus-load', prometheusBinary(), [
+    const prometheus = await Server.start('prometheus-load', toolBinary('prometheus'), [
       '--config.file=/dev/null',
       `--storage.tsdb.path=${data}`,
       `--web.listen-address=127.0.0.1:${port}`,
