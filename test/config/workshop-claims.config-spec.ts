@@ -9,7 +9,8 @@
  *     ("may", "if", "not" / "수도", "않"); mentions that do not say it fires are free;
  *   - a log line shown next to a level-filtered Kibana saved search is logged at a level that search shows
  *     (the levels read from the services' logger calls and the saved search's query);
- *   - the trainer's memory figures are the README's.
+ *   - the trainer's memory figures are the README's;
+ *   - the mystery's seed table picks what scripts/fault.mjs picks, with the smallest seed for each scenario.
  */
 import { SCENARIOS, type Scenario } from '@app/faults';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -247,6 +248,25 @@ export function kibanaLevelIssues(page: Page, logged = LOGGED): string[] {
   });
 }
 
+// ---- Mystery seeds -------------------------------------------------------------------------------
+
+/** scripts/fault.mjs's seeded pick, run from its own source (the CLI is not imported: it would run). */
+const FAULT_CLI = readFileSync(join(ROOT, 'scripts/fault.mjs'), 'utf8');
+const seeded = new Function(`${/function seeded\(seed\) \{[\s\S]*?\n\}/.exec(FAULT_CLI)?.[0] ?? ''}; return seeded;`)() as (seed: number) => () => number;
+const PICK = /const pick = SCENARIOS\[Math\.floor\(seeded\(seed\)\(\) \* SCENARIOS\.length\)\]/.test(FAULT_CLI);
+const pickOf = (seed: number) => ALL_SCENARIOS[Math.floor(seeded(seed)() * ALL_SCENARIOS.length)]!.name;
+
+export function seedTableIssues(markdown: string, file: string, pick = pickOf): string[] {
+  const rows = [...markdown.matchAll(/^\s*\| (\d+) \| `([a-z-]+)` \|/gm)].map((m) => ({ seed: Number(m[1]), name: m[2]! }));
+  const issues = rows.length === ALL_SCENARIOS.length ? [] : [`${file}: ${rows.length} seed rows for ${ALL_SCENARIOS.length} scenarios`];
+  for (const { seed, name } of rows) {
+    if (pick(seed) !== name) issues.push(`${file}: seed ${seed} picks ${pick(seed)}, not ${name}`);
+    const smallest = Array.from({ length: seed }, (_, s) => s).find((s) => pick(s) === name);
+    if (smallest !== undefined) issues.push(`${file}: ${name}'s smallest seed is ${smallest}, not ${seed}`);
+  }
+  return issues;
+}
+
 // ---- The suite --------------------------------------------------------------------------------
 
 describe('workshop claims (docs/workshop)', () => {
@@ -284,6 +304,14 @@ describe('workshop claims (docs/workshop)', () => {
   });
 });
 
+describe('the mystery seed table (04-mystery.md)', () => {
+  it.each(LANGUAGES)('(%s) picks what scripts/fault.mjs picks, with the smallest seed for each scenario', (language) => {
+    expect(PICK, 'scripts/fault.mjs picks SCENARIOS[floor(seeded(seed)() * length)]').toBe(true);
+    const file = `${language}/04-mystery.md`;
+    expect(seedTableIssues(readFileSync(join(DOCS_DIR, file), 'utf8'), file)).toEqual([]);
+  });
+});
+
 describe('the claim checks', () => {
   const stale = (text: string): Page => ({ file: 'en/stale.md', text });
 
@@ -292,6 +320,11 @@ describe('the claim checks', () => {
     const issues = trainerIssues('| [`n-plus-one`](hunts/n-plus-one.md) | ★★☆ | `HighP95Latency` | p95 11.5 → 250 ms, 5xx 0 % → 0 % | — | trace |', 'x.md', measured);
     expect(issues.some((i) => i.includes('n-plus-one lists alerts [HighP95Latency]'))).toBe(true);
     expect(issues.some((i) => i.includes('measured'))).toBe(true);
+  });
+
+  it('flag a seed that picks another scenario, or is not the smallest', () => {
+    const table = ALL_SCENARIOS.map((s) => `| ${s.name === 'n-plus-one' ? 12 : Array.from({ length: 500 }, (_, i) => i).find((i) => pickOf(i) === s.name)} | \`${s.name}\` |`).join('\n');
+    expect(seedTableIssues(table, 'x.md')).toEqual([expect.stringContaining("n-plus-one's smallest seed is 0, not 12")].concat(pickOf(12) === 'n-plus-one' ? [] : [expect.stringContaining('seed 12 picks')]).sort());
   });
 
   it('flag a stated figure that is not the measured one', () => {
