@@ -197,10 +197,10 @@ export function loggedMessages(sources: string[]): Logged[] {
     for (const m of text.matchAll(/(?:if \((\w+) === '([^']+)'\) )?(?:this\.)?\blogger\.(log|warn|error|fatal|debug|verbose)\(\s*(?:\{\s*msg:\s*)?(?:(['`])((?:(?!\4)[^\n])*)\4|(\w+)\))/g)) {
       const [, variable, value, method, , literal, identifier] = m;
       const level = PINO_LEVEL[method!]!;
-      let message = literal;
+      let message: string | undefined = literal;
       if (identifier) message = new RegExp(`const ${identifier} = \\{\\s*msg: \`([^\`]+)\``).exec(text.slice(Math.max(0, m.index - 600), m.index))?.[1];
       if (!message) continue;
-      const bound = variable && value ? { [variable]: value } : {};
+      const bound: Record<string, string> = variable && value ? { [variable]: value } : {};
       out.push({ pattern: templateRegex(message, bound), exact: !/\$\{/.test(message.replace(/\$\{\s*(\w+)\s*\}/g, (s, v: string) => (bound[v] ? '' : s))), level });
     }
   }
