@@ -30,6 +30,8 @@
  *   path           in backticks, a repository path under a top folder    `observability/logstash/pipeline/logstash.conf`
  *                  (observability/, docs/, loadtest/, …) or a compose file: it exists
  *
+ *   log field      the request serializer's fields, `req.<key>`, are log fields, not spans   `req.url`
+ *
  * Anything else in backticks (env vars, log messages, HTTP routes) is not checked.
  * Also: the en/ and ko/ trees hold the same files; every catalogue scenario has a hunt page in both,
  * and each hunt names its scenario's evidence (alerts, panel, metrics, span, commands) as the
@@ -371,10 +373,15 @@ const checkKibana: Check = (doc) => [
     .map((m) => at(doc, lineAt(doc.prose, m.index), `no Kibana data view "${m[1]}" in setup.sh`)),
 ];
 
+/** Log fields with a dot, which are not spans: the request serializer's keys (`req: (req) => ({ id, url })`), as `req.url`. */
+const REQ_LOG_FIELDS = new Set(
+  [...(/\breq: \(req: \w+\) => \(\{([^}]*)\}\)/.exec(readFileSync(join(ROOT, 'libs/observability/src/logging/logger-options.ts'), 'utf8'))?.[1] ?? '').matchAll(/(\w+):/g)].map((m) => `req.${m[1]}`),
+);
+
 const checkSpans: Check = (doc) =>
   inlineCode(doc)
     .filter(({ code }) => (DOTTED_SHAPE.test(code) && !FILE_EXTENSION.test(code)) || HANDLER_SHAPE.test(code) || PG_SHAPE.test(code))
-    .filter(({ code }) => !spanExists(code))
+    .filter(({ code }) => !spanExists(code) && !REQ_LOG_FIELDS.has(code))
     .map(({ code, line }) => at(doc, line, `\`${code}\` is not a span or span attribute the services create (apps/, libs/)`));
 
 /** Flags of `docker compose` and its commands that take a value (the next word). */
@@ -689,7 +696,7 @@ describe('the name checks', () => {
         '`HighP95Latency`, `http_server_request_duration_seconds`, `job:http_server_errors:ratio_rate5m`, `payment-latency`,',
         '`payment.authorize`, `order.paid publish`, `OrdersController.create`, `pg.query:SELECT orders`, `workshop.fault`,',
         '`orderscontroller.create`, `docker-compose.zipkin.yml`, http://localhost:9411/zipkin/, http://localhost:16686,',
-        'saved search "Errors by service", data view "Fluentd logs", [up](#fine).',
+        'saved search "Errors by service", data view "Fluentd logs", the log field `req.url`, [up](#fine).',
         '```bash',
         'npm run fault -- on payment-latency --latencyMs 3000',
         'npm run fault -- mystery --seed 7',
