@@ -88,7 +88,8 @@ describe('npm run dev', () => {
       const db = trace.filter((s: CollectedSpan) => s.attributes[ATTR_DB_SYSTEM_NAME] === 'postgresql' || s.attributes['db.system'] === 'postgresql');
       return new Set(db.map((s) => s.service)).size >= 2 ? db : undefined;
     }, 15_000, 'postgresql spans of the order');
-    expect(new Set(spans!.map((s) => s.service))).toEqual(new Set(['order', 'payment']));
+    // notification's consumer may have written its row by now too: order and payment must be there.
+    expect([...new Set(spans!.map((s) => s.service))]).toEqual(expect.arrayContaining(['order', 'payment']));
   });
 
   it('stops the services and the database on Ctrl-C, and keeps the orders for the next run', async () => {
