@@ -55,14 +55,21 @@ function alive(pid) {
   }
 }
 
-/** The server that postmaster.pid names, if that process is still this cluster's postgres. */
-function runningPid(dataDir) {
+/**
+ * The server that postmaster.pid names, if that process is still this cluster's postgres. A lock naming another
+ * program is a stale lock: a throwaway (CI) cluster clears it, a dev cluster asks its owner to.
+ */
+function runningPid(dataDir, { clearStaleLock = false } = {}) {
   const lock = join(dataDir, 'postmaster.pid');
   if (!existsSync(lock)) return undefined;
   const pid = Number(readFileSync(lock, 'utf8').split('\n')[0]);
   if (!pid || !alive(pid)) return undefined;
   const cmdline = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : 'postgres';
   if (!cmdline.includes('postgres')) {
+    if (clearStaleLock) {
+      rmSync(lock);
+      return undefined;
+    }
     throw new Error(`${lock} names process ${pid}, which is not PostgreSQL: if no other \`npm run dev\` uses ${dataDir}, delete that file and start again`);
   }
   return pid;
@@ -106,7 +113,7 @@ export async function startPostgres({ dataDir, port, user = 'workshop', password
     writeFileSync(join(dataDir, 'postgresql.auto.conf'), `# written by scripts/lib/postgres.mjs\n${settings.join('\n')}\n`);
     how = 'created';
   }
-  if (!runningPid(dataDir)) {
+  if (!runningPid(dataDir, { clearStaleLock: throwaway })) {
     if (await portTaken(port)) {
       throw new Error(`port 127.0.0.1:${port} is taken by another program: stop it, or choose another port with ${portVariable}=<port>`);
     }
