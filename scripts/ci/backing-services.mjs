@@ -14,7 +14,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATABASES, startPostgres, stopPostgres } from '../lib/postgres.mjs';
-import { portOpen, rabbitCli, rabbitSettings, startRabbit, startRabbitApp, stopRabbit, stopRabbitApp } from './rabbitmq.mjs';
+import { portOpen } from '../lib/port-open.mjs';
+import { rabbitCli, rabbitSettings, startRabbit, startRabbitApp, stopRabbit, stopRabbitApp } from './rabbitmq.mjs';
 
 export const BACKING_DIR = resolve(process.env.BACKING_DIR ?? '/tmp/workshop-backing');
 export const SERVICES_ENV = join(BACKING_DIR, 'services.env');

@@ -4,7 +4,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
-import { createConnection } from 'node:net';
+import { portOpen } from '../lib/port-open.mjs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp from 'amqplib';
@@ -25,15 +25,6 @@ export function rabbitSettings(backingDir) {
     managementPort: Number(process.env.RABBITMQ_MANAGEMENT_PORT ?? 15672),
     url: `amqp://${CREDENTIALS}:${CREDENTIALS}@${HOST}:${Number(process.env.RABBITMQ_PORT ?? 5672)}`,
   };
-}
-
-export function portOpen(port, host = HOST) {
-  return new Promise((done) => {
-    const socket = createConnection({ host, port });
-    socket.once('connect', () => (socket.destroy(), done(true)));
-    socket.once('error', () => done(false));
-    socket.setTimeout(2_000, () => (socket.destroy(), done(false)));
-  });
 }
 
 async function waitFor(what, seconds, check) {

@@ -4,7 +4,7 @@
 // reaches the services first and the database is stopped last), one database per service.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { portOpen } from './port-open.mjs';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
@@ -35,15 +35,6 @@ function run(file, args, user, what) {
   const result = spawnSync(file, args, { ...user, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', LANG: 'C' } });
   if (result.status !== 0) throw new Error(`${what} failed: ${(result.stderr || result.stdout || String(result.error)).trim().split('\n').slice(-3).join(' | ')}`);
   return result.stdout;
-}
-
-function portTaken(port) {
-  return new Promise((done) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => (socket.destroy(), done(true)));
-    socket.once('error', () => done(false));
-    socket.setTimeout(1_000, () => (socket.destroy(), done(false)));
-  });
 }
 
 function alive(pid) {
@@ -114,7 +105,7 @@ export async function startPostgres({ dataDir, port, user = 'workshop', password
     how = 'created';
   }
   if (!runningPid(dataDir, { clearStaleLock: throwaway })) {
-    if (await portTaken(port)) {
+    if (await portOpen(port)) {
       throw new Error(`port 127.0.0.1:${port} is taken by another program: stop it, or choose another port with ${portVariable}=<port>`);
     }
     const logFile = join(dataDir, 'postgres.log');
