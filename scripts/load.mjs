@@ -11,20 +11,21 @@
 //   --summary-export FILE  write the end-of-test summary as JSON. Two formats: the Node engine
 //                          writes the object k6 hands to handleSummary() (metrics[name].values,
 //                          thresholds[expr].ok, root_group.checks) plus node_engine (exit code,
-//                          setup data, every series of the run); with --k6 it is k6's own
+//                          setup data, every series of the run); on k6 it is k6's own
 //                          legacy export (metrics[name] flat, thresholds[expr] true when it
 //                          FAILED), which k6 v1 keeps unchanged. Read the one you asked for.
 //   --quiet                no progress lines
-//   --k6                   run it with k6 (`k6 run`, which must be on PATH) instead of the Node
-//                          engine; LOAD_ENGINE=k6 does the same
+//   --engine k6|node       who runs the script (LOAD_ENGINE does the same). Without it: k6 when a
+//                          `k6` binary is on PATH, else the Node engine, said in one line.
+//                          --k6 and --node are short for --engine k6 and --engine node.
 //
 // Both engines run the same files and read the same LOAD_* values through __ENV; the Node
 // engine (loadtest/runner) needs nothing but Node. Exit codes as k6's: 0 ok, 99 a threshold
 // failed, 100 setup timed out, 104/107 a script or configuration error, 105 interrupted —
-// with --k6, k6's own code, also after Ctrl+C (see runK6).
+// on k6, k6's own code, also after Ctrl+C (see runK6).
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { existsSync, readdirSync } from 'node:fs';
+import { accessSync, constants as fs, existsSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -48,9 +49,23 @@ export function resolveScript(name) {
   return file;
 }
 
-/** argv → `{ script, env, summaryExport, quiet, k6 }`. */
+const ENGINES = ['k6', 'node'];
+
+function engineOf(value, source) {
+  if (!ENGINES.includes(value)) throw new UsageError(`${source} is k6 or node (got "${value}")`);
+  return value;
+}
+
+/** argv → `{ script, env, summaryExport, quiet, engine }`; engine is undefined when nothing chose one. */
 export function parseArgs(argv, processEnv = process.env) {
-  const options = { script: undefined, env: {}, summaryExport: undefined, quiet: false, k6: processEnv.LOAD_ENGINE === 'k6', list: false };
+  const options = {
+    script: undefined,
+    env: {},
+    summaryExport: undefined,
+    quiet: false,
+    engine: processEnv.LOAD_ENGINE ? engineOf(processEnv.LOAD_ENGINE, 'LOAD_ENGINE') : undefined,
+    list: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].startsWith('--') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
     const value = () => {
@@ -66,8 +81,9 @@ export function parseArgs(argv, processEnv = process.env) {
       options.env[pair.slice(0, at)] = pair.slice(at + 1);
     } else if (flag === '--summary-export') options.summaryExport = resolve(value());
     else if (flag === '--quiet' || flag === '-q') options.quiet = true;
-    else if (flag === '--k6') options.k6 = true;
-    else if (flag === '--node') options.k6 = false;
+    else if (flag === '--engine') options.engine = engineOf(value(), '--engine');
+    else if (flag === '--k6') options.engine = 'k6';
+    else if (flag === '--node') options.engine = 'node';
     else if (flag === '--list') options.list = true;
     else if (flag.startsWith('-')) throw new UsageError(`unknown option ${flag}`);
     else if (options.script) throw new UsageError(`one script at a time (got "${options.script}" and "${flag}")`);
@@ -77,7 +93,15 @@ export function parseArgs(argv, processEnv = process.env) {
 }
 
 function onPath(command) {
-  return (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, command)));
+  return (process.env.PATH ?? '').split(':').some((dir) => {
+    if (!dir) return false;
+    try {
+      accessSync(join(dir, command), fs.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -114,8 +138,10 @@ export async function main(argv) {
     return 0;
   }
   const file = resolveScript(options.script);
-  if (options.k6) {
-    if (!onPath('k6')) throw new UsageError('k6 is not on PATH: install it (grafana.com/docs/k6/latest/set-up/install-k6), use `docker compose --profile k6 run --rm k6`, or drop --k6 to use the Node engine');
+  const k6Found = onPath('k6');
+  const engine = options.engine ?? (k6Found ? 'k6' : 'node');
+  if (engine === 'k6') {
+    if (!k6Found) throw new UsageError('k6 is not on PATH: install it (grafana.com/docs/k6/latest/set-up/install-k6), use `docker compose --profile k6 run --rm k6`, or use --engine node');
     const args = ['run', ...Object.entries(options.env).flatMap(([k, v]) => ['-e', `${k}=${v}`])];
     if (options.summaryExport) args.push('--summary-export', options.summaryExport);
     if (options.quiet) args.push('--quiet');
@@ -123,7 +149,8 @@ export async function main(argv) {
     return runK6(args);
   }
   const { runScript } = await import(pathToFileURL(join(LOADTEST, 'runner/index.js')).href);
-  process.stderr.write(`load: ${relative(ROOT, file)} on the Node engine (loadtest/runner)\n`);
+  const why = options.engine ? '' : ' (no k6 on PATH; install k6 to run it there, or choose with --engine k6|node)';
+  process.stderr.write(`load: ${relative(ROOT, file)} on the Node engine (loadtest/runner)${why}\n`);
   const { exitCode } = await runScript(file, { env: options.env, summaryExport: options.summaryExport, quiet: options.quiet });
   return exitCode;
 }

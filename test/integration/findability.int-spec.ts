@@ -221,7 +221,7 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
   /** The scenario's own load script, through `npm run load` (the Node engine), switching its fault or not. */
   async function load(scenario: string, seconds: number, faultOn: boolean, extra: Record<string, string> = {}): Promise<void> {
     const summary = join(mkdtempSync(join(tmpdir(), 'findability-load-')), 'summary.json');
-    await run(process.execPath, ['scripts/load.mjs', `scenarios/${scenario}`, '--summary-export', summary], {
+    await run(process.execPath, ['scripts/load.mjs', `scenarios/${scenario}`, '--engine', 'node', '--summary-export', summary], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',

@@ -59,7 +59,7 @@ const faultsOf = async (url: string): Promise<string[]> => {
 /** `npm run load -- <script> …` as a child process; polls the services' faults while it runs. */
 async function load(script: string, env: Record<string, string>, watch: { fault?: string; services?: string[] } = {}): Promise<LoadRun> {
   const file = join(dir, `${script.replace('/', '-')}.json`);
-  const args = ['scripts/load.mjs', script, '--quiet', '--summary-export', file, ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`])];
+  const args = ['scripts/load.mjs', script, '--engine', 'node', '--quiet', '--summary-export', file, ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`])];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
