@@ -132,7 +132,8 @@ start('gateway');
 await ready('gateway');
 if (!stopping) {
   say(
-    `\nready: all four services are up — place an order: curl -X POST http://localhost:${PORTS.gateway}/api/orders (see the README's "Try it"); ` +
+    `\nready: all four services are up — place an order from the browser at http://localhost:${PORTS.gateway}/api/docs ` +
+      `(or curl, see the README's "Try it"); ` +
       `orders http://localhost:${PORTS.gateway}/api/orders, metrics http://localhost:${PORTS.order}/metrics; Ctrl-C stops them and the database\n`,
   );
 }

@@ -6,7 +6,8 @@
 #      (scripts/ci/backing-services.mjs),
 #   4. builds Prometheus, Alertmanager, Jaeger and Mailpit at compose's versions from the Go tools module
 #      (scripts/ci/tools.mjs; cached per machine by version, so only a machine's first run pays for it) and
-#      fetches Zipkin's jar from Maven Central (scripts/ci/zipkin.mjs),
+#      fetches Zipkin's jar from Maven Central (scripts/ci/zipkin.mjs) and installs Debian's Chromium for the
+#      browser test (scripts/ci/chromium.mjs),
 #   5. builds, type-checks, lints, and runs the unit, e2e, telemetry, config and integration suites,
 #   6. ends with one line "N passed, N failed" summing every suite.
 # SKIP_INSTALL=1 skips step 2 when node_modules is already current.
@@ -45,6 +46,9 @@ log "Prometheus, Alertmanager, Jaeger and Mailpit at compose's versions (tools/g
 node scripts/ci/tools.mjs || exit 1
 # Zipkin's jar at ZIPKIN_IMAGE's release (Maven Central, cached in ~/.m2) for test/integration/zipkin.int-spec.ts
 node scripts/ci/zipkin.mjs >/dev/null || exit 1
+# Debian's Chromium for the browser test (test/integration/swagger-ui.int-spec.ts), apt-get once per machine
+log "Chromium for the browser test"
+node scripts/ci/chromium.mjs || exit 1
 
 passed=0
 failed=0

@@ -1,9 +1,10 @@
 // RabbitMQ for CI and the integration tests: Debian's rabbitmq-server (3.10 here; compose runs 4.3.6, see the
 // README's "What is verified how"), run as our own node on loopback from a folder of ours, with the
 // rabbitmq_prometheus plugin on. No systemd needed; the package's own daemon is kept from starting.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
+import { aptInstall } from '../lib/apt.mjs';
 import { portOpen } from '../lib/port-open.mjs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,25 +38,7 @@ async function waitFor(what, seconds, check) {
 
 /** Installs Debian's rabbitmq-server when it is missing, without letting the package start its own daemon. */
 export function ensureRabbitInstalled(log) {
-  if (existsSync(join(BIN, 'rabbitmq-server'))) return;
-  if (process.getuid?.() !== 0) throw new Error('RabbitMQ is missing: install it (sudo apt-get install -y rabbitmq-server) and run again');
-  const started = Date.now();
-  log('installing rabbitmq-server with apt-get (once per machine)…');
-  // policy-rc.d is Debian's switch for "do not start services from package scripts" (exit code 101).
-  const policy = '/usr/sbin/policy-rc.d';
-  const ours = !existsSync(policy);
-  if (ours) writeFileSync(policy, '#!/bin/sh\n# written by scripts/ci/rabbitmq.mjs while it installs rabbitmq-server\nexit 101\n', { mode: 0o755 });
-  try {
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execFileSync('apt-get', ['update', '-qq'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', '-o', 'Dpkg::Options::=--force-confold', 'rabbitmq-server'], {
-      env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-  } finally {
-    if (ours) rmSync(policy, { force: true });
-  }
-  log(`installed rabbitmq-server in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (!existsSync(join(BIN, 'rabbitmq-server'))) aptInstall(['rabbitmq-server'], log);
 }
 
 /**

@@ -15,11 +15,12 @@ export interface BootedApp {
 /** Boots an app module the way main.ts does (same HTTP setup), on a loopback port. */
 export async function boot(
   module: DynamicModule,
-  options: { port?: number; beforeListen?: (app: INestApplication) => Promise<void> } = {},
+  options: { port?: number; configure?: (app: INestApplication) => void; beforeListen?: (app: INestApplication) => Promise<void> } = {},
 ): Promise<BootedApp> {
   const ref = await Test.createTestingModule({ imports: [module] }).compile();
   const app = ref.createNestApplication({ bodyParser: false, logger: ['error'] });
   configureHttpApp(app);
+  options.configure?.(app);
   await app.init();
   await options.beforeListen?.(app);
   await app.listen(options.port ?? 0, '127.0.0.1');

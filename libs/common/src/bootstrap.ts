@@ -11,6 +11,8 @@ export interface RunServiceOptions {
   module: unknown;
   /** The app's env schema: checked before Nest starts, so a bad variable gives one clear message. */
   env: new () => object;
+  /** Runs after the shared HTTP setup and before the app is initialised (e.g. the gateway's API docs). */
+  configure?: (app: INestApplication) => void;
   /** Runs after the app is initialised and before HTTP listens (e.g. start consumers). */
   beforeListen?: (app: INestApplication) => Promise<void>;
 }
@@ -59,6 +61,7 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
     // Nest's own boot messages wait for the JSON logger (configureHttpApp installs it).
     const app = await NestFactory.create(options.module as never, { bodyParser: false, abortOnError: false, bufferLogs: true });
     configureHttpApp(app);
+    options.configure?.(app);
     await app.init();
     await options.beforeListen?.(app);
     const config = app.get(ConfigService);

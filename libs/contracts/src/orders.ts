@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -23,19 +24,25 @@ export const MAX_QUANTITY = 1000;
 export const MAX_UNIT_PRICE = 100_000;
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/;
 
+// @ApiProperty documents each field for the gateway's OpenAPI contract (/api/docs); the class-validator
+// decorators beside it enforce the same rules, from the same constants.
 export class OrderItemDto {
+  @ApiProperty({ description: 'Product code', pattern: SKU_PATTERN.source, example: 'SKU-1' })
   @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, {
+  @Matches(SKU_PATTERN, {
     message: 'sku must be 1 to 32 letters, digits or dashes',
   })
   sku!: string;
 
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_QUANTITY, example: 2 })
   @IsInt()
   @Min(1)
   @Max(MAX_QUANTITY)
   quantity!: number;
 
+  @ApiProperty({ description: 'Price of one item, at most two decimals', minimum: 0.01, maximum: MAX_UNIT_PRICE, multipleOf: 0.01, example: 12.5 })
   @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
   @Min(0.01)
   @Max(MAX_UNIT_PRICE)
@@ -43,16 +50,23 @@ export class OrderItemDto {
 }
 
 export class PaymentDetailsDto {
+  @ApiProperty({
+    description: '13–19 digits with a valid Luhn checksum; never stored, logged or returned (only the last four). 4242424242424242 is approved, 4000000000000002 always declined.',
+    pattern: '^\\d{13,19}$',
+    example: '4242424242424242',
+  })
   @IsString()
   @IsCardNumber()
   cardNumber!: string;
 }
 
 export class CreateOrderDto {
+  @ApiProperty({ pattern: ID_PATTERN.source, example: 'c-42' })
   @IsString()
   @Matches(ID_PATTERN, { message: 'customerId must be 1 to 64 letters, digits, dots, dashes or underscores' })
   customerId!: string;
 
+  @ApiProperty({ type: [OrderItemDto], minItems: 1, maxItems: MAX_ITEMS_PER_ORDER })
   @IsDefined()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_ITEMS_PER_ORDER)
@@ -60,6 +74,7 @@ export class CreateOrderDto {
   @Type(() => OrderItemDto)
   items!: OrderItemDto[];
 
+  @ApiProperty({ type: PaymentDetailsDto })
   @IsDefined()
   @ValidateNested()
   @Type(() => PaymentDetailsDto)
@@ -70,11 +85,13 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 export class ListOrdersQueryDto {
+  @ApiPropertyOptional({ description: "Only this customer's orders", pattern: ID_PATTERN.source })
   @IsOptional()
   @IsString()
   @Matches(ID_PATTERN, { message: 'customerId must be 1 to 64 letters, digits, dots, dashes or underscores' })
   customerId?: string;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -82,6 +99,7 @@ export class ListOrdersQueryDto {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
+  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page', maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)

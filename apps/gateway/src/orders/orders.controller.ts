@@ -2,13 +2,18 @@ import { DownstreamClient } from '@app/common';
 import { CreateOrderDto, type NotificationView, type OrderView, type Page } from '@app/contracts';
 import { FaultRegistry } from '@app/faults';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiErrors, DOWNSTREAM_ERRORS } from '../api-docs/api-errors.js';
+import { OrderPageSchema, OrderSchema, OrderWithNotificationsSchema } from '../api-docs/schemas.js';
 import { NOTIFICATION_HTTP, ORDER_HTTP } from '../downstream.tokens.js';
 import { GatewayListOrdersQueryDto } from './dto/list-orders-query.dto.js';
 
 const REPLAYED = 'idempotent-replayed';
 
 /** The public order API: validated here, then forwarded to the order service. */
+@ApiTags('orders')
+@ApiExtraModels(OrderWithNotificationsSchema)
 @Controller('api/orders')
 export class OrdersController {
   constructor(
@@ -19,6 +24,18 @@ export class OrdersController {
 
   @Post()
   @HttpCode(201)
+  @ApiOperation({ summary: 'Place an order: the order is saved, charged by payment, and its event notified' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '1–255 visible ASCII characters. The same key with the same body returns the first result (no second charge).',
+  })
+  @ApiCreatedResponse({
+    type: OrderSchema,
+    description: 'The order, `paid` or `payment_failed`. A replay carries the header `idempotent-replayed: true`.',
+    headers: { 'idempotent-replayed': { description: 'true when this is the stored answer to an earlier request with the same key', schema: { type: 'string' } } },
+  })
+  @ApiErrors(400, 409, 413, 415, 422, ...DOWNSTREAM_ERRORS)
   async create(
     @Body() body: CreateOrderDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -36,6 +53,18 @@ export class OrdersController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List orders, newest first, a page at a time' })
+  @ApiOkResponse({
+    description: 'A page of orders; `include=notifications` adds each order\'s notifications',
+    schema: {
+      allOf: [{ $ref: getSchemaPath(OrderPageSchema) }],
+      properties: {
+        data: { type: 'array', items: { oneOf: [{ $ref: getSchemaPath(OrderSchema) }, { $ref: getSchemaPath(OrderWithNotificationsSchema) }] } },
+      },
+    },
+  })
+  @ApiExtraModels(OrderPageSchema)
+  @ApiErrors(400, ...DOWNSTREAM_ERRORS)
   async list(
     @Query() query: GatewayListOrdersQueryDto,
   ): Promise<Page<OrderView> | Page<OrderView & { notifications: NotificationView[] }>> {
@@ -58,6 +87,9 @@ export class OrdersController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One order' })
+  @ApiOkResponse({ type: OrderSchema })
+  @ApiErrors(400, 404, ...DOWNSTREAM_ERRORS)
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<OrderView> {
     return (await this.order.request<OrderView>({ path: `/orders/${id}` })).body;
   }

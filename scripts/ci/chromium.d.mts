@@ -1,0 +1,3 @@
+export const CHROMIUM: string;
+export function chromiumArgs(): string[];
+export function ensureChromium(log?: (line: string) => void): string;
