@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { aptInstall } from '../lib/apt.mjs';
+import { lookupUser } from '../lib/os-user.mjs';
 import { portOpen } from '../lib/port-open.mjs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -47,9 +48,8 @@ export function ensureRabbitInstalled(log) {
  */
 function osUser() {
   if (process.getuid?.() !== 0) return { name: undefined };
-  const id = (flag) => spawnSync('id', [flag, 'rabbitmq'], { encoding: 'utf8' });
-  if (id('-u').status !== 0) return { name: 'root' };
-  return { name: 'rabbitmq', uid: Number(id('-u').stdout), gid: Number(id('-g').stdout) };
+  const user = lookupUser('rabbitmq');
+  return user ? { name: 'rabbitmq', ...user } : { name: 'root' };
 }
 
 function nodeEnv(s) {

@@ -4,6 +4,7 @@
 // reaches the services first and the database is stopped last), one database per service.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
+import { lookupUser } from './os-user.mjs';
 import { portOpen } from './port-open.mjs';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -23,12 +24,11 @@ async function binaries() {
 /** PostgreSQL refuses to run as root: as root, run it as the OS user `postgres` (created when missing). */
 function osUser() {
   if (process.getuid?.() !== 0) return {};
-  const id = (flag) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
-  if (id('-u').status !== 0) {
-    execFileSync('groupadd', ['--system', 'postgres'], { stdio: 'ignore' });
-    execFileSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'pipe' });
-  }
-  return { uid: Number(id('-u').stdout), gid: Number(id('-g').stdout) };
+  const existing = lookupUser('postgres');
+  if (existing) return existing;
+  execFileSync('groupadd', ['--system', 'postgres'], { stdio: 'ignore' });
+  execFileSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'pipe' });
+  return lookupUser('postgres');
 }
 
 function run(file, args, user, what) {
