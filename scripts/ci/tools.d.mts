@@ -1,5 +1,5 @@
 // Types of tools.mjs for the TypeScript tests that import it.
-export type ToolName = 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'jaeger' | 'mailpit';
+export type ToolName = 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'jaeger' | 'mailpit' | 'compose-config';
 
 export interface Tool {
   /** The Go package that builds the binary. */
@@ -8,6 +8,8 @@ export interface Tool {
   module: string;
   /** The variable its path is exported as in .tmp/tools.env. */
   env: string;
+  /** Our own main package's folder under tools/, when the binary is built from one (its source hash versions it). */
+  source?: string;
 }
 
 export const TOOLS_ENV: string;

@@ -9,6 +9,7 @@
 // when set in the environment, else the path .tmp/tools.env lists, which must be the version tools/go.mod pins.
 // WORKSHOP_TOOLS_CACHE overrides the cache folder (default ~/.cache/workshop-kit/tools).
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -26,6 +27,14 @@ export const TOOLS = {
   amtool: { pkg: 'github.com/prometheus/alertmanager/cmd/amtool', module: 'github.com/prometheus/alertmanager', env: 'AMTOOL' },
   jaeger: { pkg: 'github.com/jaegertracing/jaeger/cmd/jaeger', module: 'github.com/jaegertracing/jaeger', env: 'JAEGER' },
   mailpit: { pkg: 'github.com/axllent/mailpit', module: 'github.com/axllent/mailpit', env: 'MAILPIT' },
+  // Not a server: `docker compose config` without Docker (compose-go, the library Compose is built on), for the
+  // compose contract tests. Its main package is ours (tools/compose-config), so its source is part of the version.
+  'compose-config': {
+    pkg: 'workshop.local/tools/compose-config',
+    module: 'github.com/compose-spec/compose-go/v2',
+    env: 'COMPOSE_CONFIG',
+    source: 'compose-config',
+  },
 };
 
 /** Module versions required by tools/go.mod. */
@@ -50,13 +59,14 @@ export function cacheDir() {
   return process.env.WORKSHOP_TOOLS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'workshop-kit/tools');
 }
 
-/** Where NAME's binary lives once built: one folder per tool and version. */
+/** Where NAME's binary lives once built: one folder per tool and version (and, for our own main, its source). */
 export function toolPath(name) {
   const tool = TOOLS[name];
   if (!tool) throw new Error(`unknown tool ${name}`);
   const version = moduleVersions()[tool.module];
   if (!version) throw new Error(`tools/go.mod does not require ${tool.module}`);
-  return join(cacheDir(), `${name}-${version}`, name);
+  const source = tool.source ? `-${createHash('sha256').update(readFileSync(join(TOOLS_DIR, tool.source, 'main.go'))).digest('hex').slice(0, 12)}` : '';
+  return join(cacheDir(), `${name}-${version}${source}`, name);
 }
 
 /** The Go toolchain: GO, else `go` on PATH, else the official tarball's place (a minimal PATH may lack it). */

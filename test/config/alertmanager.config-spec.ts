@@ -249,7 +249,7 @@ describe('Alertmanager with this config, delivering to the notification service,
     const res = await fetch(`${alertmanager!.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
     expect(res.status, await res.text()).toBe(200);
   };
-  const runbook = (alertname: string) => `https://github.com/your-org/nestjs-observability-workshop/blob/main/docs/runbooks/${alertname}.md`;
+  const runbook = (alertname: string) => `http://localhost:3300/${alertname}.md`;
   const alert = (alertname: string, severity: string, service: string, endsAt?: string) => ({
     labels: labels(alertname, severity, service),
     annotations: {

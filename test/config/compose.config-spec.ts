@@ -72,11 +72,13 @@ const LOGSTASH_STACK_CEILING_MIB = 6 * 1024;
 const NO_HEALTHCHECK: Record<string, string> = {
   'kibana-setup': 'one-shot job: it exits once the data view and searches exist; nothing to probe',
   k6: 'one-shot run of one k6 script on demand (profile k6): it exits when the script ends; nothing to probe',
+  fault: 'one-shot run of the fault CLI on demand (profile fault): it exits when the command ends; nothing to probe',
 };
 
 /** Services started only on demand (a profile of their own in docker-compose.yml): not part of either stack's sum. */
 const ON_DEMAND: Record<string, string> = {
   k6: 'any k6 script once: K6_SCRIPT=<script> docker compose --profile k6 run --rm k6',
+  fault: 'one fault CLI command: docker compose run --rm fault <command>',
 };
 
 /** The services the lite overlay leaves out. */
@@ -98,6 +100,7 @@ const PROBE_TOOL: Record<string, string> = {
   'grafana/k6': 'wget', // Alpine base: busybox wget
   'axllent/mailpit': '/mailpit', // the image's own HEALTHCHECK: `/mailpit readyz`
   'docker.elastic.co/logstash/logstash': 'curl', // UBI-minimal base: curl, no wget
+  node: 'node', // NODE_IMAGE (runbooks), node:*-slim: no curl, no wget
 };
 
 /** The UIs README.md must list, with the host port each is published on. */
@@ -111,6 +114,7 @@ const UIS: [name: string, service: string, containerPort: number][] = [
   ['RabbitMQ', 'rabbitmq', 15672],
   ['Elasticsearch', 'elasticsearch', 9200],
   ['Mailpit', 'mailpit', 8025],
+  ['Runbooks', 'runbooks', 3300],
 ];
 
 const ENV = readDotEnv(DOTENV);
@@ -676,7 +680,7 @@ describe('docker-compose.yml', () => {
     });
 
     it('gives the load services and the four apps one admin token, long enough for the services', () => {
-      for (const name of [...APPS, ...k6Services]) expect(SERVICES[name]!.environment?.ADMIN_TOKEN, name).toBe(ENV.ADMIN_TOKEN);
+      for (const name of [...APPS, ...k6Services, 'fault']) expect(SERVICES[name]!.environment?.ADMIN_TOKEN, name).toBe(ENV.ADMIN_TOKEN);
       expect(ENV.ADMIN_TOKEN, 'the services reject admin tokens under 12 characters').toMatch(/^\S{12,}$/);
       for (const name of APPS) expect(SERVICES[name]!.environment, name).toHaveProperty('FAULTS');
     });

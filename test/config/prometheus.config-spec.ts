@@ -22,7 +22,7 @@ const RULE_FILES = filesIn(join(PROMETHEUS_DIR, 'rules'), '.yml', '.yaml');
 const TEST_FILES = filesIn(join(PROMETHEUS_DIR, 'tests'), '.yml', '.yaml');
 const RUNBOOKS_DIR = join(ROOT, 'docs/runbooks');
 
-const RUNBOOK_BASE = 'https://github.com/your-org/nestjs-observability-workshop/blob/main/docs/runbooks/';
+const RUNBOOK_BASE = 'http://localhost:3300/';
 const GRAFANA = 'http://localhost:3100';
 const DASHBOARD_UIDS = ['service-overview', 'nodejs-runtime', 'business', 'rabbitmq-postgres', 'bottleneck-hunting'];
 const SEVERITIES = ['critical', 'warning', 'info'];

@@ -16,6 +16,10 @@
  *   CLI            in inline code or a fenced block; <…> is a placeholder `npm run fault -- on payment-latency --latencyMs 3000`
  *                  `npm run <script>` (a package.json script),           `npm run load -- scenarios/payment-latency`
  *                  `npm run fault -- <command> …`, `npm run load -- <script>`
+ *                  and their Docker forms (no Node on the laptop):       `docker compose run --rm fault on payment-latency`
+ *                  `docker compose run --rm fault <command> …`,          `K6_SCRIPT=scenarios/payment-latency docker compose
+ *                  `K6_SCRIPT=<script> docker compose --profile k6       --profile k6 run --rm -e LOAD_DURATION=15m k6`
+ *                  run --rm [-e NAME=value]… k6`
  *   Kibana         saved search "<title>" / 저장된 검색 "<title>";        saved search "Errors by service"
  *                  data view "<name>" / 데이터 뷰 "<name>"
  *   span           in backticks: dotted lowercase (spans and span        `payment.authorize`, `workshop.fault`,
@@ -281,6 +285,7 @@ const checkScenarioNames: Check = (doc) =>
 function faultCommandIssues(words: string[]): string[] {
   const [command, ...args] = words;
   if (!command) return ['`npm run fault --` without a command'];
+  if (isPlaceholder(command)) return [];
   if (!FAULT_COMMANDS.has(command)) return [`"${command}" is not a command of scripts/fault.mjs (${[...FAULT_COMMANDS].join(', ')})`];
   const [target, ...rest] = args;
   const scenarioIssue = (name: string | undefined) =>
@@ -336,11 +341,16 @@ function loadCommandIssues(words: string[]): string[] {
   return existsSync(join(ROOT, 'loadtest', `${script}.js`)) ? issues : [...issues, `loadtest/${script}.js does not exist`];
 }
 
-/** `K6_SCRIPT=<script> docker compose --profile <p> run --rm <service>`: the k6 container runs loadtest/<script>.js. */
+/** Every line of code: inline code spans and the lines of fenced blocks. */
+const codeLines = (doc: Doc) => [
+  ...inlineCode(doc).map((c) => ({ text: c.code, line: c.line })),
+  ...doc.fences.flatMap((f) => f.body.split('\n').map((text, i) => ({ text, line: f.line + i }))),
+];
+
+/** `K6_SCRIPT=<script> docker compose --profile <p> run --rm [-e NAME=value]… <service>`: the k6 container runs loadtest/<script>.js. */
 function k6ContainerIssues(doc: Doc): string[] {
-  const lines = [...inlineCode(doc).map((c) => ({ text: c.code, line: c.line })), ...doc.fences.flatMap((f) => f.body.split('\n').map((text, i) => ({ text, line: f.line + i })))];
-  return lines.flatMap(({ text, line }) => {
-    const m = /K6_SCRIPT=(\S+) docker compose --profile (\S+) run --rm (\S+)/.exec(text);
+  return codeLines(doc).flatMap(({ text, line }) => {
+    const m = /K6_SCRIPT=(\S+) docker compose --profile (\S+) run --rm (?:-e \S+ )*(\S+)/.exec(text);
     if (!m) return [];
     const [, script, profile, service] = m;
     const issues = [
@@ -351,8 +361,20 @@ function k6ContainerIssues(doc: Doc): string[] {
   });
 }
 
+/** `docker compose run --rm fault <command> …`: scripts/fault.mjs in a container, the commands of `npm run fault --`. */
+function faultContainerIssues(doc: Doc): string[] {
+  return codeLines(doc).flatMap(({ text, line }) =>
+    [...text.replace(/\s#.*$/, '').matchAll(/docker compose run --rm fault\b([^`|;&]*)/g)].flatMap((m) => {
+      const words = m[1].split(/\s+/).filter(Boolean);
+      // No command: the service's default, status.
+      const issues = words.length === 0 ? [] : faultCommandIssues(words);
+      return issues.map((problem) => at(doc, line, `docker compose run --rm fault${m[1]}: ${problem}`));
+    }),
+  );
+}
+
 const checkCommands: Check = (doc) =>
-  [...k6ContainerIssues(doc), ...npmCommands(doc).flatMap(({ command, line }) => {
+  [...k6ContainerIssues(doc), ...faultContainerIssues(doc), ...npmCommands(doc).flatMap(({ command, line }) => {
     const [, script, rest] = /^npm run ([\w:-]+)(?:\s+--\s*(.*))?$/.exec(command) ?? [];
     if (!script) return [at(doc, line, `cannot read "${command}"`)];
     const issues = NPM_SCRIPTS.has(script) ? [] : [`"npm run ${script}": package.json has no script "${script}"`];
@@ -502,6 +524,10 @@ function huntIssues(doc: Doc, entry: Scenario): string[] {
   const span = entry.evidence.trace.span;
   const missing = [
     ...[`npm run fault -- on ${entry.name}`, `npm run load -- scenarios/${entry.load}`].filter((c) => !npmCommands(doc).some((n) => n.command.startsWith(c))),
+    // The same two steps with Docker alone, for a laptop without Node.
+    ...[`docker compose run --rm fault on ${entry.name}`, `K6_SCRIPT=scenarios/${entry.load} docker compose --profile k6 run --rm`].filter(
+      (c) => !codeLines(doc).some((l) => l.text.startsWith(c)),
+    ),
     ...entry.evidence.alerts.filter((a) => !code.has(a)).map((a) => `\`${a}\``),
     ...(doc.prose.includes(panel) ? [] : [panel]),
     ...(doc.text.includes(`http://localhost:3100/d/${entry.evidence.dashboard.uid}`) ? [] : [`http://localhost:3100/d/${entry.evidence.dashboard.uid}`]),
@@ -636,6 +662,9 @@ describe('the name checks', () => {
       "npm run load -- scenarios/slow-query --seconds 10 -e FAULT_PARAMS='{\"delay\":600}'",
       'npm run loadtest',
       'K6_SCRIPT=scenarios/nothing docker compose --profile k6 run --rm k6',
+      'K6_SCRIPT=smoke docker compose --profile k6 run --rm -e LOAD_DURATION=1m load',
+      'docker compose run --rm fault on payment-latency --latency 3000',
+      'docker compose run --rm fault guess payment-latancy',
       'docker compose -f docker-compose.yml -f docker-compose.nothing.yml up -d',
       'docker compose ps logstash',
       '```',
@@ -676,6 +705,9 @@ describe('the name checks', () => {
     expect(issues.some((i) => i.includes('has no option --seconds'))).toBe(true);
     expect(issues.some((i) => i.includes('slow-query has no parameter delay'))).toBe(true);
     expect(issues.some((i) => i.includes('K6_SCRIPT=scenarios/nothing') && i.includes('does not exist'))).toBe(true);
+    expect(issues.some((i) => i.includes('K6_SCRIPT=smoke') && i.includes('no service load in profile k6'))).toBe(true);
+    expect(issues.some((i) => i.includes('run --rm fault on') && i.includes('has no parameter --latency'))).toBe(true);
+    expect(issues.some((i) => i.includes('run --rm fault guess') && i.includes('"payment-latancy" is not a scenario'))).toBe(true);
   });
 
   it('flag a compose file that does not exist, an overlay service without its overlay, and a missing path', () => {
@@ -706,6 +738,11 @@ describe('the name checks', () => {
         'docker compose -f docker-compose.yml -f docker-compose.logstash.yml ps logstash   # wait for (healthy)',
         'docker compose logs gateway order --no-log-prefix | grep <trace id>',
         'docker compose --profile k6 run --rm k6',
+        'K6_SCRIPT=scenarios/slow-query docker compose --profile k6 run --rm -e LOAD_DURATION=15m k6',
+        'docker compose run --rm fault on payment-latency --latencyMs 3000',
+        'docker compose run --rm fault mystery --seed 7',
+        'docker compose run --rm fault guess <scenario>',
+        'docker compose run --rm fault',
         '```',
         'The driver keeps `fluentd-buffer-limit` lines; Logstash reads `observability/logstash/pipeline/logstash.conf`.',
       ].join('\n'),
