@@ -164,8 +164,11 @@ export class PrometheusApi {
     return body.data;
   }
 
-  async query(expr: string): Promise<Sample[]> {
-    const data = await this.get<{ resultType: string; result: Sample[] | [number, string] }>('query', { query: expr });
+  /** An instant query, now or at `atSeconds` (two queries at one instant see the same samples). */
+  async query(expr: string, atSeconds?: number): Promise<Sample[]> {
+    const params: Record<string, string> = { query: expr };
+    if (atSeconds !== undefined) params.time = String(atSeconds);
+    const data = await this.get<{ resultType: string; result: Sample[] | [number, string] }>('query', params);
     // A scalar (e.g. `vector(1) * 0` reduced by scalar()) is one value, not a list of series.
     return data.resultType === 'scalar' ? [{ metric: {}, value: data.result as [number, string] }] : (data.result as Sample[]);
   }
