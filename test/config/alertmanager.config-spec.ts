@@ -225,7 +225,7 @@ describe('observability/alertmanager/alertmanager.yml', () => {
     it('the HighErrorRatio page of alerts.yml mutes both budget tickets of its service, whatever their window', () => {
       const rules = alertRules(filesIn(join(ROOT, 'observability/prometheus/rules'), '.yml'))
         .filter((r) => r.alert === 'HighErrorRatio')
-        .map((r) => ({ alertname: r.alert, ...staticLabels(r) }));
+        .map((r): Record<string, string> => ({ alertname: r.alert, ...staticLabels(r) }));
       const pages = rules.filter((r) => r.severity === 'critical');
       const tickets = rules.filter((r) => r.severity === 'warning');
       expect(pages).toHaveLength(1);
