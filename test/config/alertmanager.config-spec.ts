@@ -11,6 +11,7 @@ import { type BootedApp, boot, env, freePorts, testDatabase } from '../support/b
 import { type Mail, Mailpit, SlackWebhook, localAlertmanagerConfig } from '../support/alertmanager.js';
 import { Server } from '../support/server.js';
 import { runTool, toolBinary } from '../support/tools.js';
+import { alertRules, filesIn, staticLabels } from './support/prometheus-rules.js';
 
 // Runs amtool and Alertmanager at compose's version (tools/go.mod; `node scripts/ci/tools.mjs`).
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -219,6 +220,23 @@ describe('observability/alertmanager/alertmanager.yml', () => {
       expect(inhibits(criticalOverWarning!, critical, labels('HighErrorRatio', 'warning', 'order'))).toBe(false);
       expect(inhibits(criticalOverWarning!, critical, labels('HighP95Latency', 'warning'))).toBe(false);
       expect(inhibits(criticalOverWarning!, critical, labels('HighErrorRatio', 'info'))).toBe(false);
+    });
+
+    it('the HighErrorRatio page of alerts.yml mutes both budget tickets of its service, whatever their window', () => {
+      const rules = alertRules(filesIn(join(ROOT, 'observability/prometheus/rules'), '.yml'))
+        .filter((r) => r.alert === 'HighErrorRatio')
+        .map((r): Record<string, string> => ({ alertname: r.alert, ...staticLabels(r) }));
+      const pages = rules.filter((r) => r.severity === 'critical');
+      const tickets = rules.filter((r) => r.severity === 'warning');
+      expect(pages).toHaveLength(1);
+      expect(tickets.map((t) => t.window).sort()).toEqual(['1h', '6h']);
+      const page = { ...pages[0]!, service: 'payment' };
+      for (const ticket of tickets) {
+        expect(inhibits(criticalOverWarning!, page, { ...ticket, service: 'payment' }), ticket.window).toBe(true);
+        expect(inhibits(criticalOverWarning!, page, { ...ticket, service: 'gateway' }), ticket.window).toBe(false);
+      }
+      // ServiceDown of the same service mutes the page too: the cause pages, not the symptom.
+      expect(inhibits(serviceDown!, labels('ServiceDown', 'critical'), page)).toBe(true);
     });
   });
 });
