@@ -22,7 +22,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['apps/**/src/**/*.spec.ts', 'libs/**/src/**/*.spec.ts', 'test/unit/**/*.spec.ts'] },
+        test: { name: 'unit', include: ['apps/**/src/**/*.spec.ts', 'libs/**/src/**/*.spec.ts', 'scripts/**/*.spec.ts', 'test/unit/**/*.spec.ts'] },
       },
       {
         extends: true,

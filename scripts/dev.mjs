@@ -57,7 +57,7 @@ const serviceEnv = {
 
 let collector;
 if (waterfall && !process.env.OTEL_EXPORTER_OTLP_ENDPOINT) {
-  const { renderWaterfall, startOtlpCollector } = await import('../dist/libs/observability/src/index.js');
+  const { renderWaterfall, startOtlpCollector } = await import('../dist/scripts/waterfall/index.js');
   const warned = new Set();
   collector = await startOtlpCollector({
     port: 0,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const { startOtlpCollector } = await import(pathToFileURL(join(ROOT, 'dist/libs/observability/src/index.js')).href);
+const { startOtlpCollector } = await import(pathToFileURL(join(ROOT, 'dist/scripts/waterfall/index.js')).href);
 
 const spansByService = {};
 const traceIds = new Set();

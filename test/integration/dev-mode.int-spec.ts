@@ -1,4 +1,4 @@
-import { type CollectedSpan, type OtlpCollector, startOtlpCollector } from '@app/observability';
+import { type CollectedSpan, type OtlpCollector, startOtlpCollector } from '../../scripts/waterfall/index.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';

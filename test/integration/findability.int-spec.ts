@@ -1,5 +1,5 @@
 import { type Scenario, SCENARIOS } from '@app/faults';
-import { type CollectedSpan, type OtlpCollector, startOtlpCollector } from '@app/observability';
+import { type CollectedSpan, type OtlpCollector, startOtlpCollector } from '../../scripts/waterfall/index.js';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

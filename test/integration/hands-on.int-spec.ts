@@ -1,4 +1,4 @@
-import type { CollectedSpan } from '@app/observability';
+import type { CollectedSpan } from '../../scripts/waterfall/index.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

@@ -1,5 +1,5 @@
 import { type Scenario, SCENARIOS } from '@app/faults';
-import type { CollectedSpan } from '@app/observability';
+import type { CollectedSpan } from '../../scripts/waterfall/index.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

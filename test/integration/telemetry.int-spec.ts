@@ -1,4 +1,4 @@
-import { type CollectedSpan, type OtlpCollector, startOtlpCollector } from '@app/observability';
+import { type CollectedSpan, type OtlpCollector, startOtlpCollector } from '../../scripts/waterfall/index.js';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 import { type Scenario, SCENARIOS } from '@app/faults';
-import { type CollectedSpan, type OtlpCollector, startOtlpCollector } from '@app/observability';
+import { type CollectedSpan, type OtlpCollector, startOtlpCollector } from '../../scripts/waterfall/index.js';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';

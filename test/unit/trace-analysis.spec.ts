@@ -1,4 +1,4 @@
-import type { CollectedSpan } from '@app/observability';
+import type { CollectedSpan } from '../../scripts/waterfall/index.js';
 import { describe, expect, it } from 'vitest';
 import {
   dominantService,

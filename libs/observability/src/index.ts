@@ -51,18 +51,3 @@ export {
 } from './metrics/domain-metrics.js';
 export { registerDbPool, registerOutboxBacklog, unregisterDbPool } from './metrics/collectors.js';
 export type { BacklogStats, PoolStats } from './metrics/collectors.js';
-export {
-  InvalidOtlpPayloadError,
-  TraceAssembler,
-  attributesToRecord,
-  parseOtlpTraces,
-  renderWaterfall,
-  startOtlpCollector,
-} from './waterfall/index.js';
-export type {
-  CollectedSpan,
-  OtlpCollector,
-  OtlpCollectorOptions,
-  SpanKindName,
-  WaterfallOptions,
-} from './waterfall/index.js';

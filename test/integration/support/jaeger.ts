@@ -1,4 +1,4 @@
-import type { CollectedSpan } from '@app/observability';
+import type { CollectedSpan } from '../../../scripts/waterfall/index.js';
 import { join, resolve } from 'node:path';
 import { readYaml } from './prometheus.js';
 

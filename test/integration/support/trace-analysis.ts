@@ -1,4 +1,4 @@
-import type { CollectedSpan } from '@app/observability';
+import type { CollectedSpan } from '../../../scripts/waterfall/index.js';
 
 /**
  * Questions the findability suite asks of collected traces: where did the time

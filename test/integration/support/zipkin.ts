@@ -1,4 +1,4 @@
-import type { CollectedSpan } from '@app/observability';
+import type { CollectedSpan } from '../../../scripts/waterfall/index.js';
 // @ts-expect-error: a plain ESM script without types
 import { zipkinCommand } from '../../../scripts/ci/zipkin.mjs';
 import { Server } from '../../support/server.js';
