@@ -1,12 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { AppModule } from '../app.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { OrdersModule } from '../orders/orders.module.js';
 
 export const API_DOCS_PATH = 'api/docs';
 
 /**
  * The gateway's OpenAPI document, generated from its controllers and DTOs: the public API under /api only
- * (AppModule's own controllers), not the admin, health or metrics routes every service has.
+ * (the orders and notifications modules), not the admin, health or metrics routes every service has.
  */
 export function createApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -17,7 +18,7 @@ export function createApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1')
     .build();
-  return SwaggerModule.createDocument(app, config, { include: [AppModule] });
+  return SwaggerModule.createDocument(app, config, { include: [OrdersModule, NotificationsModule] });
 }
 
 /** Swagger UI at /api/docs and the document at /api/docs/openapi.json, served by the gateway itself (offline). */

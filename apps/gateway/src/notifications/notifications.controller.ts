@@ -4,7 +4,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, DOWNSTREAM_ERRORS } from '../api-docs/api-errors.js';
 import { NotificationListSchema } from '../api-docs/schemas.js';
-import { NOTIFICATION_HTTP } from '../downstream.tokens.js';
+import { NOTIFICATION_HTTP } from '../downstream/downstream.tokens.js';
 
 @ApiTags('notifications')
 @Controller('api/notifications')

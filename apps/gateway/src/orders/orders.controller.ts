@@ -6,10 +6,13 @@ import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperat
 import type { Response } from 'express';
 import { ApiErrors, DOWNSTREAM_ERRORS } from '../api-docs/api-errors.js';
 import { OrderPageSchema, OrderSchema, OrderWithNotificationsSchema } from '../api-docs/schemas.js';
-import { NOTIFICATION_HTTP, ORDER_HTTP } from '../downstream.tokens.js';
+import { NOTIFICATION_HTTP, ORDER_HTTP } from '../downstream/downstream.tokens.js';
 import { GatewayListOrdersQueryDto } from './dto/list-orders-query.dto.js';
+import { mapBounded } from './map-bounded.js';
 
 const REPLAYED = 'idempotent-replayed';
+/** At most this many notification calls at once while joining a page (up to 100 orders) with include=notifications. */
+const JOIN_CONCURRENCY = 8;
 
 /** The public order API: validated here, then forwarded to the order service. */
 @ApiTags('orders')
@@ -83,7 +86,7 @@ export class OrdersController {
       for (const order of page.data) data.push(await notificationsOf(order));
       return { ...page, data };
     }
-    return { ...page, data: await Promise.all(page.data.map(notificationsOf)) };
+    return { ...page, data: await mapBounded(page.data, JOIN_CONCURRENCY, notificationsOf) };
   }
 
   @Get(':id')

@@ -1,0 +1,13 @@
+import { downstreamClientProvider } from '@app/common';
+import { Module } from '@nestjs/common';
+import { NOTIFICATION_HTTP, ORDER_HTTP } from './downstream.tokens.js';
+
+/** The HTTP clients of the services behind the gateway, registered once (URL and timeout from the validated config). */
+@Module({
+  providers: [
+    downstreamClientProvider(ORDER_HTTP, 'order', 'ORDER_SERVICE_URL', 'ORDER_TIMEOUT_MS'),
+    downstreamClientProvider(NOTIFICATION_HTTP, 'notification', 'NOTIFICATION_SERVICE_URL', 'NOTIFICATION_TIMEOUT_MS'),
+  ],
+  exports: [ORDER_HTTP, NOTIFICATION_HTTP],
+})
+export class DownstreamModule {}
