@@ -1,6 +1,6 @@
 // slow-query: a query that cannot use its index.
 // Switches the fault on in order at setup (admin API) and waits until order has seeded the orders
-// table with its past orders (about 20 s per million rows), drives orders (each runs the duplicate
+// table with its past orders (about 20 s per million rows; 1,000,000 by default), drives orders (each runs the duplicate
 // check, a Seq Scan over them all) and, for contrast, order-history reads (unaffected, indexed),
 // and switches it off at teardown (the seeded rows stay). Catalogue entry, evidence and fix:
 // libs/faults/src/catalogue.ts; `npm run fault -- list` shows its parameters

@@ -112,7 +112,7 @@ export const SCENARIOS = [
         min: 1_000,
         max: 3_000_000,
         unit: 'count',
-        description: 'Past orders in the orders table, seeded when the fault is switched on; the duplicate-order check reads them all (~300 MB at 1,000,000).',
+        description: 'Past orders in the orders table, seeded when the fault is switched on (~300 MB at 1,000,000); the duplicate-order check reads them all.',
       },
       probability: probability(),
     },
