@@ -73,8 +73,8 @@ describe('the fault CLI', () => {
 
   it('refuses unknown scenarios, parameters and values with a clear message', async () => {
     await expect(run('on', 'slow-querry')).rejects.toThrow(/unknown scenario "slow-querry"; known: payment-latency/);
-    await expect(run('on', 'slow-query', '--delay', '5')).rejects.toThrow(/no parameter --delay; it takes --delayMs, --probability/);
-    await expect(run('on', 'slow-query', '--delayMs', '999999')).rejects.toThrow(/between 1 and 10000/);
+    await expect(run('on', 'slow-query', '--delay', '5')).rejects.toThrow(/no parameter --delay; it takes --rows, --probability/);
+    await expect(run('on', 'slow-query', '--rows', '99999999')).rejects.toThrow(/between 1000 and 3000000/);
     await expect(run('dance')).rejects.toBeInstanceOf(CliError);
     await expect(main(['status'], { env: { ...cliEnv, ADMIN_TOKEN: 'wrong-token-000' }, out: () => undefined })).rejects.toThrow(
       /refused the admin token/,

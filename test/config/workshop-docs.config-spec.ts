@@ -734,7 +734,7 @@ describe('the name checks', () => {
         'npm run fault -- mystery --seed 7',
         'npm run fault -- guess <scenario>',
         'npm run fault -- off --all',
-        "npm run load -- scenarios/slow-query --duration 15m -e FAULT_PARAMS='{\"delayMs\":600}'",
+        "npm run load -- scenarios/slow-query --duration 15m -e FAULT_PARAMS='{\"rows\":500000}'",
         'docker compose -f docker-compose.yml -f docker-compose.logstash.yml ps logstash   # wait for (healthy)',
         'docker compose logs gateway order --no-log-prefix | grep <trace id>',
         'docker compose --profile k6 run --rm k6',

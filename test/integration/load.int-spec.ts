@@ -97,7 +97,8 @@ async function load(script: string, env: Record<string, string>, watch: { fault?
  */
 const EVIDENCE: Record<string, (s: Summary) => void> = {
   'payment-latency': (s) => expect(s.metrics['http_req_duration{endpoint:create_order}']!.values.med).toBeGreaterThanOrEqual(1400),
-  'slow-query': (s) => expect(s.metrics['http_req_duration{endpoint:create_order}']!.values.med).toBeGreaterThanOrEqual(280),
+  // A Seq Scan over the 1,000,000 seeded rows: ~0.3 s on an idle 2-core machine (the baseline median is ~30 ms).
+  'slow-query': (s) => expect(s.metrics['http_req_duration{endpoint:create_order}']!.values.med).toBeGreaterThanOrEqual(150),
   'retry-storm': (s) => expect(s.metrics.create_order_5xx!.values.rate).toBe(1),
   'downstream-down': (s) => expect(s.metrics.create_order_5xx!.values.rate).toBe(1),
 };

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule as PaymentModule } from '../../payment/src/app.module.js';
 import { type BootedApp, ORDER, boot, env, freePort, testDatabase } from '../../../test/support/boot.js';
 import { AppModule } from '../src/app.module.js';
+import { seedPastOrders, seededOrderId } from '../src/orders/past-orders.js';
 
 const TOKEN = 'test-admin-token-123';
 const auth = { Authorization: `Bearer ${TOKEN}` };
@@ -83,9 +84,24 @@ describe('order faults (e2e)', () => {
   });
 
   it('slow-query runs the duplicate check on lower(customer_id) and still creates the order', async () => {
-    await faults(order, [{ name: 'slow-query', params: { delayMs: 50 } }]);
+    await faults(order, [{ name: 'slow-query', params: { rows: 1_000 } }]);
     const sqls = await countQueries(() => http.post('/orders').send(ORDER).expect(201));
     expect(sqls.some((sql) => sql.includes('lower(o.customer_id) = lower('))).toBe(true);
+  });
+
+  it('slow-query seeds the orders table with past orders once, and trims them when rows shrinks', async () => {
+    const db = order.app.get(DataSource);
+    const count = async (where: string) => (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM orders WHERE ${where}`))[0]!.n;
+    const real = await count("customer_id NOT LIKE 'seed-customer-%'");
+
+    expect(await seedPastOrders(db, 2_000)).toEqual({ inserted: true, deleted: 0 });
+    expect(await seedPastOrders(db, 2_000)).toEqual({ inserted: false, deleted: 0 });
+    expect(await count("customer_id LIKE 'seed-customer-%'")).toBe(2_000);
+    expect(await seedPastOrders(db, 1_500)).toEqual({ inserted: false, deleted: 500 });
+    expect(await count("customer_id LIKE 'seed-customer-%'")).toBe(1_500);
+    expect(await count("customer_id NOT LIKE 'seed-customer-%'")).toBe(real);
+    await http.get(`/orders/${seededOrderId(1_500)}`).expect(200);
+    await http.get(`/orders/${seededOrderId(1_501)}`).expect(404);
   });
 
   it('pool-exhaustion makes the order transaction hold its connection longer', async () => {

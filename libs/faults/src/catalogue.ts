@@ -107,7 +107,13 @@ export const SCENARIOS = [
     title: 'A query that cannot use its index',
     services: ['order'],
     params: {
-      delayMs: { default: 600, min: 1, max: 10_000, unit: 'ms', description: 'How long the duplicate-order check query runs.' },
+      rows: {
+        default: 1_000_000,
+        min: 1_000,
+        max: 3_000_000,
+        unit: 'count',
+        description: 'Past orders in the orders table, seeded when the fault is switched on (~300 MB at 1,000,000); the duplicate-order check reads them all.',
+      },
       probability: probability(),
     },
     symptom: 'Placing an order is slow for everyone; listing orders is fine.',
@@ -118,11 +124,11 @@ export const SCENARIOS = [
       trace: {
         culprit: 'order',
         span: 'pg.query:SELECT orders',
-        shows: 'inside POST /orders in the order service, one pg.query SELECT on orders (lower(customer_id) = lower($1)) takes most of the time, before payment is even called.',
+        shows: 'inside POST /orders in the order service, one pg.query SELECT on orders (WHERE lower(o.customer_id) = lower($1)) takes most of the time, before payment is even called; EXPLAIN of its statement shows a Seq Scan on orders.',
       },
       logs: 'order lines "POST /orders 201" with high duration_ms; nothing in payment or notification.',
     },
-    fix: 'Compare the column as stored so the (customer_id, created_at) index is used, or add an expression index on lower(customer_id); check with EXPLAIN ANALYZE.',
+    fix: 'Compare the column as stored (WHERE customer_id = $1, ids normalised on write) so the (customer_id, created_at, id) index is used, or add an expression index: CREATE INDEX ON orders (lower(customer_id)); EXPLAIN ANALYZE then shows an index scan instead of the Seq Scan.',
     load: 'slow-query',
   },
   {

@@ -10,7 +10,7 @@ describe('resolveFault()', () => {
   });
 
   it('accepts numbers given as strings (from the CLI or FAULTS)', () => {
-    expect(resolveFault('order', 'slow-query', { delayMs: '120' }).params.delayMs).toBe(120);
+    expect(resolveFault('order', 'slow-query', { rows: '120000' }).params.rows).toBe(120_000);
   });
 
   it.each([
@@ -37,7 +37,7 @@ describe('parseFaultsEnv()', () => {
 
   it('is empty when unset and refuses malformed pairs or unknown names', () => {
     expect(parseFaultsEnv('order', undefined)).toEqual([]);
-    expect(() => parseFaultsEnv('order', 'slow-query:delayMs')).toThrow(/not key=value/);
+    expect(() => parseFaultsEnv('order', 'slow-query:rows')).toThrow(/not key=value/);
     expect(() => parseFaultsEnv('order', 'slow-querry')).toThrow(/unknown fault/);
   });
 });

@@ -2,6 +2,7 @@ import { FaultRegistry } from '@app/faults';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { OrderItem } from './order.entity.js';
+import { seedPastOrders } from './past-orders.js';
 
 interface PgClient {
   release(): void;
@@ -9,6 +10,9 @@ interface PgClient {
 interface PgPool {
   connect(): Promise<PgClient>;
 }
+
+/** slow-query's statement: lower() on the column defeats the (customer_id, created_at, id) index. */
+export const DUPLICATE_CHECK_SQL = 'SELECT count(*)::int AS previous_orders FROM orders o WHERE lower(o.customer_id) = lower($1)';
 
 /**
  * Where the order service's bottleneck scenarios act: slow-query, n-plus-one,
@@ -21,6 +25,9 @@ export class OrderFaults implements OnModuleInit, OnApplicationShutdown {
   /** Connections taken out of the pool by pool-exhaustion (a leak, as far as the pool can tell). */
   private pinned: PgClient[] = [];
   private pinning = Promise.resolve();
+  /** slow-query's seeding, one at a time; `seededRows` is what the table holds once it is done. */
+  private seeding = Promise.resolve();
+  private seededRows = 0;
   private unsubscribe?: () => void;
 
   constructor(
@@ -29,30 +36,29 @@ export class OrderFaults implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.faults.onChange(() => void this.adjustPool());
+    this.unsubscribe = this.faults.onChange(() => {
+      void this.adjustPool();
+      void this.seedPastOrders();
+    });
     void this.adjustPool();
+    void this.seedPastOrders();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.unsubscribe?.();
     await this.pinning;
+    await this.seeding;
     this.releasePinned();
   }
 
   /**
-   * slow-query: the duplicate-order check compares lower(customer_id), which
-   * no index covers, and (to be slow on a workshop-sized table) sleeps.
+   * slow-query: the duplicate-order check looks up the customer's earlier
+   * orders by lower(customer_id), which no index covers, so PostgreSQL reads
+   * every row of orders (seeded to `rows` when the fault is switched on).
    */
   async duplicateCheck(customerId: string): Promise<void> {
-    const fault = this.faults.hit('slow-query');
-    if (!fault) return;
-    const seconds = fault.delayMs / 1000;
-    await this.dataSource.query(
-      // Both in the select list, so the sleep runs whatever plan PostgreSQL picks (joined with an
-      // empty match, a pg_sleep() in FROM may never be executed).
-      'SELECT pg_sleep($2) AS slept, (SELECT count(*)::int FROM orders o WHERE lower(o.customer_id) = lower($1)) AS recent',
-      [customerId, seconds],
-    );
+    if (!this.faults.hit('slow-query')) return;
+    await this.dataSource.query(DUPLICATE_CHECK_SQL, [customerId]);
   }
 
   /** pool-exhaustion: the order transaction keeps its connection longer than it needs. */
@@ -79,6 +85,24 @@ export class OrderFaults implements OnModuleInit, OnApplicationShutdown {
     for (let line = 0; line < fault.linesPerRequest; line++) {
       this.logger.log({ msg: 'debug: cart snapshot', order_id: orderId, line, snapshot, padding });
     }
+  }
+
+  /** slow-query: seeds the orders table to `rows` past orders while the fault is on (kept when it goes off). */
+  private seedPastOrders(): Promise<void> {
+    this.seeding = this.seeding.then(async () => {
+      const rows = this.faults.active('slow-query')?.rows;
+      if (rows === undefined || rows === this.seededRows) return;
+      const started = performance.now();
+      const { inserted, deleted } = await seedPastOrders(this.dataSource, rows);
+      this.seededRows = rows;
+      if (inserted || deleted > 0) {
+        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        this.logger.log({ msg: `orders table holds ${rows} past orders (seeded in ${seconds} s)` });
+      }
+    }).catch((error: unknown) => {
+      this.logger.error({ msg: `slow-query: seeding past orders failed: ${(error as Error).message}` });
+    });
+    return this.seeding;
   }
 
   /** Pins connections so only `poolSize` are left for requests while pool-exhaustion is on; releases them after. */
