@@ -173,8 +173,11 @@ function prometheusTargets(): Reference[] {
   interface StaticConfigs {
     static_configs?: { targets?: string[] }[];
   }
+  interface DnsConfigs {
+    dns_sd_configs?: { names?: string[]; port?: number }[];
+  }
   const config = yamlOf<{
-    scrape_configs?: (StaticConfigs & { job_name: string })[];
+    scrape_configs?: (StaticConfigs & DnsConfigs & { job_name: string })[];
     alerting?: { alertmanagers?: StaticConfigs[] };
   }>(FILES.prometheus);
   if (!config) return missing(FILES.prometheus);
@@ -182,11 +185,19 @@ function prometheusTargets(): Reference[] {
     ...(config.scrape_configs ?? []).map((job) => [`job ${job.job_name}`, job] as const),
     ...(config.alerting?.alertmanagers ?? []).map((am) => ['alerting', am] as const),
   ];
-  return jobs.flatMap(([what, job]) =>
-    (job.static_configs ?? []).flatMap((sc) =>
-      (sc.targets ?? []).flatMap((t) => endpointsIn(t, `prometheus.yml ${what}`).map((e) => ({ ...e, owner: 'prometheus' }))),
+  const discovered = (config.scrape_configs ?? []).flatMap((job) =>
+    (job.dns_sd_configs ?? []).flatMap((sd) =>
+      (sd.names ?? []).map((name) => ({ host: name, port: Number(sd.port), source: `prometheus.yml job ${job.job_name} (DNS)`, owner: 'prometheus' })),
     ),
   );
+  return [
+    ...jobs.flatMap(([what, job]) =>
+      (job.static_configs ?? []).flatMap((sc) =>
+        (sc.targets ?? []).flatMap((t) => endpointsIn(t, `prometheus.yml ${what}`).map((e) => ({ ...e, owner: 'prometheus' }))),
+      ),
+    ),
+    ...discovered,
+  ];
 }
 
 /** Webhook URLs and SMTP smarthosts (global and per email receiver). */
@@ -747,6 +758,76 @@ describe('docker-compose.yml', () => {
         for (const [dep] of dependencies(s)) expect(LITE_SERVICES[dep], `${name} → ${dep}`).toBeDefined();
       }
     });
+  });
+});
+
+describe('Scale overlay (docker-compose.scale.yml)', () => {
+  const SCALE_OVERLAY = at('docker-compose.scale.yml');
+  const SCALED = loadCompose([COMPOSE, SCALE_OVERLAY], ENV);
+  const scaled = SCALED.model.services;
+  const LITE_SCALED = loadCompose([COMPOSE, LITE, SCALE_OVERLAY], ENV).model.services;
+  /** The services the overlay runs several of, with how many; the issue's `--scale order=3 --scale payment=2 --scale notification=2`. */
+  const REPLICAS: Record<string, number> = { order: 3, payment: 2, notification: 2 };
+  const overlay = parseYamlStrict<{ services: Record<string, Service> }>(readFileSync(SCALE_OVERLAY, 'utf8'), 'docker-compose.scale.yml');
+
+  it('parses, and resolves every variable it uses from .env or a default', () => {
+    expect(SCALED.errors).toEqual([]);
+  });
+
+  it('runs three order, two payment and two notification replicas, and changes nothing else', () => {
+    expect(Object.fromEntries(Object.entries(scaled).flatMap(([n, s]) => (s.deploy?.replicas ? [[n, s.deploy.replicas]] : [])))).toEqual(REPLICAS);
+    expect(Object.keys(overlay.services).sort()).toEqual(Object.keys(REPLICAS).sort());
+    // Everything but the ports and the replica count, as docker-compose.yml has it.
+    const rest = (service: Service) => ({ ...service, ports: undefined, deploy: { ...service.deploy, replicas: undefined } });
+    for (const [name, service] of Object.entries(scaled)) {
+      expect(rest(service), name).toEqual(rest(SERVICES[name]!));
+      if (!(name in REPLICAS)) expect(service.ports, name).toEqual(SERVICES[name]!.ports);
+    }
+  });
+
+  it('names no container and no hostname on any service of docker-compose.yml, so any of them can be scaled', () => {
+    expect(NAMES.filter((n) => SERVICES[n]!.container_name)).toEqual([]);
+    expect(Object.keys(REPLICAS).filter((n) => SERVICES[n]!.hostname)).toEqual([]);
+  });
+
+  it.each([
+    ['full', scaled],
+    ['lite', LITE_SCALED],
+  ])('leaves the %s stack scaled with no fixed host port on a replicated service and no host port published twice', (_stack, services) => {
+    for (const name of Object.keys(REPLICAS)) expect([...publishedPorts(services[name]!).keys()], name).toEqual([]);
+    const hostPorts = Object.entries(services).flatMap(([n, s]) => [...publishedPorts(s).keys()].map((p) => `${p} (${n})`));
+    const seen = hostPorts.map((h) => h.split(' ')[0]);
+    expect(hostPorts.filter((_, i) => seen.indexOf(seen[i]) !== i)).toEqual([]);
+    expect(publishedPorts(services.gateway!).get(Number(ENV.GATEWAY_HOST_PORT))).toBe(3000);
+  });
+
+  it('keeps each replicated service reachable inside the network on its port, by the name every caller uses', () => {
+    for (const name of Object.keys(REPLICAS)) {
+      const port = Number(scaled[name]!.environment?.PORT);
+      expect(exposedPorts(scaled[name]!), name).toContain(port);
+      const callers = REFERENCES.filter((r) => r.host === name);
+      expect(callers.length, `${name} has callers`).toBeGreaterThan(0);
+      for (const ref of callers) expect(ref.port, refId(ref)).toBe(port);
+    }
+  });
+
+  it('has Prometheus find every replica of the four services by DNS (an A record per container), job named after the service', () => {
+    const config = parseYamlStrict<{ scrape_configs: { job_name: string; static_configs?: unknown; dns_sd_configs?: { names: string[]; type: string; port: number }[] }[] }>(
+      readFileSync(FILES.prometheus, 'utf8'),
+      'prometheus.yml',
+    );
+    for (const name of APPS) {
+      const job = config.scrape_configs.find((j) => j.job_name === name);
+      expect(job?.static_configs, `job ${name} has no fixed target`).toBeUndefined();
+      expect(job?.dns_sd_configs, `job ${name}`).toEqual([expect.objectContaining({ names: [name], type: 'A', port: Number(SERVICES[name]!.environment?.PORT) })]);
+    }
+  });
+
+  it('is named in README.md with its command, and the counts it starts', () => {
+    const readme = readFileSync(FILES.readme, 'utf8');
+    expect(readme).toContain('docker compose -f docker-compose.yml -f docker-compose.scale.yml up -d --build');
+    expect(readme).toContain('--scale order=3 --scale payment=2 --scale notification=2');
+    expect(readme).toMatch(/^## Scaling out$/m);
   });
 });
 

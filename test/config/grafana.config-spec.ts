@@ -209,7 +209,7 @@ describe('Grafana provisioning', () => {
     });
 
     it('shows which services are up, which alerts fire and which faults are on', () => {
-      expect(exprs).toContain('up{job=~"gateway|order|payment|notification"}');
+      expect(exprs).toContain('min by (job) (up{job=~"gateway|order|payment|notification"})');
       expect(exprs.some((e) => e.includes('ALERTS{alertstate="firing"}'))).toBe(true);
       expect(exprs.some((e) => e.includes('workshop_fault_active'))).toBe(true);
     });

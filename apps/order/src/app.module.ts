@@ -5,6 +5,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { OrderEnv } from './config/env.validation.js';
 import { CreateOrders1764000000000 } from './migrations/1764000000000-create-orders.js';
 import { OutboxTraceContext1764100000000 } from './migrations/1764100000000-outbox-trace-context.js';
+import { ReplicaClaims1767100000000 } from './migrations/1767100000000-replica-claims.js';
 import { Order, OrderItem } from './orders/order.entity.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { OutboxEvent } from './outbox/outbox-event.entity.js';
@@ -22,7 +23,7 @@ export class AppModule {
         DatabaseModule.forRoot({
           service: 'order',
           entities: [Order, OrderItem, OutboxEvent],
-          migrations: [CreateOrders1764000000000, OutboxTraceContext1764100000000],
+          migrations: [CreateOrders1764000000000, OutboxTraceContext1764100000000, ReplicaClaims1767100000000],
         }),
         HealthModule.forRoot({ database: true, broker: true }),
         OrdersModule,

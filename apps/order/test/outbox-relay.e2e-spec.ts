@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDatabase } from '../../../test/support/boot.js';
 import { CreateOrders1764000000000 } from '../src/migrations/1764000000000-create-orders.js';
 import { OutboxTraceContext1764100000000 } from '../src/migrations/1764100000000-outbox-trace-context.js';
+import { ReplicaClaims1767100000000 } from '../src/migrations/1767100000000-replica-claims.js';
 import { Order, OrderItem } from '../src/orders/order.entity.js';
 import { OutboxEvent } from '../src/outbox/outbox-event.entity.js';
 import { OutboxRelay, newOutboxEvent } from '../src/outbox/outbox.relay.js';
@@ -25,7 +26,7 @@ class FakeClient {
 }
 
 const config = {
-  getOrThrow: (key: string) => ({ OUTBOX_POLL_INTERVAL_MS: 50, OUTBOX_BATCH_SIZE: 2, OUTBOX_PUBLISH_TIMEOUT_MS: 100 })[key],
+  getOrThrow: (key: string) => ({ OUTBOX_POLL_INTERVAL_MS: 50, OUTBOX_BATCH_SIZE: 2, OUTBOX_PUBLISH_TIMEOUT_MS: 100, OUTBOX_LEASE_MS: 5_000 })[key],
   get: () => undefined,
 };
 
@@ -59,7 +60,7 @@ describe('OutboxRelay', () => {
       type: 'postgres',
       url: await testDatabase('order'),
       entities: [Order, OrderItem, OutboxEvent],
-      migrations: [CreateOrders1764000000000, OutboxTraceContext1764100000000],
+      migrations: [CreateOrders1764000000000, OutboxTraceContext1764100000000, ReplicaClaims1767100000000],
       migrationsRun: true,
     });
     await dataSource.initialize();

@@ -2,13 +2,13 @@
  * Reads docker-compose.yml (and its lite overlay) the way `docker compose` does, far
  * enough for the contract tests in test/config/compose.config-spec.ts: YAML with
  * anchors and merge keys, `${VAR}` interpolation from .env, and the merge rules the
- * overlay relies on. Also small readers for the other configs that name host:port
+ * overlays rely on (`!reset` included). Also small readers for the other configs that name host:port
  * pairs (fluent.conf's directive syntax, URL-ish strings).
  *
  * Docker itself is never involved: CI has none.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { type CollectionTag, YAMLSeq, parseDocument } from 'yaml';
 
 /** A service as written in the compose file, after interpolation. */
 export interface Service {
@@ -22,7 +22,10 @@ export interface Service {
   secrets?: (string | { source: string; target?: string })[];
   healthcheck?: { test?: string[] | string; disable?: boolean };
   depends_on?: Record<string, { condition?: string }> | string[];
-  deploy?: { resources?: { limits?: { memory?: string } } };
+  deploy?: { replicas?: number; resources?: { limits?: { memory?: string } } };
+  container_name?: string;
+  hostname?: string;
+  scale?: number;
   logging?: { driver?: string; options?: Record<string, string> };
   profiles?: string[];
   restart?: string;
@@ -35,9 +38,26 @@ export interface ComposeFile {
   volumes?: Record<string, unknown>;
 }
 
+/** What compose's `!reset` tag (Compose v2.24+) parses to: the key is removed from the merged model. */
+export const RESET = Symbol('compose !reset');
+
+class ResetSeq extends YAMLSeq {
+  override toJSON(): unknown[] {
+    return RESET as unknown as unknown[];
+  }
+}
+
+/** `ports: !reset []` in an overlay: drop what the files before it set. */
+const resetTag = {
+  tag: '!reset',
+  collection: 'seq',
+  nodeClass: ResetSeq,
+  resolve: (seq: YAMLSeq) => Object.assign(new ResetSeq(), { items: seq.items }),
+} as unknown as CollectionTag;
+
 /** Parses YAML strictly: merge keys on, duplicate keys and any other error thrown. */
 export function parseYamlStrict<T>(text: string, file: string): T {
-  const doc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true });
+  const doc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true, customTags: [resetTag] });
   if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('\n')}`);
   return doc.toJS({ maxAliasCount: -1 }) as T;
 }
@@ -124,7 +144,7 @@ export function loadCompose(files: string[], env: Record<string, string>): Loade
     const raw = parseYamlStrict<ComposeFile>(readFileSync(file, 'utf8'), file);
     return interpolateTree(raw, env, uses, errors);
   });
-  const model = models.reduce((base, next) => mergeNode(base, next, []) as ComposeFile);
+  const model = withoutResets(models.reduce((base, next) => mergeNode(base, next, []) as ComposeFile));
   return { model, uses, errors };
 }
 
@@ -132,7 +152,7 @@ export function loadCompose(files: string[], env: Record<string, string>): Loade
  * Compose's merge rules, as far as our files need them: mappings merge, sequences
  * append, `command`/`entrypoint`/`healthcheck.test` are replaced, and `logging` is
  * replaced whole when the driver changes (compose-go: options are merged only for
- * the same driver).
+ * the same driver), and a key tagged `!reset` is removed.
  */
 function mergeNode(base: unknown, next: unknown, path: string[]): unknown {
   const key = path.at(-1);
@@ -142,10 +162,20 @@ function mergeNode(base: unknown, next: unknown, path: string[]): unknown {
   if (isMapping(base) && isMapping(next)) {
     if (key === 'logging' && base.driver && next.driver && base.driver !== next.driver) return next;
     const merged: Record<string, unknown> = { ...base };
-    for (const [k, v] of Object.entries(next)) merged[k] = k in base ? mergeNode(base[k], v, [...path, k]) : v;
+    for (const [k, v] of Object.entries(next)) {
+      if (v === RESET) delete merged[k];
+      else merged[k] = k in base ? mergeNode(base[k], v, [...path, k]) : v;
+    }
     return merged;
   }
   return next;
+}
+
+/** A `!reset` with nothing before it to reset (a file on its own) leaves no key behind either. */
+function withoutResets<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(withoutResets) as T;
+  if (!isMapping(node)) return node;
+  return Object.fromEntries(Object.entries(node).filter(([, v]) => v !== RESET).map(([k, v]) => [k, withoutResets(v)])) as T;
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {

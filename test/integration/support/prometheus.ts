@@ -38,6 +38,7 @@ export interface ScrapeConfig {
   job_name: string;
   metrics_path?: string;
   static_configs?: { targets: string[] }[];
+  dns_sd_configs?: { names: string[]; type?: string; port?: number }[];
   [key: string]: unknown;
 }
 
@@ -49,8 +50,8 @@ export interface PrometheusConfig {
 }
 
 export interface LocalPrometheusOptions {
-  /** `host:port` to scrape for each job of the real config that runs here. */
-  targets: Record<string, string>;
+  /** `host:port` to scrape for each job of the real config that runs here; several for a job with replicas. */
+  targets: Record<string, string | string[]>;
   /** `host:port` of the Alertmanager Prometheus sends to. */
   alertmanager: string;
   /** scrape_interval and evaluation_interval (and scrape_timeout, which may not exceed the interval). */
@@ -72,7 +73,8 @@ export function readYaml<T>(file: string): T {
 
 /**
  * The real prometheus.yml pointed at what runs on this machine: each job's one compose target
- * (`payment:3002`) becomes a loopback address, alerting goes to the test's Alertmanager, the rule
+ * (`payment:3002`), or the compose service its DNS discovery looks up (`payment`, every replica),
+ * becomes loopback addresses, alerting goes to the test's Alertmanager, the rule
  * files are the real ones by absolute path, and only the intervals are shortened.
  */
 export function localPrometheusConfig(options: LocalPrometheusOptions): LocalPrometheusConfig {
@@ -92,11 +94,14 @@ export function localPrometheusConfig(options: LocalPrometheusOptions): LocalPro
       dropped.push(job.job_name);
       continue;
     }
-    const targets = (job.static_configs ?? []).flatMap((c) => c.targets);
-    if (targets.length !== 1 || Object.keys(job).some((k) => k.endsWith('_sd_configs'))) {
-      throw new Error(`prometheus.yml job "${job.job_name}" is not one static target (${targets.join(', ')}): teach the test to map it`);
+    const { dns_sd_configs: dns, ...rest } = job;
+    const targets = [...(job.static_configs ?? []).flatMap((c) => c.targets), ...(dns ?? []).flatMap((c) => c.names)];
+    const otherDiscovery = Object.keys(rest).filter((k) => k.endsWith('_sd_configs'));
+    if (targets.length !== 1 || otherDiscovery.length > 0) {
+      throw new Error(`prometheus.yml job "${job.job_name}" is not one static target or one DNS name (${targets.join(', ')}): teach the test to map it`);
     }
-    scrapeConfigs.push({ ...job, static_configs: [{ targets: [target] }] });
+    // DNS discovery of a compose service becomes its processes here: what it would have found.
+    scrapeConfigs.push({ ...rest, static_configs: [{ targets: [target].flat() }] });
   }
   const config: PrometheusConfig = {
     ...real,

@@ -53,7 +53,8 @@ export class Stack {
   readonly ports: Record<ServiceName, number>;
   readonly urls: Record<ServiceName, string>;
   readonly databaseUrls: Record<keyof typeof DATABASES, string>;
-  private readonly processes = new Map<ServiceName, ChildProcess>();
+  /** By service name, or `<name>-<port>` for a replica (startReplica). */
+  private readonly processes = new Map<string, ChildProcess>();
   private readonly run = `it${Date.now().toString(36)}`;
   private readonly adminUrl: string;
   /** The run's own RabbitMQ virtual host, so a dev stack or a benchmark on the same broker cannot take its messages. */
@@ -130,8 +131,20 @@ export class Stack {
   }
 
   async start(name: ServiceName, env: Record<string, string> = {}): Promise<ChildProcess> {
+    return this.launch(name, name, this.urls[name], env);
+  }
+
+  /**
+   * One more process of a service (a replica) on its own port, with the same databases, broker and
+   * settings as `start(name)` would give it. Its key, for stop() and logOf(), is `<name>-<port>`.
+   */
+  async startReplica(name: ServiceName, port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
+    return this.launch(name, `${name}-${port}`, `http://127.0.0.1:${port}`, { PORT: String(port), ...env });
+  }
+
+  private async launch(name: ServiceName, key: string, url: string, env: Record<string, string>): Promise<ChildProcess> {
     mkdirSync(LOG_DIR, { recursive: true });
-    const log = createWriteStream(join(LOG_DIR, `${this.run}-${name}.log`), { flags: 'a' });
+    const log = createWriteStream(join(LOG_DIR, `${this.run}-${key}.log`), { flags: 'a' });
     const child = spawn(process.execPath, ['--enable-source-maps', '--import', PRELOAD, join(ROOT, `dist/apps/${name}/src/main.js`)], {
       cwd: ROOT,
       env: { ...this.envFor(name), ...env },
@@ -139,8 +152,8 @@ export class Stack {
     });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
-    this.processes.set(name, child);
-    await this.waitReady(name, child);
+    this.processes.set(key, child);
+    await this.waitReady(key, url, child);
     return child;
   }
 
@@ -148,8 +161,8 @@ export class Stack {
     for (const name of SERVICES) await this.start(name);
   }
 
-  /** SIGTERM and wait for the exit; returns the exit code. */
-  async stop(name: ServiceName): Promise<number | null> {
+  /** SIGTERM and wait for the exit; returns the exit code. `name` is a service, or a replica's `<name>-<port>`. */
+  async stop(name: ServiceName | string): Promise<number | null> {
     const child = this.processes.get(name);
     if (!child || child.exitCode !== null) return child?.exitCode ?? null;
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -162,15 +175,17 @@ export class Stack {
     return code;
   }
 
-  process(name: ServiceName): ChildProcess | undefined {
+  process(name: ServiceName | string): ChildProcess | undefined {
     return this.processes.get(name);
   }
 
   async stopAll(): Promise<void> {
     for (const name of [...SERVICES].reverse()) await this.stop(name).catch(() => undefined);
+    // Replicas, newest first.
+    for (const key of [...this.processes.keys()].reverse()) await this.stop(key).catch(() => undefined);
   }
 
-  logOf(name: ServiceName): string {
+  logOf(name: ServiceName | string): string {
     const file = join(LOG_DIR, `${this.run}-${name}.log`);
     return existsSync(file) ? readFileSync(file, 'utf8') : '';
   }
@@ -195,12 +210,12 @@ export class Stack {
     }
   }
 
-  private async waitReady(name: ServiceName, child: ChildProcess): Promise<void> {
+  private async waitReady(name: string, url: string, child: ChildProcess): Promise<void> {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${this.logOf(name).slice(-3000)}`);
       try {
-        const res = await fetch(`${this.urls[name]}/health/ready`);
+        const res = await fetch(`${url}/health/ready`);
         if (res.ok) return;
       } catch {
         // not listening yet

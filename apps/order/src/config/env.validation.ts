@@ -1,5 +1,19 @@
 import { MessagingEnv, IsPort } from '@app/common';
-import { IsInt, IsUrl, Max, Min } from 'class-validator';
+import { IsInt, IsUrl, Max, Min, ValidateBy, type ValidationArguments } from 'class-validator';
+import { LEASE_MARGIN_MS } from '../outbox/outbox-claims.js';
+
+/** A lease must outlast one publish plus the margin, or a relay could never publish under it. */
+function OutlastsPublishTimeout(): PropertyDecorator {
+  return ValidateBy({
+    name: 'outlastsPublishTimeout',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) =>
+        typeof value === 'number' && value > (args?.object as OrderEnv).OUTBOX_PUBLISH_TIMEOUT_MS + LEASE_MARGIN_MS,
+      defaultMessage: (args?: ValidationArguments) =>
+        `OUTBOX_LEASE_MS must be more than OUTBOX_PUBLISH_TIMEOUT_MS (${(args?.object as OrderEnv).OUTBOX_PUBLISH_TIMEOUT_MS}) + ${LEASE_MARGIN_MS}`,
+    },
+  });
+}
 
 export class OrderEnv extends MessagingEnv {
   @IsPort()
@@ -30,6 +44,15 @@ export class OrderEnv extends MessagingEnv {
   @Min(100)
   @Max(60_000)
   OUTBOX_PUBLISH_TIMEOUT_MS: number = 5_000;
+
+  /**
+   * How long a relay holds the outbox events it claimed (each order replica runs one). Events a
+   * replica claimed and did not publish before it died wait this long for another replica.
+   */
+  @IsInt()
+  @Max(600_000)
+  @OutlastsPublishTimeout()
+  OUTBOX_LEASE_MS: number = 15_000;
 
   /** How often orders left pending by a failed payment call are checked against the payment service. */
   @IsInt()

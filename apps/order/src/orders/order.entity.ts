@@ -43,6 +43,10 @@ export class Order {
   @Column({ name: 'updated_at' })
   updatedAt!: Date;
 
+  /** Until when one order replica is asking the payment service about this pending order (PaymentReconciler). */
+  @Column({ name: 'reconcile_claimed_until', type: Date, nullable: true, select: false })
+  reconcileClaimedUntil?: Date | null;
+
   @OneToMany(() => OrderItem, (item) => item.order)
   items!: Relation<OrderItem>[];
 }

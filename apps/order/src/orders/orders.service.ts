@@ -30,6 +30,7 @@ import { PaymentClient } from '../payments/payment.client.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { requestFingerprint } from './idempotency.js';
 import { canTransition, eventFor } from './order-status.js';
+import { claimPendingOrder } from './reconcile-claims.js';
 import { orderTotalCents, toCents } from './order-total.js';
 import { Order, OrderItem, toOrderView } from './order.entity.js';
 
@@ -181,24 +182,23 @@ export class OrdersService {
 
   /**
    * Settles orders left pending by a failed or timed-out payment call by asking
-   * the payment service what happened. Returns how many were settled.
+   * the payment service what happened. Returns how many were settled. Each order
+   * is claimed first (reconcile-claims.ts), one at a time, so replicas running
+   * this together never ask about the same order at once.
    */
   async reconcilePending(olderThanMs: number, batch = 50): Promise<number> {
     const cutoff = new Date(Date.now() - olderThanMs);
-    const pending = await this.orders
-      .createQueryBuilder('o')
-      .where('o.status = :status', { status: 'pending' })
-      .andWhere('o.updated_at < :cutoff', { cutoff })
-      .orderBy('o.updated_at', 'ASC')
-      .limit(batch)
-      .getMany();
+    // Longer than one lookup may take (its deadline is the payment timeout, below olderThanMs).
+    const leaseMs = 2 * olderThanMs;
     let settled = 0;
-    for (const order of pending) {
-      const done = await withSpan('order.reconcile', { attributes: { 'order.id': order.id } }, async (span) => {
-        const settlement = settlementFor(await this.payments.findByOrder(order.id));
+    for (let i = 0; i < batch; i++) {
+      const orderId = await claimPendingOrder(this.orders, cutoff, leaseMs);
+      if (!orderId) break;
+      const done = await withSpan('order.reconcile', { attributes: { 'order.id': orderId } }, async (span) => {
+        const settlement = settlementFor(await this.payments.findByOrder(orderId));
         span.setAttribute('order.status', settlement?.status ?? 'pending');
-        if (!settlement || !(await this.settle(order.id, settlement))) return false;
-        this.logger.log({ msg: `reconciled order ${settlement.status}`, order_id: order.id, order_status: settlement.status });
+        if (!settlement || !(await this.settle(orderId, settlement))) return false;
+        this.logger.log({ msg: `reconciled order ${settlement.status}`, order_id: orderId, order_status: settlement.status });
         return true;
       });
       if (done) settled++;

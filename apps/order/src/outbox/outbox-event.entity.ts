@@ -31,6 +31,13 @@ export class OutboxEvent {
   @Column({ name: 'last_error', type: 'varchar', nullable: true })
   lastError!: string | null;
 
+  /** The relay (one per order replica) holding the row until claimedUntil; null when no one does. */
+  @Column({ name: 'claimed_by', type: 'varchar', nullable: true })
+  claimedBy!: string | null;
+
+  @Column({ name: 'claimed_until', type: Date, nullable: true })
+  claimedUntil!: Date | null;
+
   /** W3C trace context of the request that wrote the event (traceparent, tracestate, baggage). */
   @Column({ name: 'trace_context', type: 'simple-json', nullable: true })
   traceContext!: Record<string, string> | null;

@@ -22,9 +22,11 @@ import { ConfigService } from '@nestjs/config';
 import { ClientProxy, RmqRecordBuilder } from '@nestjs/microservices';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { firstValueFrom, timeout } from 'rxjs';
 import { IsNull, Repository } from 'typeorm';
 import { OutboxEvent } from './outbox-event.entity.js';
+import { LEASE_MARGIN_MS, claimOutboxEvents, releaseOutboxEvents } from './outbox-claims.js';
 
 export const EVENTS_CLIENT = Symbol('EVENTS_CLIENT');
 
@@ -41,6 +43,8 @@ export function newOutboxEvent(payload: Omit<OrderEventPayload, 'eventId' | 'occ
     publishedAt: null,
     attempts: 0,
     lastError: null,
+    claimedBy: null,
+    claimedUntil: null,
     traceContext: Object.keys(traceContext).length > 0 ? traceContext : null,
   });
 }
@@ -50,6 +54,12 @@ export function newOutboxEvent(payload: Omit<OrderEventPayload, 'eventId' | 'occ
  * marks each one published only after the broker confirmed it. If the broker
  * is down the row stays and is retried, so an outage delays events but loses
  * none; a retry may deliver an event twice, which the consumer deduplicates.
+ *
+ * Every order replica runs a relay. Each batch is claimed for this relay alone
+ * (outbox-claims.ts: a lease taken with SKIP LOCKED), so replicas share the
+ * events instead of each publishing all of them. A relay publishes only while its
+ * lease is sure to outlast the publish; a replica that dies mid-batch leaves its
+ * unpublished rows to the others once the lease (OUTBOX_LEASE_MS) runs out.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -57,7 +67,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly intervalMs: number;
   private readonly batchSize: number;
   private readonly publishTimeoutMs: number;
+  private readonly leaseMs: number;
   private readonly rabbit: boolean;
+  /** Whose claim a row is under: this process (a container's hostname is its id). */
+  private readonly owner = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`.slice(-64);
   private timer?: NodeJS.Timeout;
   private running: Promise<number> | null = null;
   private wakeRequested = false;
@@ -74,6 +87,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.intervalMs = config.getOrThrow<number>('OUTBOX_POLL_INTERVAL_MS');
     this.batchSize = config.getOrThrow<number>('OUTBOX_BATCH_SIZE');
     this.publishTimeoutMs = config.getOrThrow<number>('OUTBOX_PUBLISH_TIMEOUT_MS');
+    this.leaseMs = config.getOrThrow<number>('OUTBOX_LEASE_MS');
     this.rabbit = Boolean(config.get<string>('RABBITMQ_URL'));
     // Exported from 0, so the first failure shows in rate() and on the dashboard.
     for (const event of Object.values(OrderEvents)) outboxPublishFailures.inc({ event }, 0);
@@ -91,19 +105,24 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     else this.schedule(0);
   }
 
-  /** Publishes one batch; returns how many were published. Stops at the first failure. */
+  /** Claims and publishes one batch; returns how many were published. Stops at the first failure. */
   async relayBatch(): Promise<number> {
-    const batch = await this.outbox.find({
-      where: { publishedAt: IsNull() },
-      order: { createdAt: 'ASC' },
-      take: this.batchSize,
-    });
+    const claimedAt = performance.now();
+    const batch = await claimOutboxEvents(this.outbox, this.owner, this.leaseMs, this.batchSize);
+    // The last moment a publish (and marking it) still ends inside the lease, by this
+    // process's clock, which started before the database's did.
+    const lastStart = claimedAt + this.leaseMs - this.publishTimeoutMs - LEASE_MARGIN_MS;
     let published = 0;
     for (const event of batch) {
-      if (this.stopped) break;
+      if (this.stopped || performance.now() > lastStart) break;
       if (!(await this.publish(event))) break;
       published++;
     }
+    await releaseOutboxEvents(
+      this.outbox,
+      this.owner,
+      batch.slice(published).map((e) => e.id),
+    );
     if (published > 0 && this.lastFailure) {
       this.logger.log(`event transport is back; relaying again`);
       this.lastFailure = null;
@@ -147,7 +166,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           await this.recordFailure(event, error);
           return false;
         }
-        await this.outbox.update({ id: event.id }, { publishedAt: new Date(), attempts: event.attempts + 1, lastError: null });
+        await this.outbox.update(
+          { id: event.id },
+          { publishedAt: new Date(), attempts: event.attempts + 1, lastError: null, claimedBy: null, claimedUntil: null },
+        );
         outboxPublished.inc({ event: event.type });
         this.logger.log({ msg: `published ${event.type}`, order_id: event.aggregateId, event_id: event.id, event_type: event.type });
         return true;
