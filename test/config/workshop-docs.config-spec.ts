@@ -45,6 +45,7 @@ import { SCENARIOS, type Scenario } from '@app/faults';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { parseYamlStrict } from './support/compose.js';
 import { describe, expect, it } from 'vitest';
 import { ROOT, dashboards, knownMetrics, metricNames, panelsOf, substituteVariables } from './support/grafana.js';
 import { alertRules, filesIn } from './support/prometheus-rules.js';
@@ -87,7 +88,7 @@ const COMPOSE_SERVICES = Object.keys(COMPOSE.services);
 const COMPOSE_FILES = new Map(
   readdirSync(ROOT)
     .filter((f) => /^docker-compose(\.[\w-]+)?\.ya?ml$/.test(f))
-    .map((f) => [f, Object.keys((parse(readFileSync(join(ROOT, f), 'utf8')) as { services?: object }).services ?? {})]),
+    .map((f) => [f, Object.keys(parseYamlStrict<{ services?: object }>(readFileSync(join(ROOT, f), 'utf8'), f).services ?? {})]),
 );
 /** The fluentd logging driver's options (x-logging), which the labs may name: `fluentd-buffer-limit`. */
 const DRIVER_OPTIONS = Object.keys(COMPOSE['x-logging']?.options ?? {});
