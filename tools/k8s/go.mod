@@ -1,3 +1,9 @@
+// Helm and the manifest validator (k8s-validate), in a module of their own, not in ../go.mod:
+// Helm 4.3.2 needs k8s.io/* v0.37 and a newer OpenTelemetry, gRPC and protobuf than the ones
+// Prometheus, Alertmanager, Jaeger and Mailpit are built with there; one module would lift theirs too.
+// Here the validator decodes with the very k8s.io/api release Helm is built with (v0.37.2; keep every
+// k8s.io module at one release, and leave out `go get -u`).
+// Built and cached by scripts/ci/tools.mjs (helm, k8s-validate).
 module workshop.local/tools/k8s
 
 go 1.26.0
