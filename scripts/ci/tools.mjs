@@ -148,7 +148,7 @@ function build(name) {
 export function toolEnv(file = TOOLS_ENV) {
   if (!existsSync(file)) return {};
   const env = {};
-  for (const match of readFileSync(file, 'utf8').matchAll(/^([A-Z_]+)=(.*)$/gm)) env[match[1]] = match[2].trim();
+  for (const match of readFileSync(file, 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)) env[match[1]] = match[2].trim();
   return env;
 }
 

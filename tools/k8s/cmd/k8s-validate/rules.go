@@ -17,8 +17,8 @@ import (
 
 // The two exceptions a pod template may claim, each with its reason as the annotation's value.
 const (
-	annotationRunsAsRoot       = "workshop-kit/runs-as-root"
-	annotationWritableRootFS   = "workshop-kit/writable-root-filesystem"
+	annotationRunsAsRoot        = "workshop-kit/runs-as-root"
+	annotationWritableRootFS    = "workshop-kit/writable-root-filesystem"
 	readinessPath, livenessPath = "/health/ready", "/health/live"
 )
 
