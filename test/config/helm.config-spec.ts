@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { UIS, helmValues, participants, portForwardScript } from '../../deploy/helm/classroom.mjs';
+import { moduleVersions } from '../../scripts/ci/tools.mjs';
 import { loadCompose, mebibytes, parseYamlStrict, readDotEnv } from './support/compose.js';
 import { toolBinary } from '../support/tools.js';
 
@@ -124,6 +125,23 @@ describe('deploy/helm/workshop-kit', () => {
     expect(find(objects, 'PodDisruptionBudget', 'gateway').spec.maxUnavailable).toBe(1);
     const classroom = objectsOf(rendered.classroom!);
     expect(classroom.filter((o) => o.kind === 'PodDisruptionBudget')).toEqual([]);
+  });
+});
+
+describe('tools/k8s/go.mod', () => {
+  const goMod = readFileSync(join(ROOT, 'tools/k8s/go.mod'), 'utf8');
+  const versions = moduleVersions(goMod);
+
+  it('keeps every k8s.io module that follows the Kubernetes release at one version, the one Helm is built with', () => {
+    const released = Object.entries(versions).filter(([m]) => /^k8s\.io\/(api|apimachinery|client-go|apiserver|apiextensions-apiserver|cli-runtime|component-base|kubectl)$/.test(m));
+    expect(released.map(([m]) => m)).toEqual(expect.arrayContaining(['k8s.io/api', 'k8s.io/apimachinery', 'k8s.io/client-go']));
+    expect(new Set(released.map(([, v]) => v))).toEqual(new Set([versions['k8s.io/client-go']]));
+    expect(versions['k8s.io/client-go']).toMatch(/^v0\.37\./);
+  });
+
+  it('builds the Helm it pins, and helm version says so', async () => {
+    const run = await helm('version', '--template', '{{.Version}} {{.KubeClientVersion}}');
+    expect(run.output.trim()).toBe(`${versions['helm.sh/helm/v4']} v1.${versions['k8s.io/client-go']!.split('.')[1]}`);
   });
 });
 
@@ -256,8 +274,22 @@ describe('one source for each version, limit, setting and config file', () => {
     for (const o of objectsOf(rendered.default!).filter((x) => x.kind !== 'Secret')) {
       expect(JSON.stringify(o), `${o.kind}/${o.metadata.name}`).not.toMatch(/workshop-admin-token|workshop-alert-webhook-token|:workshop@/);
     }
-    expect(readFileSync(join(CHART, 'templates/NOTES.txt'), 'utf8')).toContain('WORKSHOP DEFAULTS ONLY');
     expect(readFileSync(join(CHART, 'values.yaml'), 'utf8')).toContain('WORKSHOP DEFAULTS ONLY');
+  });
+
+  it('prints the workshop-only warning and the port-forwards after an install (NOTES.txt, client-side dry run)', async () => {
+    const notes = async (...args: string[]) => {
+      const run = await exec(toolBinary('helm'), ['install', 'kit', CHART, '--namespace', 'p01', '--dry-run=client', ...args], undefined, {
+        KUBECONFIG: join(tmpdir(), 'no-such-kubeconfig'),
+      });
+      expect(run.code, run.output).toBe(0);
+      return run.output.slice(run.output.indexOf('NOTES:'));
+    };
+    const full = await notes();
+    expect(full).toContain('WORKSHOP DEFAULTS ONLY');
+    expect(full).toContain('kubectl -n p01 port-forward svc/grafana 3100:3000');
+    expect(full).toContain('svc/kibana 5601:5601');
+    expect(await notes('--set', 'lite=true')).not.toContain('svc/kibana');
   });
 
   it("links files/<tool> to observability/<tool> (one source), and Helm follows the links", () => {
