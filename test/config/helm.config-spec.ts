@@ -203,6 +203,7 @@ describe('one source for each version, limit, setting and config file', () => {
     elasticsearch: 'ELASTICSEARCH_IMAGE',
     kibana: 'KIBANA_IMAGE',
     curl: 'CURL_IMAGE',
+    k6: 'K6_IMAGE',
   };
 
   it.each(Object.entries(IMAGE_VARIABLES))('images.%s is the image .env pins as %s', (key, variable) => {
@@ -240,6 +241,7 @@ describe('one source for each version, limit, setting and config file', () => {
     kibana: 'kibana',
     logCollector: 'fluentd',
     kibanaSetup: 'kibana-setup',
+    load: 'load',
   };
 
   it.each(Object.entries(LIMITS))('resources.%s: memory limit and request are compose %s memory limit', (key, service) => {
@@ -250,7 +252,7 @@ describe('one source for each version, limit, setting and config file', () => {
     expect(mebibytes(requests.memory!.replace(/i$/, ''))).toBe(key === 'logCollector' ? compose / 4 : compose);
   });
 
-  it.each(SERVICES)('%s gets the environment compose gives it: the same names, the same values, secrets by reference', (name) => {
+  it.each([...SERVICES, 'load'])('%s gets the environment compose gives it: the same names, the same values, secrets by reference', (name) => {
     const composeEnv = COMPOSE.services[name]!.environment!;
     const container = find(objectsOf(rendered.default!), 'Deployment', name).spec.template.spec.containers[0];
     const env = Object.fromEntries(
@@ -271,9 +273,12 @@ describe('one source for each version, limit, setting and config file', () => {
     expect(VALUES.secrets.adminToken).toBe(ENV.ADMIN_TOKEN);
     expect(VALUES.secrets.alertWebhookToken).toBe(ENV.ALERT_WEBHOOK_TOKEN);
     expect([VALUES.secrets.grafanaAdminUser, VALUES.secrets.grafanaAdminPassword]).toEqual([ENV.GRAFANA_ADMIN_USER, ENV.GRAFANA_ADMIN_PASSWORD]);
-    for (const o of objectsOf(rendered.default!).filter((x) => x.kind !== 'Secret')) {
-      expect(JSON.stringify(o), `${o.kind}/${o.metadata.name}`).not.toMatch(/workshop-admin-token|workshop-alert-webhook-token|:workshop@/);
-    }
+    // The load scripts (ConfigMap loadtest) carry the default token as their own fallback; nothing else may.
+    const literal = objectsOf(rendered.default!)
+      .filter((o) => o.kind !== 'Secret' && !(o.kind === 'ConfigMap' && o.metadata.name === 'loadtest'))
+      .filter((o) => /workshop-admin-token|workshop-alert-webhook-token|:workshop@/.test(JSON.stringify(o)))
+      .map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(literal).toEqual([]);
     expect(readFileSync(join(CHART, 'values.yaml'), 'utf8')).toContain('WORKSHOP DEFAULTS ONLY');
   });
 
@@ -292,13 +297,17 @@ describe('one source for each version, limit, setting and config file', () => {
     expect(await notes('--set', 'lite=true')).not.toContain('svc/kibana');
   });
 
-  it("links files/<tool> to observability/<tool> (one source), and Helm follows the links", () => {
+  it('links files/<tool> to observability/<tool> and files/loadtest to loadtest/ (one source), and Helm follows the links', () => {
     for (const entry of readdirSync(join(CHART, 'files'))) {
       const link = join(CHART, 'files', entry);
+      const target = entry === 'loadtest' ? 'loadtest' : `observability/${entry}`;
       expect(lstatSync(link).isSymbolicLink(), `${link} must be a link, not a copy`).toBe(true);
-      expect(readlinkSync(link)).toBe(`../../../../observability/${entry}`);
-      expect(realpathSync(link)).toBe(join(ROOT, 'observability', entry));
+      expect(readlinkSync(link)).toBe(`../../../../${target}`);
+      expect(realpathSync(link)).toBe(join(ROOT, target));
     }
+    const loadtest = find(objectsOf(rendered.default!), 'ConfigMap', 'loadtest').data!;
+    expect(loadtest['baseline.js']).toBe(readFileSync(join(ROOT, 'loadtest/baseline.js'), 'utf8'));
+    expect(loadtest['lib-engine.js']).toBe(readFileSync(join(ROOT, 'loadtest/lib/engine.js'), 'utf8'));
   });
 
   it('renders the observability files byte for byte', () => {
