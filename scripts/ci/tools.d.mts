@@ -1,5 +1,5 @@
 // Types of tools.mjs for the TypeScript tests that import it.
-export type ToolName = 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'jaeger' | 'mailpit' | 'compose-config';
+export type ToolName = 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'jaeger' | 'mailpit' | 'compose-config' | 'helm' | 'k8s-validate';
 
 export interface Tool {
   /** The Go package that builds the binary. */
@@ -8,14 +8,18 @@ export interface Tool {
   module: string;
   /** The variable its path is exported as in .tmp/tools.env. */
   env: string;
-  /** Our own main package's folder under tools/, when the binary is built from one (its source hash versions it). */
-  source?: string;
+  /** Its module's folder under tools/ when not tools/ itself (tools/k8s). */
+  dir?: string;
+  /** The repository's own code (pkg relative to its module): versioned by a hash of its source. */
+  local?: boolean;
 }
 
 export const TOOLS_ENV: string;
 export const TOOLS: Record<ToolName, Tool>;
 export function moduleVersions(goMod?: string): Record<string, string>;
 export function releaseOf(module: string, version: string): string;
+export function moduleDir(name: ToolName): string;
+export function toolVersion(name: ToolName): string;
 export function cacheDir(): string;
 export function toolPath(name: ToolName): string;
 export function toolEnv(file?: string): Record<string, string>;

@@ -1,5 +1,7 @@
 // The servers that compose runs as images, built from the Go module proxy at the same versions
-// (tools/go.mod pins them; test/config/versions.config-spec.ts ties each to its image tag in .env).
+// (tools/go.mod pins them; test/config/versions.config-spec.ts ties each to its image tag in .env),
+// and the Kubernetes tools the chart's check runs (tools/k8s/go.mod: Helm, and k8s-validate, this
+// repository's own validator, cached by a hash of its source).
 // Each binary is cached per machine by version, outside the clone, so a rerun costs nothing.
 //
 //   node scripts/ci/tools.mjs [NAME...]   build what is missing (all by default), write .tmp/tools.env, print it
@@ -10,7 +12,7 @@
 // WORKSHOP_TOOLS_CACHE overrides the cache folder (default ~/.cache/workshop-kit/tools).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,16 +30,15 @@ export const TOOLS = {
   jaeger: { pkg: 'github.com/jaegertracing/jaeger/cmd/jaeger', module: 'github.com/jaegertracing/jaeger', env: 'JAEGER' },
   mailpit: { pkg: 'github.com/axllent/mailpit', module: 'github.com/axllent/mailpit', env: 'MAILPIT' },
   // Not a server: `docker compose config` without Docker (compose-go, the library Compose is built on), for the
-  // compose contract tests. Its main package is ours (tools/compose-config), so its source is part of the version.
-  'compose-config': {
-    pkg: 'workshop.local/tools/compose-config',
-    module: 'github.com/compose-spec/compose-go/v2',
-    env: 'COMPOSE_CONFIG',
-    source: 'compose-config',
-  },
+  // compose contract tests. Its main package is ours (tools/compose-config, in the tools module beside the others).
+  'compose-config': { pkg: './compose-config', module: 'github.com/compose-spec/compose-go/v2', env: 'COMPOSE_CONFIG', local: true },
+  // tools/k8s: its own module (Helm's k8s.io v0.37 would lift the dependencies the tools above build with).
+  helm: { pkg: 'helm.sh/helm/v4/cmd/helm', module: 'helm.sh/helm/v4', env: 'HELM', dir: 'k8s' },
+  // The repository's own code: its "version" is a hash of its source, go.mod and go.sum.
+  'k8s-validate': { pkg: './cmd/k8s-validate', module: 'workshop.local/tools/k8s', env: 'K8S_VALIDATE', dir: 'k8s', local: true },
 };
 
-/** Module versions required by tools/go.mod. */
+/** Module versions required by tools/go.mod (or the go.mod text given, e.g. tools/k8s/go.mod's). */
 export function moduleVersions(goMod = readFileSync(join(TOOLS_DIR, 'go.mod'), 'utf8')) {
   const versions = {};
   for (const match of goMod.matchAll(/^\s*(?:require\s+)?(\S+)\s+(v\S+)/gm)) versions[match[1]] = match[2];
@@ -55,18 +56,37 @@ export function releaseOf(module, version) {
   return `${major}.${minor}.${patch}`;
 }
 
+/** The folder of NAME's Go module: tools/, or tools/<dir> for the tools that have their own. */
+export function moduleDir(name) {
+  const tool = TOOLS[name];
+  if (!tool) throw new Error(`unknown tool ${name}`);
+  return tool.dir ? join(TOOLS_DIR, tool.dir) : TOOLS_DIR;
+}
+
+/** The version NAME is built at: its module's version in go.mod, or for the repository's own code a hash of its source. */
+export function toolVersion(name) {
+  const tool = TOOLS[name];
+  const dir = moduleDir(name);
+  if (tool.local) {
+    const hash = createHash('sha256');
+    const pkgDir = join(dir, tool.pkg);
+    const files = ['go.mod', 'go.sum', ...readdirSync(pkgDir).filter((f) => f.endsWith('.go')).map((f) => join(tool.pkg, f))].sort();
+    for (const file of files) hash.update(`${file}\0`).update(readFileSync(join(dir, file))).update('\0');
+    return `src-${hash.digest('hex').slice(0, 12)}`;
+  }
+  const version = moduleVersions(readFileSync(join(dir, 'go.mod'), 'utf8'))[tool.module];
+  if (!version) throw new Error(`${relative(ROOT, join(dir, 'go.mod'))} does not require ${tool.module}`);
+  return version;
+}
+
 export function cacheDir() {
   return process.env.WORKSHOP_TOOLS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'workshop-kit/tools');
 }
 
-/** Where NAME's binary lives once built: one folder per tool and version (and, for our own main, its source). */
+/** Where NAME's binary lives once built: one folder per tool and version. */
 export function toolPath(name) {
-  const tool = TOOLS[name];
-  if (!tool) throw new Error(`unknown tool ${name}`);
-  const version = moduleVersions()[tool.module];
-  if (!version) throw new Error(`tools/go.mod does not require ${tool.module}`);
-  const source = tool.source ? `-${createHash('sha256').update(readFileSync(join(TOOLS_DIR, tool.source, 'main.go'))).digest('hex').slice(0, 12)}` : '';
-  return join(cacheDir(), `${name}-${version}${source}`, name);
+  if (!TOOLS[name]) throw new Error(`unknown tool ${name}`);
+  return join(cacheDir(), `${name}-${toolVersion(name)}`, name);
 }
 
 /** The Go toolchain: GO, else `go` on PATH, else the official tarball's place (a minimal PATH may lack it). */
@@ -79,6 +99,8 @@ function go(args, options = {}) {
 }
 
 function ldflags(tool, version) {
+  // Helm's `version` prints v4.3 (its source's default) unless told the patch release.
+  if (tool.module === 'helm.sh/helm/v4') return `-s -w -X helm.sh/helm/v4/internal/version.version=${version}`;
   // Prometheus' and Alertmanager's `--version` read these; an unset version prints empty.
   if (!tool.module.startsWith('github.com/prometheus/')) return '-s -w';
   return `-s -w -X github.com/prometheus/common/version.Version=${releaseOf(tool.module, version)} -X github.com/prometheus/common/version.Branch=module`;
@@ -86,7 +108,7 @@ function ldflags(tool, version) {
 
 function build(name) {
   const tool = TOOLS[name];
-  const version = moduleVersions()[tool.module];
+  const version = toolVersion(name);
   const target = toolPath(name);
   if (existsSync(target)) return target;
   mkdirSync(dirname(target), { recursive: true });
@@ -117,7 +139,7 @@ function build(name) {
       rmSync(copy, { recursive: true, force: true });
     }
   } else {
-    go([...flags, tool.pkg], { cwd: TOOLS_DIR });
+    go([...flags, tool.pkg], { cwd: moduleDir(name) });
   }
   chmodSync(partial, 0o755);
   renameSync(partial, target);
@@ -129,7 +151,7 @@ function build(name) {
 export function toolEnv(file = TOOLS_ENV) {
   if (!existsSync(file)) return {};
   const env = {};
-  for (const match of readFileSync(file, 'utf8').matchAll(/^([A-Z_]+)=(.*)$/gm)) env[match[1]] = match[2].trim();
+  for (const match of readFileSync(file, 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)) env[match[1]] = match[2].trim();
   return env;
 }
 
@@ -170,10 +192,10 @@ export function ensureTools(names = Object.keys(TOOLS)) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   if (args.includes('--list')) {
-    const versions = moduleVersions();
     for (const [name, tool] of Object.entries(TOOLS)) {
-      const version = versions[tool.module];
-      console.log(`${name.padEnd(13)} ${tool.module}@${version} (release ${releaseOf(tool.module, version)})`);
+      const version = toolVersion(name);
+      const release = tool.local ? `source in ${relative(ROOT, join(moduleDir(name), tool.pkg))}` : `release ${releaseOf(tool.module, version)}`;
+      console.log(`${name.padEnd(13)} ${tool.module}@${version} (${release})`);
     }
   } else {
     const unknown = args.filter((a) => !TOOLS[a]);
