@@ -40,7 +40,8 @@ export class MemoryFaultStore implements FaultStore {
     this.state = structuredClone(state);
   }
 
-  async watch(): Promise<() => Promise<void>> {
+  /** Nobody else writes to this process's memory: nothing to watch. */
+  async watch(_changed: () => void): Promise<() => Promise<void>> {
     return async () => undefined;
   }
 }
