@@ -1,6 +1,7 @@
 import { LISTENER_APPLICATION_NAME } from '@app/faults';
 import pg from 'pg';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BootedApp, boot, env, testDatabase } from '../../../test/support/boot.js';
 import { AppModule } from '../src/app.module.js';
@@ -93,6 +94,18 @@ describe('payment faults kept in its database (e2e)', () => {
     await put(a, [LATENCY]);
     // The slow poll is 10 s: within 5 s only the reconnect (and its re-read) can have brought it.
     await expect.poll(async () => (await get(b)).active, { timeout: 5_000, interval: 100 }).toEqual([LATENCY]);
+  });
+
+  it('switches faults while the database pool of the app is starved (as pool-exhaustion starves it)', async () => {
+    const app = await start(await testDatabase('payment'), { DB_POOL_SIZE: '1' });
+    const busy = app.app.get(DataSource).query('SELECT pg_sleep(4)');
+    try {
+      const started = performance.now();
+      await put(app, [LATENCY]);
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      await busy;
+    }
   });
 
   it('boots with a new FAULTS value over the stored state, and with the stored state when FAULTS is the same as last time', async () => {

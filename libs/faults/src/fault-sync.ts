@@ -124,6 +124,7 @@ export class FaultSync implements OnApplicationBootstrap, OnModuleDestroy {
     await this.stopWatch?.();
     this.stopWatch = undefined;
     await this.queue;
+    await this.store.close();
   }
 
   /** Nest: follow the store once every module is up; stop before the database closes. */

@@ -25,6 +25,8 @@ export interface FaultStore {
    * Returns the function that stops watching.
    */
   watch(changed: () => void): Promise<() => Promise<void>>;
+  /** Releases what the store holds (connections); called once, at shutdown. */
+  close(): Promise<void>;
 }
 
 /** No persistence: the state lives as long as the process (the gateway without FAULTS_STATE_DIR, and tests). */
@@ -39,6 +41,8 @@ export class MemoryFaultStore implements FaultStore {
   async save(state: StoredFaults): Promise<void> {
     this.state = structuredClone(state);
   }
+
+  async close(): Promise<void> {}
 
   /** Nobody else writes to this process's memory: nothing to watch. */
   async watch(_changed: () => void): Promise<() => Promise<void>> {

@@ -59,6 +59,8 @@ export class FileFaultStore implements FaultStore {
     await rename(temporary, this.file);
   }
 
+  async close(): Promise<void> {}
+
   async watch(changed: () => void): Promise<() => Promise<void>> {
     const listener = (current: Stats, previous: Stats) => {
       if (current.mtimeMs !== previous.mtimeMs || current.ino !== previous.ino) changed();

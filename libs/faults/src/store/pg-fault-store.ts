@@ -7,6 +7,8 @@ import { type FaultStore, type StoredFaults, storedFaultsFrom } from './fault-st
 export const FAULTS_CHANNEL = 'workshop_faults';
 /** application_name of the listening connection, to find it in pg_stat_activity. */
 export const LISTENER_APPLICATION_NAME = 'workshop-faults-listener';
+/** application_name of the store's own reads and writes. */
+export const STORE_APPLICATION_NAME = 'workshop-faults';
 
 export interface PgFaultStoreOptions {
   /** Who writes (host/pid), stored beside the faults. */
@@ -18,11 +20,13 @@ export interface PgFaultStoreOptions {
 /**
  * The faults in the service's own PostgreSQL database (table workshop_faults).
  * A write and its NOTIFY are one statement, so the notification goes out when
- * the write commits; every replica LISTENs on its own connection (not one of
- * the pool's, which pool-exhaustion needs whole) and re-reads the row.
+ * the write commits; every replica LISTENs on its own connection and re-reads
+ * the row. Reads and writes use a small pool of their own, not the app's: a
+ * trainer must be able to switch pool-exhaustion off while it starves that pool.
  */
 export class PgFaultStore implements FaultStore {
   readonly where: string;
+  private pool?: pg.Pool;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -33,15 +37,16 @@ export class PgFaultStore implements FaultStore {
   }
 
   async load(): Promise<StoredFaults | null> {
-    const rows = (await this.dataSource.query('SELECT faults, marker, boot_faults FROM workshop_faults WHERE service = $1', [
-      this.service,
-    ])) as { faults: unknown; marker: string | null; boot_faults: string | null }[];
+    const { rows } = await this.queries().query<{ faults: unknown; marker: string | null; boot_faults: string | null }>(
+      'SELECT faults, marker, boot_faults FROM workshop_faults WHERE service = $1',
+      [this.service],
+    );
     const row = rows[0];
     return row ? storedFaultsFrom({ faults: row.faults, marker: row.marker, bootFaults: row.boot_faults }) : null;
   }
 
   async save(state: StoredFaults): Promise<void> {
-    await this.dataSource.query(
+    await this.queries().query(
       `WITH saved AS (
          INSERT INTO workshop_faults (service, faults, marker, boot_faults, updated_at, updated_by)
          VALUES ($1, $2::jsonb, $3, $4, now(), $5)
@@ -69,7 +74,7 @@ export class PgFaultStore implements FaultStore {
       delay = Math.min(delay * 2, 30_000);
     };
     const connect = async () => {
-      const next = new pg.Client(this.connectionConfig());
+      const next = new pg.Client(this.connectionConfig(LISTENER_APPLICATION_NAME));
       let lost = false;
       const onLost = () => {
         if (lost) return;
@@ -110,7 +115,22 @@ export class PgFaultStore implements FaultStore {
     };
   }
 
-  private connectionConfig(): pg.ClientConfig {
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.end();
+  }
+
+  private queries(): pg.Pool {
+    if (!this.pool) {
+      this.pool = new pg.Pool({ ...this.connectionConfig(STORE_APPLICATION_NAME), max: 2, idleTimeoutMillis: 30_000 });
+      // An idle connection the server closes is dropped by the pool; the next query opens another.
+      this.pool.on('error', () => undefined);
+    }
+    return this.pool;
+  }
+
+  private connectionConfig(applicationName: string): pg.ClientConfig {
     const o = this.dataSource.options;
     if (o.type !== 'postgres') throw new Error(`the faults store needs PostgreSQL, not ${o.type}`);
     return {
@@ -121,7 +141,7 @@ export class PgFaultStore implements FaultStore {
       password: typeof o.password === 'string' ? o.password : undefined,
       database: o.database,
       ssl: o.ssl as pg.ClientConfig['ssl'],
-      application_name: LISTENER_APPLICATION_NAME,
+      application_name: applicationName,
       connectionTimeoutMillis: 5_000,
     };
   }
