@@ -1,5 +1,5 @@
 import { type EnvSource, configModuleFor, DatabaseModule, HealthModule } from '@app/common';
-import { CreateWorkshopFaults1766000000000, FaultsModule } from '@app/faults';
+import { CreateWorkshopFaults1768000000000, FaultsModule } from '@app/faults';
 import { ObservabilityModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { OrderEnv } from './config/env.validation.js';
@@ -23,7 +23,12 @@ export class AppModule {
         DatabaseModule.forRoot({
           service: 'order',
           entities: [Order, OrderItem, OutboxEvent],
-          migrations: [CreateOrders1764000000000, OutboxTraceContext1764100000000, ReplicaClaims1767100000000, CreateWorkshopFaults1766000000000],
+          migrations: [
+            CreateOrders1764000000000,
+            OutboxTraceContext1764100000000,
+            ReplicaClaims1767100000000,
+            CreateWorkshopFaults1768000000000,
+          ],
         }),
         HealthModule.forRoot({ database: true, broker: true }),
         OrdersModule,

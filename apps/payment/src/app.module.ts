@@ -1,5 +1,5 @@
 import { type EnvSource, configModuleFor, DatabaseModule, HealthModule } from '@app/common';
-import { CreateWorkshopFaults1766000000000, FaultsModule } from '@app/faults';
+import { CreateWorkshopFaults1768000000000, FaultsModule } from '@app/faults';
 import { ObservabilityModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PaymentEnv } from './config/env.validation.js';
@@ -20,7 +20,7 @@ export class AppModule {
         DatabaseModule.forRoot({
           service: 'payment',
           entities: [Payment],
-          migrations: [CreatePayments1764000000000, CreateWorkshopFaults1766000000000],
+          migrations: [CreatePayments1764000000000, CreateWorkshopFaults1768000000000],
         }),
         HealthModule.forRoot({ database: true, broker: false }),
         PaymentsModule,

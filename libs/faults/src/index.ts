@@ -12,6 +12,6 @@ export { MemoryFaultStore } from './store/fault-store.js';
 export type { FaultStore, StoredFaults } from './store/fault-store.js';
 export { FileFaultStore } from './store/file-fault-store.js';
 export { FAULTS_CHANNEL, LISTENER_APPLICATION_NAME, PgFaultStore } from './store/pg-fault-store.js';
-export { CreateWorkshopFaults1766000000000 } from './store/create-workshop-faults.migration.js';
+export { CreateWorkshopFaults1768000000000 } from './store/create-workshop-faults.migration.js';
 export { AdminTokenGuard } from './admin-token.guard.js';
 export { burnCpu, releaseRetainedMemory, retainMemory, retainedBytes } from './effects.js';

@@ -6,8 +6,8 @@ import { type MigrationInterface, type QueryRunner, Table } from 'typeorm';
  * One class for the three services that own a database: each lists it in its
  * migrations.
  */
-export class CreateWorkshopFaults1766000000000 implements MigrationInterface {
-  name = 'CreateWorkshopFaults1766000000000';
+export class CreateWorkshopFaults1768000000000 implements MigrationInterface {
+  name = 'CreateWorkshopFaults1768000000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createTable(

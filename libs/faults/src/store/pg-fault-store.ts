@@ -21,8 +21,9 @@ export interface PgFaultStoreOptions {
  * The faults in the service's own PostgreSQL database (table workshop_faults).
  * A write and its NOTIFY are one statement, so the notification goes out when
  * the write commits; every replica LISTENs on its own connection and re-reads
- * the row. Reads and writes use a small pool of their own, not the app's: a
- * trainer must be able to switch pool-exhaustion off while it starves that pool.
+ * the row. Reads and writes (one at a time: FaultSync serialises them) use a
+ * one-connection pool of their own, not the app's: a trainer must be able to
+ * switch pool-exhaustion off while it starves that pool.
  */
 export class PgFaultStore implements FaultStore {
   readonly where: string;
@@ -123,7 +124,7 @@ export class PgFaultStore implements FaultStore {
 
   private queries(): pg.Pool {
     if (!this.pool) {
-      this.pool = new pg.Pool({ ...this.connectionConfig(STORE_APPLICATION_NAME), max: 2, idleTimeoutMillis: 30_000 });
+      this.pool = new pg.Pool({ ...this.connectionConfig(STORE_APPLICATION_NAME), max: 1, idleTimeoutMillis: 30_000 });
       // An idle connection the server closes is dropped by the pool; the next query opens another.
       this.pool.on('error', () => undefined);
     }
