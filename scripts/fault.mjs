@@ -3,11 +3,15 @@
 // (GET/PUT /admin/faults, Authorization: Bearer $ADMIN_TOKEN).
 //
 //   list                              the scenarios, their parameters and what is on now
-//   status                            what is on in each service
+//   status [--hints]                  what is on in each service; in mystery mode only the marker,
+//                                     unless --hints (the trainer's): which services it acts in
 //   on <name> [--param value ...]     switch a scenario on (in every service it acts in)
 //   off <name> | off --all            switch one, or everything, off
 //   mystery [--seed N]                switch on a random scenario without naming it
 //   guess <name>                      say whether the mystery scenario is <name>
+//
+// The services store what is switched (order, payment, notification in their database, the gateway
+// under FAULTS_STATE_DIR): it stays on across restarts and reaches every replica of a service.
 //
 // Where the services are: GATEWAY_URL, ORDER_URL, PAYMENT_URL, NOTIFICATION_URL
 // (default http://127.0.0.1:3000 … 3003, as in `npm run dev` and compose).
@@ -122,10 +126,16 @@ export async function main(argv, { env = process.env, out = (line) => process.st
       return 0;
     }
     case 'status': {
+      const hints = args[0] === '--hints';
+      if (args.length > (hints ? 1 : 0)) throw new CliError(`status takes only --hints, not "${args.join(' ')}"`);
       const all = await states(config);
+      const markers = [...new Set(Object.values(all).map((s) => s.marker).filter(Boolean))];
+      // Every service carries the mystery's marker: without --hints, nothing here says where it acts.
+      for (const marker of markers) out(`mystery ${marker} is on; answer with: npm run fault -- guess <scenario>`);
       for (const [service, state] of Object.entries(all)) {
         const on = state.active.map((f) => `${f.name} (${describeParams(f.params)})`).join(', ');
-        out(`${service.padEnd(13)} ${state.marker ? `mystery ${state.marker}` : on || 'no faults'}`);
+        if (!state.marker) out(`${service.padEnd(13)} ${on || 'no faults'}`);
+        else if (hints) out(`${service.padEnd(13)} ${state.active.length > 0 ? `mystery ${state.marker} acts here` : 'marker only'}`);
       }
       return 0;
     }
@@ -150,8 +160,11 @@ export async function main(argv, { env = process.env, out = (line) => process.st
       }
       const entry = requireScenario(args[0]);
       const all = await states(config, entry.services);
+      if (entry.services.some((service) => all[service].marker)) {
+        throw new CliError(`a mystery scenario is on; guess it or run "off --all" first`);
+      }
       for (const service of entry.services) {
-        await setFaults(config, service, all[service].active.filter((f) => f.name !== entry.name), all[service].marker);
+        await setFaults(config, service, all[service].active.filter((f) => f.name !== entry.name));
       }
       out(`${entry.name} is off`);
       return 0;
@@ -162,8 +175,10 @@ export async function main(argv, { env = process.env, out = (line) => process.st
       if (!Number.isInteger(seed)) throw new CliError('--seed needs an integer');
       const pick = SCENARIOS[Math.floor(seeded(seed)() * SCENARIOS.length)];
       const marker = `mystery-${randomBytes(4).toString('hex')}`;
-      for (const service of SERVICES) await setFaults(config, service, []);
-      for (const service of pick.services) await setFaults(config, service, [{ name: pick.name, params: {} }], marker);
+      // Every service carries the marker (logs, spans, workshop_fault_active), only the picked ones the fault.
+      for (const service of SERVICES) {
+        await setFaults(config, service, pick.services.includes(service) ? [{ name: pick.name, params: {} }] : [], marker);
+      }
       out(`A mystery scenario is on. Logs, spans and metrics call it ${marker}.`);
       out('Find the culprit with Kibana, Grafana and Jaeger, then: npm run fault -- guess <scenario>');
       return 0;
@@ -171,9 +186,9 @@ export async function main(argv, { env = process.env, out = (line) => process.st
     case 'guess': {
       const entry = requireScenario(args[0]);
       const all = await states(config);
-      const mystery = Object.values(all).find((s) => s.marker);
-      if (!mystery) throw new CliError('no mystery scenario is on; start one with: npm run fault -- mystery');
-      const answer = mystery.active[0]?.name;
+      if (!Object.values(all).some((s) => s.marker)) throw new CliError('no mystery scenario is on; start one with: npm run fault -- mystery');
+      const answer = Object.values(all).find((s) => s.marker && s.active.length > 0)?.active[0]?.name;
+      if (!answer) throw new CliError('the mystery has no fault left on anywhere; end it with: npm run fault -- off --all');
       if (answer !== entry.name) {
         out(`Not ${entry.name}. Look again: which service's spans grow, which metric moved, what do the logs say?`);
         return 1;
@@ -186,7 +201,7 @@ export async function main(argv, { env = process.env, out = (line) => process.st
     }
     default:
       throw new CliError(
-        `unknown command "${command ?? ''}"; use list, status, on <name> [--param value], off <name> | --all, mystery [--seed N], guess <name>`,
+        `unknown command "${command ?? ''}"; use list, status [--hints], on <name> [--param value], off <name> | --all, mystery [--seed N], guess <name>`,
       );
   }
 }

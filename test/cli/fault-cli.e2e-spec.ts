@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule as GatewayModule } from '../../apps/gateway/src/app.module.js';
@@ -10,6 +13,7 @@ import { CliError, main } from '../../scripts/fault.mjs';
 import { type BootedApp, boot, env, freePort, testDatabase } from '../support/boot.js';
 
 const TOKEN = 'cli-test-admin-token';
+const SERVICES = ['gateway', 'order', 'payment', 'notification'];
 
 /** `npm run fault` against the four services (in this process, on the Docker-less adapters). */
 describe('the fault CLI', () => {
@@ -23,19 +27,25 @@ describe('the fault CLI', () => {
   const active = async (service: string) =>
     (await request(apps[service]!.url).get('/admin/faults?reveal=true').set('Authorization', `Bearer ${TOKEN}`).expect(200)).body;
 
-  beforeAll(async () => {
+  let databases: Record<'order' | 'payment' | 'notification', string>;
+  let stateDir: string;
+
+  /** The four services on their databases (and the gateway's FAULTS_STATE_DIR): booted again, they find what was stored. */
+  async function bootAll(): Promise<void> {
     const eventsPort = await freePort();
     const common = { ADMIN_TOKEN: TOKEN };
-    apps.payment = await boot(PaymentModule.forRoot(env({ ...common, DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0 })));
+    apps.payment = await boot(PaymentModule.forRoot(env({ ...common, DATABASE_URL: databases.payment, PAYMENT_PROVIDER_LATENCY_MS: 0 })));
     apps.notification = await boot(
-      NotificationModule.forRoot(env({ ...common, DATABASE_URL: await testDatabase('notification'), EVENTS_TCP_PORT: eventsPort })),
+      NotificationModule.forRoot(env({ ...common, DATABASE_URL: databases.notification, EVENTS_TCP_PORT: eventsPort })),
       { beforeListen: startEventConsumer },
     );
     apps.order = await boot(
-      OrderModule.forRoot(env({ ...common, DATABASE_URL: await testDatabase('order'), PAYMENT_SERVICE_URL: apps.payment.url, EVENTS_TCP_PORT: eventsPort })),
+      OrderModule.forRoot(env({ ...common, DATABASE_URL: databases.order, PAYMENT_SERVICE_URL: apps.payment.url, EVENTS_TCP_PORT: eventsPort })),
     );
     apps.gateway = await boot(
-      GatewayModule.forRoot(env({ ...common, ORDER_SERVICE_URL: apps.order.url, NOTIFICATION_SERVICE_URL: apps.notification.url })),
+      GatewayModule.forRoot(
+        env({ ...common, ORDER_SERVICE_URL: apps.order.url, NOTIFICATION_SERVICE_URL: apps.notification.url, FAULTS_STATE_DIR: stateDir }),
+      ),
     );
     cliEnv = {
       ADMIN_TOKEN: TOKEN,
@@ -44,9 +54,19 @@ describe('the fault CLI', () => {
       PAYMENT_URL: apps.payment.url,
       NOTIFICATION_URL: apps.notification.url,
     };
+  }
+  async function closeAll(): Promise<void> {
+    for (const name of ['gateway', 'order', 'notification', 'payment']) await apps[name]?.close();
+  }
+
+  beforeAll(async () => {
+    databases = { order: await testDatabase('order'), payment: await testDatabase('payment'), notification: await testDatabase('notification') };
+    stateDir = await mkdtemp(join(tmpdir(), 'fault-cli-'));
+    await bootAll();
   });
   afterAll(async () => {
-    for (const name of ['gateway', 'order', 'notification', 'payment']) await apps[name]?.close();
+    await closeAll();
+    await rm(stateDir, { recursive: true, force: true });
   });
 
   it('lists every scenario with its services and parameters', async () => {
@@ -62,7 +82,8 @@ describe('the fault CLI', () => {
       expect((await active(service)).active).toEqual([{ name: 'retry-storm', params: { timeoutMs: 100, retries: 2, latencyMs: 250 } }]);
     }
     expect((await active('gateway')).active).toEqual([]);
-    await run('on', 'slow-query');
+    // Few rows: the seeding runs in the background, and a restart later in this file waits for it.
+    await run('on', 'slow-query', '--rows', '1000');
     expect((await run('status')).text).toMatch(/order\s+retry-storm \(timeoutMs=100 retries=2 latencyMs=250\), slow-query/);
     await run('off', 'retry-storm');
     expect((await active('order')).active.map((f: { name: string }) => f.name)).toEqual(['slow-query']);
@@ -85,20 +106,53 @@ describe('the fault CLI', () => {
     const { text } = await run('mystery', '--seed', '7');
     const marker = /call it (mystery-[0-9a-f]+)/.exec(text)?.[1];
     expect(marker).toBeDefined();
-    const states = await Promise.all(['gateway', 'order', 'payment', 'notification'].map(active));
-    const on = states.filter((s) => s.marker === marker);
-    expect(on.length).toBeGreaterThan(0);
-    const answer = on[0].active[0].name as string;
+    const states = await Promise.all(SERVICES.map(active));
+    // Every service carries the marker; only where the scenario acts does it have the fault.
+    expect(states.map((s) => s.marker)).toEqual(SERVICES.map(() => marker));
+    const acting = states.filter((s) => s.active.length > 0);
+    expect(acting.length).toBeGreaterThan(0);
+    const answer = acting[0].active[0].name as string;
     // The same seed picks the same scenario.
     await run('mystery', '--seed', '7');
-    expect((await Promise.all(['gateway', 'order', 'payment', 'notification'].map(active))).find((s) => s.marker)?.active[0].name).toBe(answer);
+    expect((await Promise.all(SERVICES.map(active))).find((s) => s.active.length > 0)?.active[0].name).toBe(answer);
 
     const wrong = answer === 'log-flood' ? 'slow-query' : 'log-flood';
     expect(await run('guess', wrong)).toMatchObject({ code: 1 });
     const right = await run('guess', answer);
     expect(right.code).toBe(0);
     expect(right.text).toContain(`Yes: it is ${answer}`);
-    expect((await active(on[0].service)).active).toEqual([]);
+    expect((await active(acting[0].service)).active).toEqual([]);
+    expect((await active('gateway')).marker).toBeNull();
     await expect(run('guess', answer)).rejects.toThrow(/no mystery scenario is on/);
+  });
+
+  it('does not say where the mystery acts in status, unless the trainer asks for --hints', async () => {
+    const { text } = await run('mystery', '--seed', '7'); // payment-latency, in payment
+    const marker = /call it (mystery-[0-9a-f]+)/.exec(text)?.[1];
+    const status = (await run('status')).text;
+    expect(status).toBe(`mystery ${marker} is on; answer with: npm run fault -- guess <scenario>`);
+    const hints = (await run('status', '--hints')).text;
+    expect(hints).toMatch(new RegExp(`^payment\\s+mystery ${marker} acts here$`, 'm'));
+    expect(hints).toMatch(/^order\s+marker only$/m);
+    expect(hints).not.toContain('payment-latency');
+    await expect(run('status', '--reveal')).rejects.toThrow(/status takes only --hints/);
+    await expect(run('off', 'payment-latency')).rejects.toThrow(/a mystery scenario is on/);
+    await run('off', '--all');
+  });
+
+  it('keeps faults and the mystery across a restart of every service, and guess still works', async () => {
+    await run('on', 'sequential-calls');
+    await closeAll();
+    await bootAll();
+    expect((await run('status')).text).toMatch(/^gateway\s+sequential-calls \(probability=1\)$/m);
+
+    const marker = /call it (mystery-[0-9a-f]+)/.exec((await run('mystery', '--seed', '8')).text)?.[1]; // payment-errors
+    await closeAll();
+    await bootAll();
+    expect((await active('gateway')).marker).toBe(marker);
+    expect((await active('payment')).active.map((f: { name: string }) => f.name)).toEqual(['payment-errors']);
+    const right = await run('guess', 'payment-errors');
+    expect(right.code).toBe(0);
+    expect((await active('payment')).active).toEqual([]);
   });
 });

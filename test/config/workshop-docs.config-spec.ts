@@ -314,6 +314,8 @@ function faultCommandIssues(words: string[]): string[] {
       return args[0] === '--seed' && args.length === 2 && (isPlaceholder(args[1]) || Number.isInteger(Number(args[1])))
         ? []
         : [`mystery takes only --seed <integer>, not "${args.join(' ')}"`];
+    case 'status':
+      return args.length === 0 || (args.length === 1 && args[0] === '--hints') ? [] : [`status takes only --hints, not "${args.join(' ')}"`];
     default:
       return args.length ? [`${command} takes no arguments`] : [];
   }

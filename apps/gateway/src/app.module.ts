@@ -15,7 +15,7 @@ export class AppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'gateway' }),
         configModuleFor(GatewayEnv, env),
-        FaultsModule.forRoot({ service: 'gateway' }),
+        FaultsModule.forRoot({ service: 'gateway', store: 'file' }),
         HealthModule.forRoot({ database: false, broker: false }),
         OrdersModule,
         NotificationsModule,

@@ -1,5 +1,5 @@
 import { type EnvSource, configModuleFor, DatabaseModule, HealthModule } from '@app/common';
-import { FaultsModule } from '@app/faults';
+import { CreateWorkshopFaults1768000000000, FaultsModule } from '@app/faults';
 import { ObservabilityModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { Alert } from './alerts/alert.entity.js';
@@ -19,11 +19,11 @@ export class AppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'notification' }),
         configModuleFor(NotificationEnv, env),
-        FaultsModule.forRoot({ service: 'notification' }),
+        FaultsModule.forRoot({ service: 'notification', store: 'database' }),
         DatabaseModule.forRoot({
           service: 'notification',
           entities: [Notification, Alert],
-          migrations: [CreateNotifications1764000000000, CreateAlerts1765000000000],
+          migrations: [CreateNotifications1764000000000, CreateAlerts1765000000000, CreateWorkshopFaults1768000000000],
         }),
         HealthModule.forRoot({ database: true, broker: true }),
         NotificationsModule,

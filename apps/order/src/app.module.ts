@@ -1,5 +1,5 @@
 import { type EnvSource, configModuleFor, DatabaseModule, HealthModule } from '@app/common';
-import { FaultsModule } from '@app/faults';
+import { CreateWorkshopFaults1768000000000, FaultsModule } from '@app/faults';
 import { ObservabilityModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { OrderEnv } from './config/env.validation.js';
@@ -19,11 +19,16 @@ export class AppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'order' }),
         configModuleFor(OrderEnv, env),
-        FaultsModule.forRoot({ service: 'order' }),
+        FaultsModule.forRoot({ service: 'order', store: 'database' }),
         DatabaseModule.forRoot({
           service: 'order',
           entities: [Order, OrderItem, OutboxEvent],
-          migrations: [CreateOrders1764000000000, OutboxTraceContext1764100000000, ReplicaClaims1767100000000],
+          migrations: [
+            CreateOrders1764000000000,
+            OutboxTraceContext1764100000000,
+            ReplicaClaims1767100000000,
+            CreateWorkshopFaults1768000000000,
+          ],
         }),
         HealthModule.forRoot({ database: true, broker: true }),
         OrdersModule,

@@ -1,5 +1,5 @@
 import { type EnvSource, configModuleFor, DatabaseModule, HealthModule } from '@app/common';
-import { FaultsModule } from '@app/faults';
+import { CreateWorkshopFaults1768000000000, FaultsModule } from '@app/faults';
 import { ObservabilityModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PaymentEnv } from './config/env.validation.js';
@@ -16,8 +16,12 @@ export class AppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'payment' }),
         configModuleFor(PaymentEnv, env),
-        FaultsModule.forRoot({ service: 'payment' }),
-        DatabaseModule.forRoot({ service: 'payment', entities: [Payment], migrations: [CreatePayments1764000000000] }),
+        FaultsModule.forRoot({ service: 'payment', store: 'database' }),
+        DatabaseModule.forRoot({
+          service: 'payment',
+          entities: [Payment],
+          migrations: [CreatePayments1764000000000, CreateWorkshopFaults1768000000000],
+        }),
         HealthModule.forRoot({ database: true, broker: false }),
         PaymentsModule,
       ],

@@ -26,9 +26,19 @@ describe('FaultRegistry', () => {
     expect(faultMarker()).toBe('event-loop-block,payment-latency');
     registry.set([latency()], 'mystery-a1b2c3');
     expect(faultMarker()).toBe('mystery-a1b2c3');
-    registry.set([], 'mystery-a1b2c3');
+    registry.set([], null);
     expect(faultMarker()).toBeUndefined();
     expect(registry.state().marker).toBeNull();
+  });
+
+  it('carries the mystery marker without faults, where the mystery does not act, so the marker does not say where it is', async () => {
+    registry = new FaultRegistry('payment');
+    registry.set([], 'mystery-d4e5f6');
+    expect(faultMarker()).toBe('mystery-d4e5f6');
+    expect(registry.hit('payment-latency')).toBeUndefined();
+    expect(await metricsRegistry.getSingleMetricAsString('workshop_fault_active')).toContain('workshop_fault_active{fault="mystery-d4e5f6"} 1');
+    registry.set([], null);
+    expect(await metricsRegistry.getSingleMetricAsString('workshop_fault_active')).not.toContain('mystery-d4e5f6');
   });
 
   it('exports workshop_fault_active for what is on, and drops it when switched off', async () => {

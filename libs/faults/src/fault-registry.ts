@@ -12,7 +12,11 @@ export const faultActive = gauge<'fault'>({
 export interface FaultState {
   service: ServiceName;
   faults: ActiveFault[];
-  /** Set in mystery mode: logs, spans and metrics show it instead of the names. */
+  /**
+   * Set in mystery mode: logs, spans and metrics show it instead of the names.
+   * Every service carries it, also those where the mystery does not act (no
+   * faults), so the marker says that a mystery is on, not where.
+   */
   marker: string | null;
 }
 
@@ -36,11 +40,11 @@ export class FaultRegistry {
     this.set(initial, null);
   }
 
-  /** Replaces the whole set (an empty list switches everything off). */
+  /** Replaces the whole set (an empty list and no marker switch everything off). */
   set(faults: ActiveFault[], marker: string | null): FaultState {
     for (const label of this.labels()) faultActive.remove({ fault: label });
     this.faults = new Map(faults.map((f) => [f.name, f]));
-    this.mysteryMarker = faults.length > 0 ? marker : null;
+    this.mysteryMarker = marker;
     for (const label of this.labels()) faultActive.set({ fault: label }, 1);
     setFaultMarker(this.marker());
     const state = this.state();
@@ -54,8 +58,9 @@ export class FaultRegistry {
 
   /** What logs and spans carry: the names joined by commas, the mystery id, or undefined when all is well. */
   marker(): string | undefined {
+    if (this.mysteryMarker) return this.mysteryMarker;
     if (this.faults.size === 0) return undefined;
-    return this.mysteryMarker ?? [...this.faults.keys()].sort().join(',');
+    return [...this.faults.keys()].sort().join(',');
   }
 
   /** The fault's parameters while it is on, else undefined. */
@@ -78,7 +83,6 @@ export class FaultRegistry {
   }
 
   private labels(): string[] {
-    if (this.faults.size === 0) return [];
     return this.mysteryMarker ? [this.mysteryMarker] : [...this.faults.keys()];
   }
 }

@@ -1,19 +1,48 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { DataSource } from 'typeorm';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import type { ServiceName } from './catalogue.js';
-import { parseFaultsEnv } from './fault-settings.js';
 import { FaultRegistry } from './fault-registry.js';
+import { FaultSync } from './fault-sync.js';
 import { FaultsController } from './faults.controller.js';
+import { INSTANCE } from './instance.js';
+import { FileFaultStore } from './store/file-fault-store.js';
+import { type FaultStore, MemoryFaultStore } from './store/fault-store.js';
+import { PgFaultStore } from './store/pg-fault-store.js';
+
+export interface FaultsModuleOptions {
+  service: ServiceName;
+  /**
+   * Where the faults are kept across restarts and shared by replicas:
+   * `database`, the service's own PostgreSQL (table workshop_faults, LISTEN/NOTIFY);
+   * `file`, a JSON file under FAULTS_STATE_DIR (memory only when it is unset).
+   */
+  store: 'database' | 'file';
+  /** How often a replica re-reads the database in case a notification was missed. */
+  pollMs?: number;
+}
+
+async function fileStore(service: ServiceName, dir: string | undefined): Promise<FaultStore> {
+  if (!dir) {
+    new Logger('Faults').log('faults are kept in memory only: set FAULTS_STATE_DIR to keep them across restarts');
+    return new MemoryFaultStore();
+  }
+  const store = new FileFaultStore(dir, service);
+  await store.prepare();
+  return store;
+}
 
 /**
  * Runtime fault injection for the workshop's bottleneck scenarios: the
- * FaultRegistry (initial faults from FAULTS) that code asks where a fault
- * acts, and the admin API GET/PUT /admin/faults guarded by ADMIN_TOKEN.
+ * FaultRegistry that code asks where a fault acts, kept in step with the
+ * service's fault store (FaultSync: stored state or FAULTS at boot, changes of
+ * other replicas), and the admin API GET/PUT /admin/faults guarded by ADMIN_TOKEN.
  */
 @Module({})
 export class FaultsModule {
-  static forRoot(options: { service: ServiceName }): DynamicModule {
+  static forRoot(options: FaultsModuleOptions): DynamicModule {
+    const database = options.store === 'database';
     return {
       module: FaultsModule,
       global: true,
@@ -21,12 +50,19 @@ export class FaultsModule {
       providers: [
         AdminTokenGuard,
         {
-          provide: FaultRegistry,
-          inject: [ConfigService],
+          provide: FaultSync,
+          inject: database ? [ConfigService, DataSource] : [ConfigService],
           // A bad FAULTS value stops the boot with the reason, like any other invalid setting.
-          useFactory: (config: ConfigService) =>
-            new FaultRegistry(options.service, parseFaultsEnv(options.service, config.get<string>('FAULTS'))),
+          useFactory: async (config: ConfigService, dataSource?: DataSource) => {
+            const store = dataSource
+              ? new PgFaultStore(dataSource, options.service, { instance: INSTANCE })
+              : await fileStore(options.service, config.get<string>('FAULTS_STATE_DIR'));
+            const sync = new FaultSync(new FaultRegistry(options.service), store, { pollMs: database ? (options.pollMs ?? 10_000) : 0 });
+            await sync.restore(config.get<string>('FAULTS'));
+            return sync;
+          },
         },
+        { provide: FaultRegistry, inject: [FaultSync], useFactory: (sync: FaultSync) => sync.registry },
       ],
       exports: [FaultRegistry],
     };

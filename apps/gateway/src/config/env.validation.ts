@@ -1,5 +1,5 @@
 import { BaseEnv, IsPort } from '@app/common';
-import { IsInt, IsUrl, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 
 export class GatewayEnv extends BaseEnv {
   @IsPort()
@@ -21,4 +21,13 @@ export class GatewayEnv extends BaseEnv {
   @Min(100)
   @Max(120_000)
   NOTIFICATION_TIMEOUT_MS: number = 3_000;
+
+  /**
+   * Where the gateway keeps its switched-on faults across restarts (it has no
+   * database); replicas sharing the directory follow each other. Unset: memory only.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  FAULTS_STATE_DIR?: string;
 }
