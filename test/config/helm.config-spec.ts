@@ -331,7 +331,7 @@ describe('one source for each version, limit, setting and config file', () => {
   });
 
   it("renders prometheus.yml as compose's, the four services' jobs finding every pod by DNS", () => {
-    const original = parseYamlStrict<{ scrape_configs: { job_name: string; static_configs?: { targets: string[] }[] }[] }>(
+    const original = parseYamlStrict<{ scrape_configs: { job_name: string; dns_sd_configs?: { names: string[] }[] }[] }>(
       readFileSync(join(ROOT, 'observability/prometheus/prometheus.yml'), 'utf8'),
       'prometheus.yml',
     );
@@ -339,9 +339,8 @@ describe('one source for each version, limit, setting and config file', () => {
     const expected = structuredClone(original);
     for (const job of expected.scrape_configs) {
       if (!(SERVICES as readonly string[]).includes(job.job_name)) continue;
-      const [host, port] = job.static_configs![0]!.targets[0]!.split(':');
-      delete job.static_configs;
-      Object.assign(job, { dns_sd_configs: [{ names: [`${host}-pods`], type: 'A', port: Number(port) }] });
+      // compose resolves the service name to every replica; the chart's headless <name>-pods Service does that.
+      for (const sd of job.dns_sd_configs!) sd.names = sd.names.map((name) => `${name}-pods`);
     }
     expect(chart).toEqual(expected);
     const objects = objectsOf(rendered.default!);
