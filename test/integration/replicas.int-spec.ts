@@ -16,6 +16,7 @@ import { Stack, backingServices, eventually, type ServiceName } from './support/
  * the port each caller is configured with. Ports 25600–25799.
  */
 const BASE = 25600;
+const ADMIN_TOKEN = 'replicas-admin-token';
 const REPLICAS: Record<Exclude<ServiceName, 'gateway'>, number[]> = {
   payment: [25621, 25622],
   notification: [25631, 25632],
@@ -114,7 +115,7 @@ beforeAll(async () => {
   for (const service of ['payment', 'notification', 'order'] as const) {
     const ports = REPLICAS[service];
     proxies.push(await new RoundRobinProxy(ports.map((port) => ({ host: '127.0.0.1', port }))).start(stack.ports[service]));
-    const env = service === 'order' ? { ...ORDER_ENV, ...BREAKER_ENV } : {};
+    const env = { ADMIN_TOKEN, ...(service === 'order' ? { ...ORDER_ENV, ...BREAKER_ENV } : {}) };
     // The first replica alone runs the migrations; the others start together.
     processes.set(`${service}-${ports[0]}`, await stack.startReplica(service, ports[0]!, env));
     const rest = await Promise.all(ports.slice(1).map((port) => stack.startReplica(service, port, env)));
@@ -127,6 +128,32 @@ afterAll(async () => {
   await stack?.stopAll();
   await Promise.all(proxies.map((p) => p.stop()));
   await stack?.dropDatabases();
+});
+
+/** What one replica says is on: GET /admin/faults on its own port. */
+async function faultsOf(port: number): Promise<string[]> {
+  const res = await fetch(`http://127.0.0.1:${port}/admin/faults?reveal=true`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  const body = (await res.json()) as { active: { name: string }[] };
+  return body.active.map((f) => f.name);
+}
+
+async function putFaults(port: number, faults: { name: string; params?: Record<string, number> }[]): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${port}/admin/faults`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ faults }),
+  });
+  if (!res.ok) throw new Error(`PUT /admin/faults on ${port}: ${res.status} ${await res.text()}`);
+}
+
+describe('faults across replicas', () => {
+  it('a fault switched on through one order replica is on in all three within seconds, and off again the same way', async () => {
+    const [first, ...others] = REPLICAS.order;
+    await putFaults(first!, [{ name: 'n-plus-one' }]);
+    for (const port of others) await expect.poll(() => faultsOf(port), { timeout: 15_000, interval: 250 }).toEqual(['n-plus-one']);
+    await putFaults(others.at(-1)!, []);
+    for (const port of REPLICAS.order) await expect.poll(() => faultsOf(port), { timeout: 15_000, interval: 250 }).toEqual([]);
+  });
 });
 
 describe('three order, two payment and two notification replicas behind the gateway', () => {
