@@ -32,7 +32,8 @@ function settings(env) {
   const urls = Object.fromEntries(
     SERVICES.map((s) => [s, env[`${s.toUpperCase()}_URL`] ?? `http://127.0.0.1:${DEFAULT_PORTS[s]}`]),
   );
-  return { urls, token: env.ADMIN_TOKEN || DEFAULT_ADMIN_TOKEN };
+  // How the hints name this CLI: compose's one-shot `fault` service sets FAULT_CLI to its own command.
+  return { urls, token: env.ADMIN_TOKEN || DEFAULT_ADMIN_TOKEN, cli: env.FAULT_CLI || 'npm run fault --' };
 }
 
 async function call(config, service, method, body, query = '') {
@@ -131,7 +132,7 @@ export async function main(argv, { env = process.env, out = (line) => process.st
       const all = await states(config);
       const markers = [...new Set(Object.values(all).map((s) => s.marker).filter(Boolean))];
       // Every service carries the mystery's marker: without --hints, nothing here says where it acts.
-      for (const marker of markers) out(`mystery ${marker} is on; answer with: npm run fault -- guess <scenario>`);
+      for (const marker of markers) out(`mystery ${marker} is on; answer with: ${config.cli} guess <scenario>`);
       for (const [service, state] of Object.entries(all)) {
         const on = state.active.map((f) => `${f.name} (${describeParams(f.params)})`).join(', ');
         if (!state.marker) out(`${service.padEnd(13)} ${on || 'no faults'}`);
@@ -180,15 +181,15 @@ export async function main(argv, { env = process.env, out = (line) => process.st
         await setFaults(config, service, pick.services.includes(service) ? [{ name: pick.name, params: {} }] : [], marker);
       }
       out(`A mystery scenario is on. Logs, spans and metrics call it ${marker}.`);
-      out('Find the culprit with Kibana, Grafana and Jaeger, then: npm run fault -- guess <scenario>');
+      out(`Find the culprit with Kibana, Grafana and Jaeger, then: ${config.cli} guess <scenario>`);
       return 0;
     }
     case 'guess': {
       const entry = requireScenario(args[0]);
       const all = await states(config);
-      if (!Object.values(all).some((s) => s.marker)) throw new CliError('no mystery scenario is on; start one with: npm run fault -- mystery');
+      if (!Object.values(all).some((s) => s.marker)) throw new CliError(`no mystery scenario is on; start one with: ${config.cli} mystery`);
       const answer = Object.values(all).find((s) => s.marker && s.active.length > 0)?.active[0]?.name;
-      if (!answer) throw new CliError('the mystery has no fault left on anywhere; end it with: npm run fault -- off --all');
+      if (!answer) throw new CliError(`the mystery has no fault left on anywhere; end it with: ${config.cli} off --all`);
       if (answer !== entry.name) {
         out(`Not ${entry.name}. Look again: which service's spans grow, which metric moved, what do the logs say?`);
         return 1;

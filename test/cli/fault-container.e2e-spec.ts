@@ -109,6 +109,8 @@ describe('the fault service (docker compose run --rm fault …)', () => {
     const mystery = await run(['mystery', '--seed', '7']);
     expect(mystery.code, mystery.stderr).toBe(0);
     const marker = /call it (mystery-[0-9a-f]+)/.exec(mystery.stdout)?.[1];
+    // The hint names the command a Docker-only participant has, not npm.
+    expect(mystery.stdout).toContain('then: docker compose run --rm fault guess <scenario>');
     const states = await Promise.all(SERVICES.map(active));
     // Every service carries the marker; the answer is where the fault is on.
     expect(states.every((s) => s.marker === marker)).toBe(true);
