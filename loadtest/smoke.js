@@ -1,23 +1,20 @@
-// smoke: one virtual user walks every endpoint for a short while: an order
-// (approved, and every third one declined), its idempotent replay, reading it
-// back, the customer's history with and without notifications, its
-// notifications, and two client mistakes. Strict thresholds: any failure fails.
+// smoke: one virtual user walks every endpoint for a short while: an order (approved, and every
+// third one declined), its idempotent replay, reading it back, the customer's history with and
+// without notifications, its notifications, and two client mistakes. Any failure fails the run.
 //
-//   npm run load -- smoke                 (Node engine)
-//   k6 run loadtest/smoke.js              (k6)
-import { duration, vus, testTags } from './lib/config.js';
-import { run } from './lib/engine.js';
-import { clientMistakes, getNotifications, getOrder, listOrders, placeOrder } from './lib/flows.js';
+//   npm run load -- smoke
+//   k6 run loadtest/smoke.js
+import { duration, testTags, vus } from './lib/config.js';
 import { newOrder } from './lib/data.js';
+import { pause } from './lib/engine.js';
+import { clientMistakes, getNotifications, getOrder, listOrders, placeOrder } from './lib/flows.js';
 import { sloThresholds } from './lib/slo.js';
 
 const ENDPOINTS = ['create_order', 'create_order_replay', 'get_order', 'list_orders', 'list_orders_with_notifications', 'get_notifications'];
 
 export const options = {
   tags: testTags('smoke'),
-  scenarios: {
-    smoke: { executor: 'constant-vus', vus: vus(1), duration: duration('30s'), gracefulStop: '10s' },
-  },
+  scenarios: { smoke: { executor: 'constant-vus', vus: vus(1), duration: duration('30s'), gracefulStop: '10s' } },
   thresholds: {
     ...sloThresholds(ENDPOINTS),
     // Every endpoint of the walk was called (a p95 of no requests passes), and every check passed.
@@ -28,19 +25,15 @@ export const options = {
 
 let walks = 0;
 
-function* walk(ctx) {
+export default async function () {
   walks++;
-  const order = yield* placeOrder(ctx, { order: newOrder({ declined: walks % 3 === 0 }), keyShare: 1, retryShare: 1, readBackShare: 0 });
+  const order = await placeOrder({ order: newOrder({ declined: walks % 3 === 0 }), keyShare: 1, retryShare: 1, readBackShare: 0 });
   if (order) {
-    yield* getOrder(ctx, order);
-    yield* listOrders(ctx, { customer: order.customerId });
-    yield* listOrders(ctx, { customer: order.customerId, include: true });
-    yield* getNotifications(ctx, order);
+    await getOrder(order);
+    await listOrders({ customer: order.customerId });
+    await listOrders({ customer: order.customerId, include: true });
+    await getNotifications(order);
   }
-  yield* clientMistakes(ctx);
-  yield { sleep: 0.5 };
-}
-
-export default function () {
-  return run(walk);
+  await clientMistakes();
+  await pause(0.5);
 }

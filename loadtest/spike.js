@@ -1,10 +1,8 @@
-// spike: the arrival rate jumps tenfold for a while, then falls back. Does the
-// system absorb it, and recover once it is over? Gates on the error rate and
-// on p95 loosened to 3 s (the spike may queue).
+// spike: the arrival rate jumps tenfold for a while, then falls back. Does the system absorb it,
+// and recover once it is over? Gates on the error rate and on p95 loosened to 3 s (the spike may queue).
 //
 //   npm run load -- spike [--duration 1m40s]    (the stages keep their shape)
 import { rate, shape, testTags } from './lib/config.js';
-import { run } from './lib/engine.js';
 import { shopper } from './lib/flows.js';
 import { sloThresholds } from './lib/slo.js';
 
@@ -19,26 +17,17 @@ export const options = {
       timeUnit: '1s',
       preAllocatedVUs: BASE * 2,
       maxVUs: BASE * 40,
-      stages: shape(
-        [
-          { duration: '20s', target: 5 }, // warm, at the base rate
-          { duration: '10s', target: 50 }, // the spike arrives
-          { duration: '30s', target: 50 }, // and lasts
-          { duration: '10s', target: 5 }, // over
-          { duration: '30s', target: 5 }, // recovery
-        ],
-        { scaleTargets: false },
-      ).map((s) => ({ ...s, target: Math.max(1, Math.round((s.target / 5) * BASE)) })),
+      stages: shape([
+        { duration: '20s', target: BASE }, // warm, at the base rate
+        { duration: '10s', target: BASE * 10 }, // the spike arrives
+        { duration: '30s', target: BASE * 10 }, // and lasts
+        { duration: '10s', target: BASE }, // over
+        { duration: '30s', target: BASE }, // recovery
+      ]),
       gracefulStop: '15s',
     },
   },
-  thresholds: sloThresholds(['create_order', 'list_orders', 'get_notifications'], {
-    failed: 0.02,
-    checks: 0.98,
-    p95: { create_order: 3000, list_orders: 3000, get_notifications: 3000 },
-  }),
+  thresholds: sloThresholds(['create_order', 'list_orders', 'get_notifications'], { failed: 0.02, checks: 0.98, p95: { create_order: 3000, list_orders: 3000, get_notifications: 3000 } }),
 };
 
-export default function () {
-  return run(shopper);
-}
+export default shopper;

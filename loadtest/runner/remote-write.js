@@ -1,60 +1,38 @@
-// What k6's Prometheus remote-write output (`-o experimental-prometheus-rw`,
-// internal/output/prometheusrw in k6 v1.7.1) makes of a run's time series, so
-// that the series a script would write can be counted and written without k6:
+// What k6's Prometheus remote-write output (`-o experimental-prometheus-rw`, k6 v1.7.1's
+// internal/output/prometheusrw), set up as compose and the Helm chart set it up
+// (K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true), makes of a run's time series, so that the
+// series a script would write can be counted, and written to a real Prometheus, without k6:
 //
-//   - one k6 time series is a metric and its tag set; every tag with a value
-//     becomes a label (MapTagSet), `__name__` is k6_<metric> plus a suffix:
-//     counter `_total`, rate `_rate`, gauge none; a trend either one gauge per
-//     K6_PROMETHEUS_RW_TREND_STATS entry (`_p99` by default, `p(99.9)` → `_p999`)
-//     or, with K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM, one native histogram
-//     `_seconds` for a time metric;
-//   - the output keeps every series it has seen for the whole run (its `tsdb`
-//     map), so a tag whose values never repeat (a URL with an id) grows it, and
-//     Prometheus, without bound.
-//
-// encodeWriteRequest() writes those series as a remote-write 1.0 request
-// (protobuf, snappy-framed as a block), one float sample each: enough for a
-// real Prometheus to say how many series it holds.
+//   - one k6 time series is a metric and its tag set; every tag with a value becomes a label,
+//     `__name__` is k6_<metric> plus a suffix: counter `_total`, rate `_rate`, gauge none, a
+//     trend one native histogram (`_seconds` for a time metric);
+//   - the output keeps every series it has seen for the whole run, so a tag whose values never
+//     repeat (a URL with an id) grows it, and Prometheus, without bound.
 
-/**
- * The series the output writes for these time series (Metrics.timeSeries()):
- * `{ labels, histogram }`, labels with `__name__`, histogram true for a native histogram.
- */
-export function remoteWriteSeries(timeSeries, { trendAsNativeHistogram = false, trendStats = ['p(99)'] } = {}) {
+const SUFFIX = { counter: '_total', rate: '_rate', gauge: '', trend: '' };
+const byName = ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The series the output writes for these time series (Metrics.timeSeries()): `{ labels, histogram }`, labels with `__name__`. */
+export function remoteWriteSeries(timeSeries) {
   const out = new Map();
   for (const { metric, type, isTime, tags } of timeSeries) {
-    const labels = Object.fromEntries(Object.entries(tags).filter(([k, v]) => k !== '' && v !== '' && v !== undefined));
-    const names =
-      type === 'counter'
-        ? [`k6_${metric}_total`]
-        : type === 'rate'
-          ? [`k6_${metric}_rate`]
-          : type === 'gauge'
-            ? [`k6_${metric}`]
-            : trendAsNativeHistogram
-              ? [`k6_${metric}${isTime ? '_seconds' : ''}`]
-              : trendStats.map((stat) => `k6_${metric}_${stat.replace(/^p\((.*)\)$/, (_, n) => `p${n.replace('.', '')}`)}`);
-    const histogram = type === 'trend' && trendAsNativeHistogram;
-    for (const name of names) {
-      const series = { __name__: name, ...labels };
-      out.set(JSON.stringify(Object.entries(series).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), { labels: series, histogram });
-    }
+    const labels = { __name__: `k6_${metric}${type === 'trend' && isTime ? '_seconds' : SUFFIX[type]}` };
+    for (const [k, v] of Object.entries(tags)) if (k !== '' && v !== '' && v !== undefined) labels[k] = v;
+    out.set(JSON.stringify(Object.entries(labels).sort(byName)), { labels, histogram: type === 'trend' });
   }
   return [...out.values()];
 }
 
-// ---- protobuf (prometheus.WriteRequest) ----------------------------------------------
+// ---- a remote-write 1.0 request (prometheus.WriteRequest, protobuf), snappy-framed as a block ----
 
 const varint = (n) => {
   const bytes = [];
-  let v = BigInt(n);
-  do {
-    let b = Number(v & 0x7fn);
+  for (let v = BigInt(n); ; ) {
+    const b = Number(v & 0x7fn);
     v >>= 7n;
-    if (v > 0n) b |= 0x80;
-    bytes.push(b);
-  } while (v > 0n);
-  return Buffer.from(bytes);
+    bytes.push(v > 0n ? b | 0x80 : b);
+    if (v === 0n) return Buffer.from(bytes);
+  }
 };
 const field = (number, wireType) => varint((number << 3) | wireType);
 const bytesField = (number, payload) => Buffer.concat([field(number, 2), varint(payload.length), payload]);
@@ -67,19 +45,13 @@ function sample(value, timestampMs) {
 }
 
 /** A native histogram of `count` observations of 0 (all in the zero bucket): the smallest valid one. */
-function histogram(count, timestampMs) {
-  return Buffer.concat([field(1, 0), varint(count), field(4, 0), varint(0), field(6, 0), varint(count), field(15, 0), varint(timestampMs)]);
-}
+const histogram = (count, timestampMs) => Buffer.concat([field(1, 0), varint(count), field(4, 0), varint(0), field(6, 0), varint(count), field(15, 0), varint(timestampMs)]);
 
-/**
- * A WriteRequest with one sample (`value`, at `timestampMs`) per series, or a native
- * histogram of `value` observations for a histogram series; labels sorted by name, as
- * the spec requires.
- */
+/** A WriteRequest with one sample (`value`, at `timestampMs`) per series, or a histogram of `value` observations; labels sorted by name. */
 export function encodeWriteRequest(seriesList, { value = 1, timestampMs = Date.now() } = {}) {
   const timeseries = seriesList.map((series) => {
     const labels = Object.entries(series.labels)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(byName)
       .map(([name, v]) => bytesField(1, Buffer.concat([stringField(1, name), stringField(2, String(v))])));
     const point = series.histogram ? bytesField(4, histogram(value, timestampMs)) : bytesField(2, sample(value, timestampMs));
     return bytesField(1, Buffer.concat([...labels, point]));

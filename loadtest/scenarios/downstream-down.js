@@ -1,46 +1,7 @@
-// downstream-down: the payment service is unreachable from order.
-// Switches the fault on in order at setup (admin API), drives orders (answered 503 with the pending order; the circuit opens) and reads of the pending orders,
-// and switches it off at teardown. Catalogue entry, evidence and fix:
-// libs/faults/src/catalogue.ts; `npm run fault -- list` shows its parameters
-// (override them with -e FAULT_PARAMS='{"probability":…}').
-//
-//   npm run load -- scenarios/downstream-down [--duration 2m]
+// downstream-down: payment is unreachable from order: orders answered 503 with the pending order, the circuit opens.
+//   npm run load -- scenarios/downstream-down [--duration 2m] [-e FAULT_PARAMS='{"probability":…}']
 //   k6 run loadtest/scenarios/downstream-down.js
 import { SCENARIOS } from '../../libs/faults/src/catalogue.ts';
-import { duration, rate, faultParams, testTags } from '../lib/config.js';
-import { run } from '../lib/engine.js';
-import { findScenario, switchOff, switchOn } from '../lib/faults.js';
-import { placeOrder } from '../lib/flows.js';
-import { findabilityThresholds } from '../lib/slo.js';
+import { faultScenario } from '../lib/scenario.js';
 
-const SCENARIO = findScenario(SCENARIOS, 'downstream-down');
-
-export const options = {
-  tags: testTags('downstream-down'),
-  scenarios: {
-    orders: {
-      executor: 'constant-arrival-rate',
-      rate: rate(4),
-      timeUnit: '1s',
-      duration: duration('2m'),
-      preAllocatedVUs: rate(4),
-      maxVUs: rate(4) * 4,
-      gracefulStop: '15s',
-      exec: 'orders',
-    },
-  },
-  // A fault is on: gate only on what must still hold (see lib/slo.js), never on its own slowness.
-  thresholds: findabilityThresholds(['create_order', 'get_order']),
-};
-
-export function setup() {
-  return run(switchOn, SCENARIO, faultParams());
-}
-
-export function orders() {
-  return run(placeOrder, { degraded: true });
-}
-
-export function teardown() {
-  return run(switchOff, SCENARIO);
-}
+export const { options, setup, orders, teardown } = faultScenario(SCENARIOS, 'downstream-down', { rate: 4 });

@@ -1,46 +1,7 @@
-// payment-errors: the card provider fails some requests.
-// Switches the fault on in payment at setup (admin API), drives orders (a share of them answered 502 with the pending order),
-// and switches it off at teardown. Catalogue entry, evidence and fix:
-// libs/faults/src/catalogue.ts; `npm run fault -- list` shows its parameters
-// (override them with -e FAULT_PARAMS='{"probability":…}').
-//
-//   npm run load -- scenarios/payment-errors [--duration 2m]
+// payment-errors: the card provider fails some requests: a share of the orders answered 502 with the pending order.
+//   npm run load -- scenarios/payment-errors [--duration 2m] [-e FAULT_PARAMS='{"probability":…}']
 //   k6 run loadtest/scenarios/payment-errors.js
 import { SCENARIOS } from '../../libs/faults/src/catalogue.ts';
-import { duration, rate, faultParams, testTags } from '../lib/config.js';
-import { run } from '../lib/engine.js';
-import { findScenario, switchOff, switchOn } from '../lib/faults.js';
-import { placeOrder } from '../lib/flows.js';
-import { findabilityThresholds } from '../lib/slo.js';
+import { faultScenario } from '../lib/scenario.js';
 
-const SCENARIO = findScenario(SCENARIOS, 'payment-errors');
-
-export const options = {
-  tags: testTags('payment-errors'),
-  scenarios: {
-    orders: {
-      executor: 'constant-arrival-rate',
-      rate: rate(5),
-      timeUnit: '1s',
-      duration: duration('2m'),
-      preAllocatedVUs: rate(5),
-      maxVUs: rate(5) * 4,
-      gracefulStop: '15s',
-      exec: 'orders',
-    },
-  },
-  // A fault is on: gate only on what must still hold (see lib/slo.js), never on its own slowness.
-  thresholds: findabilityThresholds(['create_order', 'get_order']),
-};
-
-export function setup() {
-  return run(switchOn, SCENARIO, faultParams());
-}
-
-export function orders() {
-  return run(placeOrder, { degraded: true });
-}
-
-export function teardown() {
-  return run(switchOff, SCENARIO);
-}
+export const { options, setup, orders, teardown } = faultScenario(SCENARIOS, 'payment-errors', { rate: 5 });

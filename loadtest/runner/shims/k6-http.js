@@ -1,121 +1,76 @@
-// `k6/http` under the Node engine. k6's http.request() is synchronous; Node's
-// fetch is not, so the flows in loadtest/lib run through lib/engine.js, which
-// calls asyncRequest() here (its presence is how the engine knows it runs on
-// Node) and http.request() under k6. Both record the same metrics: http_reqs,
-// http_req_duration, http_req_failed, tagged like k6 (method, status, name,
-// expected_response, scenario, and the request's own tags).
+// `k6/http` under the Node engine: asyncRequest() on fetch, recording what k6 records — http_reqs,
+// http_req_duration, http_req_failed — tagged like k6 (method, status, name, url,
+// expected_response, error_code, proto, scenario, and the request's own tags). k6's synchronous
+// http.get() and friends cannot be had on Node: the scripts await http.asyncRequest(), as k6 allows.
 import { context, contextTags, state } from '../runtime.js';
-
-const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** `expectedStatuses(200, 201, { min: 300, max: 399 })`: which answers count as not failed. */
 export function expectedStatuses(...specs) {
-  const ok = (status) => specs.some((s) => (typeof s === 'number' ? s === status : status >= s.min && status <= s.max));
-  return { expected: ok };
+  return { expected: (status) => specs.some((s) => (typeof s === 'number' ? s === status : status >= s.min && status <= s.max)) };
 }
 
-let defaultCallback = expectedStatuses({ min: 200, max: 399 });
-
-export function setResponseCallback(callback) {
-  defaultCallback = callback ?? { expected: () => true };
-}
+const DEFAULT_CALLBACK = expectedStatuses({ min: 200, max: 399 });
 
 /** k6 header names are canonical (`Idempotent-Replayed`), as Go prints them. */
 const canonical = (name) => name.replace(/(^|-)([a-z])/g, (_, dash, c) => dash + c.toUpperCase());
 
-function timeoutMs(value) {
-  if (value === undefined) return DEFAULT_TIMEOUT_MS;
+function timeoutMs(value = '60s') {
   if (typeof value === 'number') return value;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(String(value));
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value);
   if (!m) throw new Error(`invalid timeout "${value}"`);
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2]];
 }
 
-/** The Node engine's request: same arguments and response shape as k6's http.request(), as a Promise. */
+/** k6's http.asyncRequest(): same arguments, same Response shape. A request of an iteration cut off (gracefulStop, an abort) throws, ending it. */
 export async function asyncRequest(method, url, body, params = {}) {
-  const headers = { ...(params.headers ?? {}) };
+  const headers = { ...params.headers };
   const init = { method, headers, redirect: 'follow' };
-  if (body !== undefined && body !== null) {
-    if (typeof body === 'object') {
-      init.body = new URLSearchParams(body).toString();
-      headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
-    } else init.body = body;
-  }
-  const signals = [AbortSignal.timeout(timeoutMs(params.timeout))];
-  const runSignal = context.getStore()?.signal;
-  if (runSignal) signals.push(runSignal);
-  init.signal = AbortSignal.any(signals);
+  if (typeof body === 'object' && body !== null) {
+    init.body = new URLSearchParams(body).toString();
+    headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
+  } else if (body !== undefined && body !== null) init.body = body;
+  const cutOff = context.getStore()?.signal;
+  init.signal = AbortSignal.any([AbortSignal.timeout(timeoutMs(params.timeout)), ...(cutOff ? [cutOff] : [])]);
 
   const started = performance.now();
-  let status = 0;
-  let text = '';
-  let responseHeaders = {};
-  let error = '';
+  const res = { status: 0, body: '', headers: {}, error: '', error_code: 0, url };
   try {
-    const res = await fetch(url, init);
-    status = res.status;
-    text = await res.text();
-    res.headers.forEach((value, name) => {
-      responseHeaders[canonical(name)] = value;
-    });
+    const answer = await fetch(url, init);
+    res.status = answer.status;
+    res.body = await answer.text();
+    answer.headers.forEach((value, name) => (res.headers[canonical(name)] = value));
   } catch (e) {
-    error = e?.cause?.code ?? e?.name ?? String(e);
-    responseHeaders = {};
+    if (cutOff?.aborted) throw cutOff.reason;
+    res.error = e?.cause?.code ?? e?.name ?? String(e);
+    res.error_code = 1000;
   }
-  const duration = performance.now() - started;
-  const callback = params.responseCallback ?? defaultCallback;
-  const expected = status !== 0 && callback.expected(status);
-  // As k6's httpext transport: a `name` tag set by the script is also the `url` tag (bounded
-  // values); without one both carry the full URL. error_code: 1000 + status from 400, 1xxx for
-  // a request without an answer (k6's codes are finer; any non-empty value is one more series).
-  const name = params.tags?.name;
+  res.timings = { duration: performance.now() - started };
+  res.json = (selector) => (selector ? selector.split('.').reduce((v, k) => v?.[k], JSON.parse(res.body)) : JSON.parse(res.body));
+
+  const expected = res.status !== 0 && (params.responseCallback ?? DEFAULT_CALLBACK).expected(res.status);
+  // As k6's httpext transport: a `name` tag set by the script is also the `url` tag (bounded values);
+  // without one both carry the full URL. error_code: 1000 + status from 400, 1000 without an answer.
+  const name = params.tags?.name ?? url;
   const tags = {
     ...contextTags(),
-    ...(params.tags ?? {}),
-    name: name ?? url,
-    url: name ?? url,
+    ...params.tags,
+    name,
+    url: name,
     method,
-    status: String(status),
+    status: String(res.status),
     expected_response: String(expected),
-    ...(status !== 0 ? { proto: 'HTTP/1.1' } : { error: error || 'request failed', error_code: '1000' }),
-    ...(status >= 400 ? { error_code: String(1000 + status) } : {}),
+    ...(res.status === 0 ? { error: res.error || 'request failed', error_code: '1000' } : { proto: 'HTTP/1.1' }),
+    ...(res.status >= 400 ? { error_code: String(1000 + res.status) } : {}),
   };
-  if (state.metrics) {
-    state.metrics.add('http_reqs', 1, tags);
-    // k6 records failed requests' durations too; a request that never got an answer has its time to the error.
-    state.metrics.add('http_req_duration', duration, tags);
-    state.metrics.add('http_req_failed', expected ? 0 : 1, tags);
-  }
-  return {
-    status,
-    body: text,
-    headers: responseHeaders,
-    error,
-    error_code: error ? 1000 : 0,
-    url,
-    timings: { duration },
-    json(selector) {
-      const value = JSON.parse(text);
-      return selector ? selector.split('.').reduce((v, k) => v?.[k], value) : value;
-    },
-  };
+  state.metrics.add('http_reqs', 1, tags);
+  state.metrics.add('http_req_duration', res.timings.duration, tags); // k6 records failed requests' durations too
+  state.metrics.add('http_req_failed', expected ? 0 : 1, tags);
+  return res;
 }
 
-function unavailable() {
-  throw new Error('k6/http is synchronous under k6; under the Node engine run requests through lib/engine.js run()');
-}
-
-const http = {
-  asyncRequest,
-  expectedStatuses,
-  setResponseCallback,
-  request: unavailable,
-  get: unavailable,
-  post: unavailable,
-  put: unavailable,
-  del: unavailable,
-  batch: unavailable,
+/** Any other member of `http` (get, post, batch, …): k6's, synchronous, not the Node engine's. */
+const unsupported = (key) => () => {
+  throw new Error(`http.${key}() is not supported by the Node engine (it has asyncRequest, expectedStatuses): run the script with k6`);
 };
 
-export default http;
-export { unavailable as request, unavailable as get, unavailable as post, unavailable as put, unavailable as del, unavailable as batch };
+export default new Proxy({ asyncRequest, expectedStatuses }, { get: (http, key) => http[key] ?? (typeof key === 'string' ? unsupported(key) : undefined) });

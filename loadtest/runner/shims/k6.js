@@ -5,11 +5,11 @@ import { recordCheck } from '../runtime.js';
 export function check(value, sets, tags = {}) {
   let all = true;
   for (const [name, predicate] of Object.entries(sets)) {
-    let ok;
+    let ok = false;
     try {
-      ok = typeof predicate === 'function' ? Boolean(predicate(value)) : Boolean(predicate);
+      ok = Boolean(typeof predicate === 'function' ? predicate(value) : predicate);
     } catch {
-      ok = false;
+      // a failed check
     }
     recordCheck(name, ok, tags);
     all &&= ok;
@@ -17,17 +17,9 @@ export function check(value, sets, tags = {}) {
   return all;
 }
 
-export function fail(message = '') {
-  throw new Error(message);
-}
-
-/** k6's sleep() blocks its VU; Node can't block. Flows ask for think time with `yield { sleep: s }` instead. */
+/** k6's sleep() blocks its VU; Node cannot block one VU without blocking them all. */
 export function sleep() {
-  throw new Error('sleep() blocks under k6 and cannot under Node: yield { sleep: seconds } from a flow run by lib/engine.js');
+  throw new Error('sleep() is not supported by the Node engine: await new Promise((r) => setTimeout(r, ms)) works under both');
 }
 
-export function group(name, fn) {
-  return fn();
-}
-
-export default { check, fail, sleep, group };
+export default { check, sleep };

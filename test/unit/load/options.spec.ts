@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM modules of the Node load engine, without types
 import { checkOptions } from '../../../loadtest/runner/options.js';
@@ -12,13 +13,13 @@ describe('checkOptions()', () => {
     expect(checkOptions({ setupTimeout: '5m', teardownTimeout: '90s' })).toMatchObject({ setupTimeoutMs: 300_000, teardownTimeoutMs: 90_000 });
   });
 
-  it('refuses a k6 option the Node engine does not implement rather than ignoring it', () => {
-    expect(() => checkOptions({ discardResponseBodies: true })).toThrow(/option "discardResponseBodies" is not implemented by the Node engine/);
-    expect(() => checkOptions({ systemTags: ['status'] })).toThrow(/"systemTags" is not implemented/);
+  it('refuses a k6 option the Node engine does not run rather than ignoring it, saying to run k6', () => {
+    expect(() => checkOptions({ discardResponseBodies: true })).toThrow(/option "discardResponseBodies" is not supported by the Node engine.*run the script with k6/);
+    expect(() => checkOptions({ vus: 2, duration: '10s' })).toThrow(/option "vus" is not supported/);
   });
 
   it('refuses an option k6 does not know (k6 only warns: a typo is a bug either way)', () => {
-    expect(() => checkOptions({ threshold: {} })).toThrow(/unknown option "threshold"/);
+    expect(() => checkOptions({ threshold: {} })).toThrow(/option "threshold" is not supported by the Node engine \(it has scenarios, thresholds, .*\): a typo/);
   });
 
   it('refuses a time limit without a unit (k6 reads 120 as 120 ms)', () => {
@@ -38,6 +39,7 @@ describe('requestName()', () => {
     expect(requestName('GET', 'http://x/api/notifications?orderId=42')).toBe('GET /api/notifications');
     expect(requestName('post', 'http://x/api/orders')).toBe('POST /api/orders');
     expect(requestName('PUT', 'http://order:3001/admin/faults')).toBe('PUT /admin/faults');
+    expect(requestName('PUT', 'http://order:3001/admin/faults/slow-query')).toBe('PUT /admin/faults/slow-query');
     expect(requestName('GET', 'http://x:1/admin/faults?reveal=true')).toBe('GET /admin/faults');
   });
 
@@ -51,20 +53,34 @@ describe('requestName()', () => {
 
 describe('the load scripts', () => {
   const LOADTEST = resolve(import.meta.dirname, '../../../loadtest');
-  const files = ['', 'lib', 'scenarios'].flatMap((d) =>
-    readdirSync(join(LOADTEST, d))
+  const ROOT = resolve(LOADTEST, '..');
+  const files = (dir: string) =>
+    readdirSync(join(LOADTEST, dir))
       .filter((f) => f.endsWith('.js'))
-      .map((f) => join(d, f)),
-  );
+      .map((f) => join(dir, f));
+  const scripts = [...files(''), ...files('scenarios')];
 
   it('send every request through lib/engine.js, the one place that tags it with its name', () => {
-    const importers = files.filter((f) => /from 'k6\/http'/.test(readFileSync(join(LOADTEST, f), 'utf8')));
+    const importers = [...scripts, ...files('lib')].filter((f) => /from 'k6\/http'/.test(readFileSync(join(LOADTEST, f), 'utf8')));
     expect(importers).toEqual(['lib/engine.js']);
   });
 
-  it('each tag their samples with a testid', () => {
-    const scripts = files.filter((f) => !f.startsWith('lib'));
-    expect(scripts.length).toBeGreaterThan(10);
-    for (const f of scripts) expect(readFileSync(join(LOADTEST, f), 'utf8'), f).toMatch(/^\s*tags: testTags\('[\w-]+'\),$/m);
+  it('each declare options the Node engine accepts, every sample tagged with the script\'s name as its testid', () => {
+    // In a child: the engine's hooks map k6's modules, and the scenario scripts import the catalogue (.ts).
+    const source = `
+      import { checkOptions, parseThresholds, scenariosFrom } from './loadtest/runner/options.js';
+      await import('./loadtest/runner/index.js');
+      const testids = {};
+      for (const file of ${JSON.stringify(scripts)}) {
+        const { options } = await import('./loadtest/' + file);
+        checkOptions(options);
+        scenariosFrom(options);
+        parseThresholds(options.thresholds);
+        testids[file] = options.tags.testid;
+      }
+      console.log(JSON.stringify(testids));`;
+    const testids = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', source], { cwd: ROOT, env: { PATH: process.env.PATH }, encoding: 'utf8' }));
+    expect(Object.keys(testids)).toHaveLength(scripts.length);
+    for (const file of scripts) expect(testids[file], file).toBe(basename(file, '.js'));
   });
 });

@@ -6,13 +6,13 @@ import { summaryData, textSummary } from '../../../loadtest/runner/summary.js';
 
 function run() {
   const metrics = new Metrics();
-  metrics.submetric('http_req_duration{endpoint:get_order}', 'http_req_duration', { endpoint: 'get_order' });
+  metrics.threshold({ selector: 'http_req_duration{endpoint:get_order}', metric: 'http_req_duration', tags: { endpoint: 'get_order' }, aggregation: 'p(95)' });
   for (const ms of [10, 20, 30]) metrics.add('http_req_duration', ms, { endpoint: 'get_order' });
   for (const ok of [1, 1, 0]) metrics.add('checks', ok);
   const checks = new Map([['get_order: 200', { name: 'get_order: 200', path: '::get_order: 200', passes: 2, fails: 1 }]]);
   const thresholdResults = [
-    { selector: 'http_req_duration{endpoint:get_order}', source: 'p(95)<25', ok: false },
-    { selector: 'checks', source: 'rate>0.5', ok: true },
+    { selector: 'http_req_duration{endpoint:get_order}', source: 'p(95)<25', aggregation: 'p(95)', ok: false },
+    { selector: 'checks', source: 'rate>0.5', aggregation: 'rate', ok: true },
   ];
   return summaryData({ metrics, checks, thresholdResults, durationMs: 3000 });
 }
