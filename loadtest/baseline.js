@@ -1,10 +1,7 @@
-// baseline: steady, realistic traffic at a fixed arrival rate — shoppers placing orders (some
-// declined, some retried with the same Idempotency-Key), reading them back, browsing their
-// history — and a regular reading a long history. Gates on the SLOs. docker compose runs it in
-// the background at LOAD_RATE=2 so every dashboard has data.
-//
-//   npm run load -- baseline [--rate 5] [--duration 5m]
-//   k6 run -e LOAD_RATE=5 loadtest/baseline.js
+// baseline: steady, realistic traffic at a fixed arrival rate — shoppers placing orders, reading them
+// back, browsing their history — and a regular reading a long history. Gates on the SLOs. docker
+// compose runs it in the background at LOAD_RATE=2 so every dashboard has data.
+//   npm run load -- baseline [--rate 5] [--duration 5m]        k6 run -e LOAD_RATE=5 loadtest/baseline.js
 import { duration, rate, scaled, testTags } from './lib/config.js';
 import { chance } from './lib/data.js';
 import { pause } from './lib/engine.js';

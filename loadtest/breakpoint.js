@@ -1,7 +1,6 @@
 // breakpoint: the arrival rate climbs steadily (to 200 orders/s over 10 minutes by default) until
 // the system breaks: the run stops itself (exit 99) once more than 5% of requests fail or
 // create_order's p95 passes 2 s. The rate reached then is the capacity of this machine. Run it alone.
-//
 //   npm run load -- breakpoint [--duration 5m] [--scale 0.5]
 import { duration, scaled, testTags } from './lib/config.js';
 import { shopper } from './lib/flows.js';

@@ -1,9 +1,7 @@
-// smoke: one virtual user walks every endpoint for a short while: an order (approved, and every
-// third one declined), its idempotent replay, reading it back, the customer's history with and
-// without notifications, its notifications, and two client mistakes. Any failure fails the run.
-//
-//   npm run load -- smoke
-//   k6 run loadtest/smoke.js
+// smoke: one virtual user walks every endpoint for a short while: an order (every third one declined),
+// its idempotent replay, reading it back, the history with and without notifications, its
+// notifications, and two client mistakes. Any failure fails the run.
+//   npm run load -- smoke            k6 run loadtest/smoke.js
 import { duration, testTags, vus } from './lib/config.js';
 import { newOrder } from './lib/data.js';
 import { pause } from './lib/engine.js';

@@ -1,7 +1,6 @@
 // soak: baseline traffic for a long time (30 minutes by default). Slow leaks, growing queues and
 // creeping latency show up here, not in five minutes — watch the Node.js runtime dashboard while
 // it runs. Stops early (exit 99) if the error rate or a p95 objective is missed after 10 s.
-//
 //   npm run load -- soak [--duration 2h] [--rate 10]
 import { duration, rate, testTags } from './lib/config.js';
 import { shopper } from './lib/flows.js';

@@ -1,6 +1,5 @@
 // spike: the arrival rate jumps tenfold for a while, then falls back. Does the system absorb it,
 // and recover once it is over? Gates on the error rate and on p95 loosened to 3 s (the spike may queue).
-//
 //   npm run load -- spike [--duration 1m40s]    (the stages keep their shape)
 import { rate, shape, testTags } from './lib/config.js';
 import { shopper } from './lib/flows.js';
@@ -17,13 +16,8 @@ export const options = {
       timeUnit: '1s',
       preAllocatedVUs: BASE * 2,
       maxVUs: BASE * 40,
-      stages: shape([
-        { duration: '20s', target: BASE }, // warm, at the base rate
-        { duration: '10s', target: BASE * 10 }, // the spike arrives
-        { duration: '30s', target: BASE * 10 }, // and lasts
-        { duration: '10s', target: BASE }, // over
-        { duration: '30s', target: BASE }, // recovery
-      ]),
+      // 20 s warm at the base rate; the spike arrives over 10 s and lasts 30 s; 10 s down; 30 s of recovery.
+      stages: shape([[20, 1], [10, 10], [30, 10], [10, 1], [30, 1]].map(([seconds, times]) => ({ duration: `${seconds}s`, target: BASE * times }))),
       gracefulStop: '15s',
     },
   },

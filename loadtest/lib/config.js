@@ -1,6 +1,5 @@
-// Settings every script reads from __ENV (k6: the environment or -e NAME=value; the Node engine:
-// the same, or `npm run load -- <script> -e NAME=value`), with their defaults: the table in
-// loadtest/README.md. Both engines honour the same knobs, so a short CI run is the same script.
+// Settings every script reads from __ENV (-e NAME=value, under both engines), with their defaults:
+// the table in loadtest/README.md. A short CI run is the same script with other knobs.
 const env = typeof __ENV === 'object' && __ENV ? __ENV : {};
 const url = (value, fallback) => (value || fallback).replace(/\/+$/, '');
 
@@ -33,11 +32,11 @@ export const scaled = (n, min = 1) => Math.max(min, Math.round(n * SCALE));
 /** How long the main load runs: LOAD_DURATION, else the script's default. */
 export const duration = (fallback) => env.LOAD_DURATION || fallback;
 
+const knob = (name) => (fallback) => Math.max(1, Math.round(positive(name) ?? scaled(fallback)));
 /** The main arrival rate (per second): LOAD_RATE, else the default scaled. */
-export const rate = (fallback) => Math.max(1, Math.round(positive('LOAD_RATE') ?? scaled(fallback)));
-
+export const rate = knob('LOAD_RATE');
 /** The VU count: LOAD_VUS, else the default scaled. */
-export const vus = (fallback) => Math.max(1, Math.round(positive('LOAD_VUS') ?? scaled(fallback)));
+export const vus = knob('LOAD_VUS');
 
 const seconds = (text) => {
   const parts = [...String(text).matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];

@@ -1,9 +1,8 @@
 // Realistic shop traffic: many customers (a few heavy buyers, a long tail), carts of 1–5 items
 // from a priced catalogue, mostly approved cards and about one in ten declined.
 
-/** The always-declined test card (libs/contracts DECLINED_TEST_CARD). */
-export const DECLINED_CARD = '4000000000000002';
-/** Well-known test cards that pass the Luhn check and are approved. */
+/** The always-declined test card (libs/contracts DECLINED_TEST_CARD), and well-known ones that pass the Luhn check and are approved. */
+const DECLINED_CARD = '4000000000000002';
 const APPROVED_CARDS = ['4242424242424242', '5555555555554444', '4111111111111111', '378282246310005'];
 
 /** 40 SKUs with prices of at most two decimals. */

@@ -1,7 +1,6 @@
-// The one place requests are made: k6's http.asyncRequest() (k6 awaits async iterations, setup and
-// teardown), each request tagged `name` with its endpoint template (./names.js). Without that tag k6
-// tags `name` and `url` with the full URL — ids, query strings — and its remote-write output keeps
-// each distinct value as a series of its own for the whole run.
+// The one place requests are made: k6's http.asyncRequest(), each request tagged `name` with its
+// endpoint template (./names.js). Without that tag k6 tags `name` and `url` with the full URL — ids,
+// query strings — and its remote-write output keeps each distinct value as a series for the whole run.
 import { check } from 'k6';
 import http from 'k6/http';
 import { requestName } from './names.js';

@@ -1,15 +1,12 @@
-// The `name` tag of a request (k6 also copies it into the `url` tag): the
-// endpoint template, never the URL itself. Kept apart from ./engine.js, which
-// needs k6 modules, so that it can be tested on its own.
+// The `name` tag of a request (k6 copies it into the `url` tag): the endpoint template, never the URL
+// itself. Apart from ./engine.js, which needs k6's modules, so that it can be tested on its own.
 
 /** A path segment kept in a request name: a lower-case word (`api`, `orders`, `admin`); anything else is an id. */
 const WORD = /^[a-z][a-z_-]*$/;
 
 /**
- * `GET /api/orders/{id}` for `GET http://host:3000/api/orders/0b5c…?x=1`: the
- * method and the path with every segment that is not a plain word replaced
- * by `{id}`; the origin and the query string dropped. A bounded set, whatever
- * the ids: the value of the `name` (and so `url`) tag.
+ * `GET /api/orders/{id}` for `GET http://host:3000/api/orders/0b5c…?x=1`: every path segment that is
+ * not a plain word replaced by `{id}`, origin and query string dropped. A bounded set, whatever the ids.
  */
 export function requestName(method, url) {
   const path = String(url).replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/[?#].*$/s, '') || '/';

@@ -4,10 +4,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
- * Start offsets (ms) of an arrival-rate executor's iterations: the k-th starts when the integral
- * of the rate reaches k. `startRate` and each stage's target are iterations per `timeUnit` ms,
- * each stage ramping linearly from the previous rate. A generator: a soak of hours needs no
- * array of every start time.
+ * Start offsets (ms) of an arrival-rate executor's iterations: the k-th starts when the integral of
+ * the rate (per `timeUnit` ms, ramping linearly from `startRate` through each stage's target) reaches k.
  */
 export function* arrivalOffsets(startRate, stages, timeUnit = 1000) {
   let [from, base, elapsed, k] = [startRate, 0, 0, 0]; // base: iterations due before this stage
@@ -22,9 +20,6 @@ export function* arrivalOffsets(startRate, stages, timeUnit = 1000) {
     [base, elapsed, from] = [base + inStage, elapsed + stage.ms, stage.target];
   }
 }
-
-/** The VUs a scenario may use at most (vus_max). */
-export const maxVUsOf = (s) => s.maxVUs ?? s.vus;
 
 /**
  * Runs one scenario to its end. `iterate(vu)` runs one iteration and never rejects; `stopped()`

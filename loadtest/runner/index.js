@@ -1,15 +1,12 @@
-// The Node engine: runs a k6 script file (options, setup, the scenarios' exec functions,
-// teardown, thresholds) with the k6 modules mapped to ./shims. It implements the part of k6 the
-// scripts in loadtest/ use (listed in loadtest/README.md); anything else fails loudly.
-//
-//   import { runScript } from './loadtest/runner/index.js';
-//   const { exitCode, data } = await runScript('loadtest/smoke.js', { env: { LOAD_DURATION: '10s' } });
+// The Node engine: runs a k6 script file (options, setup, the scenarios' exec functions, teardown,
+// thresholds) with the k6 modules mapped to ./shims; scripts/load.mjs calls it. It implements the part
+// of k6 the scripts in loadtest/ use (listed in loadtest/README.md); anything else fails loudly.
 import { writeFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { maxVUsOf, runScenario } from './executors.js';
-import { checkOptions, parseThresholds, scenariosFrom } from './options.js';
+import { runScenario } from './executors.js';
+import { readOptions } from './options.js';
 import { abortTest, context, reset, state } from './runtime.js';
 import { summaryData, textSummary } from './summary.js';
 
@@ -22,20 +19,11 @@ const clone = (value) => (value === undefined ? undefined : JSON.parse(JSON.stri
 class PhaseTimeout extends Error {}
 
 /** setup() or teardown() within k6's limit (setupTimeout, teardownTimeout); past it, its requests are cut off and it fails. */
-async function timed(fn, limitMs, phase) {
-  const abort = new AbortController();
-  let timer;
-  const limit = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      abort.abort(new PhaseTimeout(`${phase}() execution timed out after ${limitMs / 1000} seconds (${phase}Timeout)`));
-      reject(abort.signal.reason);
-    }, limitMs);
-  });
-  try {
-    return await Promise.race([context.run({ signal: abort.signal }, fn), limit]);
-  } finally {
-    clearTimeout(timer);
-  }
+function timed(fn, limitMs, phase) {
+  const signal = AbortSignal.timeout(limitMs);
+  const limit = new Promise((_, reject) => signal.addEventListener('abort', () => reject(new PhaseTimeout(`${phase}() execution timed out after ${limitMs / 1000} seconds (${phase}Timeout)`))));
+  limit.catch(() => {}); // once fn has settled, nobody waits for it
+  return Promise.race([context.run({ signal }, fn), limit]);
 }
 
 /**
@@ -49,29 +37,28 @@ export async function runScript(file, { env = {}, summaryExport, quiet = false, 
   const script = resolve(file);
   let exitCode = EXIT.ok;
   let iterationErrors = 0;
-  let setupData, mod, settings, scenarios, thresholds;
+  let setupData, mod, settings;
 
   // ---- init: import the script, check its options ----------------------------------------------
   try {
     mod = await import(pathToFileURL(script).href);
-    settings = checkOptions(mod.options);
+    settings = readOptions(mod.options);
     state.metrics.testTags = settings.tags;
-    scenarios = scenariosFrom(mod.options);
-    const missing = scenarios.find((s) => typeof mod[s.exec] !== 'function');
+    const missing = settings.scenarios.find((s) => typeof mod[s.exec] !== 'function');
     if (missing) throw new Error(`scenario ${missing.name}: the script exports no function "${missing.exec}"`);
-    thresholds = parseThresholds(mod.options?.thresholds);
-    for (const t of thresholds) state.metrics.threshold(t);
+    for (const t of settings.thresholds) state.metrics.threshold(t);
   } catch (error) {
     log(`ERRO ${error?.stack ?? error}`);
     return { exitCode: mod ? EXIT.invalidConfig : EXIT.scriptException, data: undefined };
   }
+  const { scenarios, thresholds } = settings;
 
   const testStart = performance.now();
   const elapsedSeconds = () => (performance.now() - testStart) / 1000;
-  const hardStops = new Set();
+  const stopAll = new AbortController(); // an aborted run: every iteration cut off at once
   state.onAbort = (reason) => {
     log(`WARN the test is aborted: ${reason}`);
-    for (const stop of hardStops) stop();
+    stopAll.abort(new Error(reason));
   };
   const interrupt = () => {
     if (state.abort) process.exit(EXIT.externalAbort); // a second Ctrl+C: now
@@ -95,7 +82,7 @@ export async function runScript(file, { env = {}, summaryExport, quiet = false, 
     // ---- the scenarios ------------------------------------------------------------------------------
     state.phase = 'vu';
     let [nextVU, activeVUs, completed, interrupted] = [1, 0, 0, 0];
-    const vusMax = scenarios.reduce((n, s) => n + maxVUsOf(s), 0);
+    const vusMax = scenarios.reduce((n, s) => n + (s.maxVUs ?? s.vus), 0);
     const watchdog = setInterval(() => {
       const failed = thresholds.find((t) => t.abortOnFail && elapsedSeconds() * 1000 >= t.delayAbortEvalMs && !state.metrics.evaluate(t, elapsedSeconds()).ok);
       if (!failed) return;
@@ -103,31 +90,29 @@ export async function runScript(file, { env = {}, summaryExport, quiet = false, 
       abortTest(`threshold '${failed.source}' on ${failed.selector} crossed (abortOnFail)`);
     }, 2000);
     const progress = quiet ? undefined : setInterval(() => log(`running (${elapsedSeconds().toFixed(1)}s), ${activeVUs}/${vusMax} VUs, ${completed} complete and ${interrupted} interrupted iterations`), 10_000);
-    const runOne = async (s) => {
-      const cutOff = new AbortController();
-      const hardStop = () => cutOff.abort(new Error(`scenario ${s.name} was stopped`));
-      hardStops.add(hardStop);
-      const exec = mod[s.exec];
-      const iterate = async (vu) => {
-        const started = performance.now();
-        activeVUs++;
-        try {
-          await context.run({ scenario: s.name, signal: cutOff.signal }, () => exec(clone(setupData)));
-          completed++;
-          state.metrics.add('iterations', 1, { scenario: s.name });
-          state.metrics.add('iteration_duration', performance.now() - started, { scenario: s.name });
-        } catch (error) {
-          if (cutOff.signal.aborted) interrupted++;
-          else if (++iterationErrors <= 5) log(`ERRO uncaught in ${s.name} (VU ${vu.id}; the first 5 are shown): ${error?.stack ?? error}`);
-        } finally {
-          activeVUs--;
-        }
-      };
-      const onDropped = () => state.metrics.add('dropped_iterations', 1, { scenario: s.name });
-      await runScenario(s, { newVU: () => ({ id: nextVU++ }), iterate, stopped: () => Boolean(state.abort), onDropped, hardStop });
-      hardStops.delete(hardStop);
-    };
-    await Promise.all(scenarios.map(runOne));
+    await Promise.all(
+      scenarios.map((s) => {
+        const cutOff = new AbortController(); // past the scenario's end and gracefulStop
+        const signal = AbortSignal.any([cutOff.signal, stopAll.signal]);
+        const iterate = async (vu) => {
+          const started = performance.now();
+          activeVUs++;
+          try {
+            await context.run({ scenario: s.name, signal }, () => mod[s.exec](clone(setupData)));
+            completed++;
+            state.metrics.add('iterations', 1, { scenario: s.name });
+            state.metrics.add('iteration_duration', performance.now() - started, { scenario: s.name });
+          } catch (error) {
+            if (signal.aborted) interrupted++;
+            else if (++iterationErrors <= 5) log(`ERRO uncaught in ${s.name} (VU ${vu.id}; the first 5 are shown): ${error?.stack ?? error}`);
+          } finally {
+            activeVUs--;
+          }
+        };
+        const onDropped = () => state.metrics.add('dropped_iterations', 1, { scenario: s.name });
+        return runScenario(s, { newVU: () => ({ id: nextVU++ }), iterate, stopped: () => stopAll.signal.aborted, onDropped, hardStop: () => cutOff.abort(new Error(`scenario ${s.name} stopped`)) });
+      }),
+    );
     clearInterval(watchdog);
     clearInterval(progress);
   } finally {
@@ -148,14 +133,9 @@ export async function runScript(file, { env = {}, summaryExport, quiet = false, 
   const durationMs = performance.now() - testStart;
   const results = thresholds.map((t) => state.metrics.evaluate(t, durationMs / 1000));
   if (results.some((t) => !t.ok) && exitCode === EXIT.ok) exitCode = EXIT.thresholdsFailed;
-  const data = summaryData({
-    metrics: state.metrics,
-    checks: state.checks,
-    thresholdResults: results,
-    durationMs,
-    // Not in k6's data: what the Node engine adds for tests, with every (metric, tags) series of the run (./remote-write.js).
-    extra: { node_engine: { script: file, exitCode, aborted: state.abort ?? null, iterationErrors, setupData: setupData ?? null, timeSeries: state.metrics.timeSeries() } },
-  });
+  // node_engine: not in k6's data; what the Node engine adds for tests, with every (metric, tags) series of the run (./remote-write.js).
+  const nodeEngine = { script: file, exitCode, aborted: state.abort ?? null, iterationErrors, setupData: setupData ?? null, timeSeries: state.metrics.timeSeries() };
+  const data = summaryData({ metrics: state.metrics, checks: state.checks, thresholdResults: results, durationMs, extra: { node_engine: nodeEngine } });
   out(textSummary(data, { script: relative(process.cwd(), script) }));
   for (const t of results.filter((r) => !r.ok)) log(`ERRO thresholds on metrics '${t.selector}' have been crossed: ${t.source} (${t.aggregation}=${t.actual})`);
   if (summaryExport) writeFileSync(summaryExport, `${JSON.stringify(data, null, 2)}\n`);

@@ -1,6 +1,5 @@
-// The metric store of the Node engine: k6's four metric types, its built-in HTTP and execution
-// metrics, submetrics (a metric filtered by tags, registered by the thresholds that name them),
-// and every (metric, tag set) series of the run, as k6 hands them to its outputs.
+// The metric store of the Node engine: k6's metric types and built-in metrics, submetrics (filtered by
+// tags, registered by the thresholds that name them), and every (metric, tag set) series of the run.
 
 /** Nearest-rank percentile with linear interpolation, as k6 computes it (0 without samples). */
 export function percentile(sorted, p) {
@@ -52,25 +51,16 @@ class Sink {
   }
 }
 
-const BUILT_IN = {
-  http_reqs: 'counter',
-  http_req_duration: 'trend',
-  http_req_failed: 'rate',
-  checks: 'rate',
-  iterations: 'counter',
-  iteration_duration: 'trend',
-  dropped_iterations: 'counter',
-};
+const BUILT_IN = { http_reqs: 'counter', http_req_duration: 'trend', http_req_failed: 'rate', checks: 'rate', iterations: 'counter', iteration_duration: 'trend', dropped_iterations: 'counter' };
 
 /** A tag set as a stable key: k6's time series is (metric, tag set), whatever the order of the tags. */
-export const seriesKey = (tags) => JSON.stringify(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const seriesKey = (tags) => JSON.stringify(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 export class Metrics {
   /** `testTags`: options.tags, on every sample as in k6 (a sample's own tags win). */
   constructor(testTags = {}) {
     this.testTags = testTags;
-    this.metrics = new Map();
-    this.submetrics = new Map(); // "name{a:b}" → { name, parent, tags, sink }
+    this.metrics = new Map(); // by name; a submetric by its selector ("name{a:b}"), with its parent and tags
     for (const [name, type] of Object.entries(BUILT_IN)) this.define(name, type, name.endsWith('duration'));
   }
 
@@ -82,14 +72,12 @@ export class Metrics {
     if (!known) this.metrics.set(name, { name, type, isTime, sink: new Sink(type), seen: false, series: new Map() });
   }
 
-  /** The (sub)metric a threshold names, registered so that samples are added to it as they arrive; its aggregation checked. */
+  /** Registers the (sub)metric a threshold names, so that samples are added to it as they arrive; checks its aggregation. */
   threshold({ selector, metric, tags, aggregation }) {
     const parent = this.metrics.get(metric);
-    if (!parent) throw new Error(`threshold on unknown metric "${metric}" (custom metrics must be created in the init context)`);
+    if (!parent?.series) throw new Error(`threshold on unknown metric "${metric}" (custom metrics must be created in the init context)`);
     if (!AGGREGATIONS[parent.type].test(aggregation)) throw new Error(`a ${parent.type} metric has no "${aggregation}"; it has ${String(AGGREGATIONS[parent.type]).slice(2, -2)}`);
-    if (Object.keys(tags).length === 0) return parent;
-    if (!this.submetrics.has(selector)) this.submetrics.set(selector, { ...parent, name: selector, parent, tags, sink: new Sink(parent.type), seen: false });
-    return this.submetrics.get(selector);
+    if (Object.keys(tags).length && !this.metrics.has(selector)) this.metrics.set(selector, { ...parent, name: selector, parent, tags, sink: new Sink(parent.type), seen: false, series: undefined });
   }
 
   add(name, value, sampleTags = {}) {
@@ -98,27 +86,21 @@ export class Metrics {
     const tags = { ...this.testTags, ...sampleTags };
     const key = seriesKey(tags);
     if (!metric.series.has(key)) metric.series.set(key, Object.freeze(tags));
-    for (const m of [metric, ...this.submetrics.values()]) {
+    for (const m of this.metrics.values()) {
       if (m !== metric && (m.parent !== metric || !Object.entries(m.tags).every(([k, v]) => String(tags[k]) === v))) continue;
       m.sink.add(Number(value));
       m.seen = true;
     }
   }
 
-  /** Is a threshold `{ selector, aggregation, operator, value }` met? Returns it with `actual` and `ok`. */
+  /** Does a threshold `{ selector, aggregation, operator, value }` hold? It, with `actual` and `ok`. */
   evaluate(t, elapsedSeconds) {
-    const metric = this.metrics.get(t.selector) ?? this.submetrics.get(t.selector);
-    const actual = metric.sink.aggregate(t.aggregation, elapsedSeconds);
+    const actual = this.metrics.get(t.selector).sink.aggregate(t.aggregation, elapsedSeconds);
     return { ...t, actual, ok: actual !== undefined && !Number.isNaN(actual) && OPERATORS[t.operator](actual, t.value) };
   }
 
   /** Every time series the run produced: `{ metric, type, isTime, tags }`, one per distinct tag set. */
   timeSeries() {
-    return [...this.metrics.values()].flatMap((m) => [...m.series.values()].map((tags) => ({ metric: m.name, type: m.type, isTime: m.isTime, tags })));
-  }
-
-  /** Metrics and submetrics, for the summary. */
-  all() {
-    return [...this.metrics.values(), ...this.submetrics.values()];
+    return [...this.metrics.values()].flatMap((m) => [...(m.series?.values() ?? [])].map((tags) => ({ metric: m.name, type: m.type, isTime: m.isTime, tags })));
   }
 }

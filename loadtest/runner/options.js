@@ -5,10 +5,7 @@
 
 const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/**
- * `'1m30s'`, `'500ms'`, `'2h'` → ms. A bare number (`10`, `'10'`) is refused: k6 reads it as
- * milliseconds where a reader sees seconds. Only zero needs no unit.
- */
+/** `'1m30s'`, `'500ms'`, `'2h'` → ms. A bare number is refused: k6 reads `10` as 10 ms where a reader sees seconds. */
 export function parseDuration(value, what = 'duration') {
   if (value === 0 || value === '0') return 0;
   const text = typeof value === 'string' ? value.trim() : '';
@@ -22,15 +19,17 @@ export function parseDuration(value, what = 'duration') {
 
 const OPTIONS = ['scenarios', 'thresholds', 'tags', 'setupTimeout', 'teardownTimeout'];
 
-/** Checks `options`; returns what the runner needs besides scenarios and thresholds. */
-export function checkOptions(options) {
+/** The script's `options`, checked; returns `{ tags, setupTimeoutMs, teardownTimeoutMs, scenarios, thresholds }`. */
+export function readOptions(options) {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new Error('the script exports no options object');
   const other = Object.keys(options).find((key) => !OPTIONS.includes(key));
   if (other) throw new Error(`option "${other}" is not supported by the Node engine (it has ${OPTIONS.join(', ')}): a typo, or a k6 option — run the script with k6`);
   const tags = options.tags ?? {};
   if (typeof tags !== 'object' || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== 'string')) throw new Error('options.tags must be an object of strings');
+  if (!options.scenarios || Object.keys(options.scenarios).length === 0) throw new Error('options.scenarios is empty: the Node engine runs only scenarios (k6 would run one iteration)');
   const timeout = (name) => parseDuration(options[name] ?? '60s', `options.${name}`); // k6's default for both
-  return { tags, setupTimeoutMs: timeout('setupTimeout'), teardownTimeoutMs: timeout('teardownTimeout') };
+  const scenarios = Object.entries(options.scenarios).map(([name, s]) => normalizeScenario(name, s));
+  return { tags, setupTimeoutMs: timeout('setupTimeout'), teardownTimeoutMs: timeout('teardownTimeout'), scenarios, thresholds: parseThresholds(options.thresholds) };
 }
 
 /** The fields of each executor the engine runs (k6 decodes a scenario strictly: any other field is an error there too). */
@@ -40,12 +39,6 @@ const FIELDS = {
   'ramping-arrival-rate': ['startRate', 'timeUnit', 'stages', 'preAllocatedVUs', 'maxVUs'],
 };
 
-/** `options.scenarios` → the scenario list (k6's shortcuts `vus`, `duration`, `stages`, `iterations` are refused above). */
-export function scenariosFrom({ scenarios } = {}) {
-  if (!scenarios || Object.keys(scenarios).length === 0) throw new Error('options.scenarios is empty: the Node engine runs only scenarios (k6 would run one iteration)');
-  return Object.entries(scenarios).map(([name, s]) => normalizeScenario(name, s));
-}
-
 /** One scenario, checked as k6 checks it, with its durations in ms. */
 export function normalizeScenario(name, s) {
   const at = (field) => `scenario ${name}: ${field}`;
@@ -53,7 +46,6 @@ export function normalizeScenario(name, s) {
   if (!FIELDS[s.executor]) throw new Error(`${at('executor')} "${s.executor}" is not supported by the Node engine (it has ${Object.keys(FIELDS).join(', ')}): run the script with k6`);
   const unknown = Object.keys(s).filter((k) => !['executor', 'exec', 'gracefulStop', ...FIELDS[s.executor]].includes(k));
   if (unknown.length) throw new Error(`scenario ${name}: unknown field ${unknown.map((k) => `"${k}"`).join(', ')} for ${s.executor} (k6 refuses it too, or the Node engine lacks it: run the script with k6)`);
-  if (s.exec !== undefined && (typeof s.exec !== 'string' || !s.exec)) throw new Error(`${at('exec')} must be a function name`);
   const integer = (field, min, fallback) => {
     const value = s[field] ?? fallback;
     if (value === undefined) throw new Error(`${at(field)} is required for ${s.executor}`);

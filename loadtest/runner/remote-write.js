@@ -1,14 +1,8 @@
-// What k6's Prometheus remote-write output (`-o experimental-prometheus-rw`, k6 v1.7.1's
-// internal/output/prometheusrw), set up as compose and the Helm chart set it up
-// (K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true), makes of a run's time series, so that the
-// series a script would write can be counted, and written to a real Prometheus, without k6:
-//
-//   - one k6 time series is a metric and its tag set; every tag with a value becomes a label,
-//     `__name__` is k6_<metric> plus a suffix: counter `_total`, rate `_rate`, gauge none, a
-//     trend one native histogram (`_seconds` for a time metric);
-//   - the output keeps every series it has seen for the whole run, so a tag whose values never
-//     repeat (a URL with an id) grows it, and Prometheus, without bound.
-
+// What k6's Prometheus remote-write output (k6 v1.7.1, `-o experimental-prometheus-rw`, trends as
+// native histograms as compose and the Helm chart set it) makes of a run's time series: one series a
+// (metric, tag set), every tag with a value a label, `__name__` k6_<metric> plus `_total` (counter),
+// `_rate` (rate), `_seconds` (a time trend). It keeps every series it has seen for the whole run, so a
+// tag whose values never repeat (a URL with an id) grows it, and Prometheus, without bound.
 const SUFFIX = { counter: '_total', rate: '_rate', gauge: '', trend: '' };
 const byName = ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -25,14 +19,11 @@ export function remoteWriteSeries(timeSeries) {
 
 // ---- a remote-write 1.0 request (prometheus.WriteRequest, protobuf), snappy-framed as a block ----
 
+/** A non-negative integer below 2^53 (a timestamp in ms fits) as a protobuf varint. */
 const varint = (n) => {
   const bytes = [];
-  for (let v = BigInt(n); ; ) {
-    const b = Number(v & 0x7fn);
-    v >>= 7n;
-    bytes.push(v > 0n ? b | 0x80 : b);
-    if (v === 0n) return Buffer.from(bytes);
-  }
+  for (; n > 127; n = Math.floor(n / 128)) bytes.push((n % 128) | 0x80);
+  return Buffer.from([...bytes, n]);
 };
 const field = (number, wireType) => varint((number << 3) | wireType);
 const bytesField = (number, payload) => Buffer.concat([field(number, 2), varint(payload.length), payload]);

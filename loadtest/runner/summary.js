@@ -6,7 +6,7 @@ const TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];
 /** k6's handleSummary() data: metrics with their values and threshold results, checks, run duration. */
 export function summaryData({ metrics, checks, thresholdResults, durationMs, extra = {} }) {
   const out = {};
-  for (const metric of metrics.all()) {
+  for (const metric of metrics.metrics.values()) {
     const named = thresholdResults.filter((t) => t.selector === metric.name);
     if (!metric.seen && named.length === 0) continue; // as k6: metrics without samples are left out
     out[metric.name] = {
@@ -27,41 +27,23 @@ export function summaryData({ metrics, checks, thresholdResults, durationMs, ext
 
 const time = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)}s` : ms >= 1 || ms === 0 ? `${ms.toFixed(2)}ms` : `${(ms * 1000).toFixed(2)}µs`);
 const pct = (r) => `${(r * 100).toFixed(2)}%`;
-const line = (name, value, indent = 4) => `${' '.repeat(indent)}${name.padEnd(40 - indent, '.')}: ${value}`;
-
-function format(m, key) {
-  const v = m.values[key];
-  return m.contains === 'time' ? time(v) : m.type === 'rate' ? pct(v) : Number(v.toFixed(2));
-}
 
 const VALUES = {
-  trend: (m) => TREND_STATS.map((s) => `${s}=${format(m, s)}`).join(' '),
-  rate: (m) => `${pct(m.values.rate)}  ${m.values.passes} out of ${m.values.passes + m.values.fails}`,
-  counter: (m) => `${m.values.count}  ${m.values.rate.toFixed(2)}/s`,
-  gauge: (m) => `${m.values.value}  min=${m.values.min} max=${m.values.max}`,
+  trend: (v, m) => TREND_STATS.map((s) => `${s}=${m.contains === 'time' ? time(v[s]) : Number(v[s].toFixed(2))}`).join(' '),
+  rate: (v) => `${pct(v.rate)}  ${v.passes} out of ${v.passes + v.fails}`,
+  counter: (v) => `${v.count}  ${v.rate.toFixed(2)}/s`,
+  gauge: (v) => `${v.value}  min=${v.min} max=${v.max}`,
 };
 
-/** The text summary: thresholds (✓/✗), checks, then every metric, submetrics under their metric. */
+/** The text summary, in the style of k6's: each check, then each metric (✓/✗: all its thresholds hold, or not). */
 export function textSummary(data, { script = '' } = {}) {
   const lines = [''];
-  const withThresholds = Object.entries(data.metrics).filter(([, m]) => m.thresholds);
-  if (withThresholds.length) lines.push('  █ THRESHOLDS', '');
-  for (const [name, m] of withThresholds) {
-    lines.push(`    ${name}`);
-    for (const [source, { ok }] of Object.entries(m.thresholds)) {
-      const agg = /^\s*([a-z]+(?:\([\d.]+\))?)/.exec(source)?.[1];
-      lines.push(`    ${ok ? '✓' : '✗'} '${source}' ${agg}=${m.values[agg] === undefined ? '' : format(m, agg)}`);
-    }
-    lines.push('');
-  }
-  lines.push('  █ TOTAL RESULTS', '');
-  for (const c of data.root_group.checks) {
-    lines.push(`    ${c.fails ? '✗' : '✓'} ${c.name}`);
-    if (c.fails) lines.push(`      ↳  ${Math.floor((c.passes / (c.passes + c.fails)) * 100)}% — ✓ ${c.passes} / ✗ ${c.fails}`);
-  }
+  for (const c of data.root_group.checks) lines.push(`    ${c.fails ? `✗ ${c.name}\n      ↳  ${Math.floor((c.passes / (c.passes + c.fails)) * 100)}% — ✓ ${c.passes} / ✗ ${c.fails}` : `✓ ${c.name}`}`);
+  lines.push('');
   for (const name of Object.keys(data.metrics).sort()) {
-    const sub = name.indexOf('{');
-    lines.push(sub > 0 ? line(`{ ${name.slice(sub + 1, -1)} }`, VALUES[data.metrics[name].type](data.metrics[name]), 6) : line(name, VALUES[data.metrics[name].type](data.metrics[name])));
+    const m = data.metrics[name];
+    const mark = !m.thresholds ? ' ' : Object.values(m.thresholds).every((t) => t.ok) ? '✓' : '✗';
+    lines.push(`  ${mark} ${name.padEnd(44, '.')}: ${VALUES[m.type](m.values, m)}`);
   }
   lines.push('', `running (${(data.state.testRunDurationMs / 1000).toFixed(1)}s)${script ? `, ${script}` : ''}`, '');
   return lines.join('\n');

@@ -1,7 +1,7 @@
-// `k6/http` under the Node engine: asyncRequest() on fetch, recording what k6 records — http_reqs,
-// http_req_duration, http_req_failed — tagged like k6 (method, status, name, url,
-// expected_response, error_code, proto, scenario, and the request's own tags). k6's synchronous
-// http.get() and friends cannot be had on Node: the scripts await http.asyncRequest(), as k6 allows.
+// `k6/http` under the Node engine: asyncRequest() on fetch, recording http_reqs, http_req_duration and
+// http_req_failed tagged as k6 tags them. k6's synchronous http.get() and friends cannot be had on
+// Node: the scripts await http.asyncRequest(), as k6 allows.
+import { parseDuration } from '../options.js';
 import { context, contextTags, state } from '../runtime.js';
 
 /** `expectedStatuses(200, 201, { min: 300, max: 399 })`: which answers count as not failed. */
@@ -14,23 +14,12 @@ const DEFAULT_CALLBACK = expectedStatuses({ min: 200, max: 399 });
 /** k6 header names are canonical (`Idempotent-Replayed`), as Go prints them. */
 const canonical = (name) => name.replace(/(^|-)([a-z])/g, (_, dash, c) => dash + c.toUpperCase());
 
-function timeoutMs(value = '60s') {
-  if (typeof value === 'number') return value;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value);
-  if (!m) throw new Error(`invalid timeout "${value}"`);
-  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2]];
-}
-
 /** k6's http.asyncRequest(): same arguments, same Response shape. A request of an iteration cut off (gracefulStop, an abort) throws, ending it. */
 export async function asyncRequest(method, url, body, params = {}) {
-  const headers = { ...params.headers };
-  const init = { method, headers, redirect: 'follow' };
-  if (typeof body === 'object' && body !== null) {
-    init.body = new URLSearchParams(body).toString();
-    headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
-  } else if (body !== undefined && body !== null) init.body = body;
+  if (typeof body === 'object' && body !== null) throw new Error('a form body (an object) is not supported by the Node engine: send a string, or run the script with k6');
+  const timeout = AbortSignal.timeout(typeof params.timeout === 'number' ? params.timeout : parseDuration(params.timeout ?? '60s', 'timeout'));
   const cutOff = context.getStore()?.signal;
-  init.signal = AbortSignal.any([AbortSignal.timeout(timeoutMs(params.timeout)), ...(cutOff ? [cutOff] : [])]);
+  const init = { method, headers: params.headers, body: body ?? undefined, redirect: 'follow', signal: AbortSignal.any([timeout, ...(cutOff ? [cutOff] : [])]) };
 
   const started = performance.now();
   const res = { status: 0, body: '', headers: {}, error: '', error_code: 0, url };
@@ -46,22 +35,12 @@ export async function asyncRequest(method, url, body, params = {}) {
   }
   res.timings = { duration: performance.now() - started };
   res.json = (selector) => (selector ? selector.split('.').reduce((v, k) => v?.[k], JSON.parse(res.body)) : JSON.parse(res.body));
-
   const expected = res.status !== 0 && (params.responseCallback ?? DEFAULT_CALLBACK).expected(res.status);
   // As k6's httpext transport: a `name` tag set by the script is also the `url` tag (bounded values);
   // without one both carry the full URL. error_code: 1000 + status from 400, 1000 without an answer.
   const name = params.tags?.name ?? url;
-  const tags = {
-    ...contextTags(),
-    ...params.tags,
-    name,
-    url: name,
-    method,
-    status: String(res.status),
-    expected_response: String(expected),
-    ...(res.status === 0 ? { error: res.error || 'request failed', error_code: '1000' } : { proto: 'HTTP/1.1' }),
-    ...(res.status >= 400 ? { error_code: String(1000 + res.status) } : {}),
-  };
+  const tags = { ...contextTags(), ...params.tags, name, url: name, method, status: String(res.status), expected_response: String(expected) };
+  Object.assign(tags, res.status ? { proto: 'HTTP/1.1' } : { error: res.error || 'request failed', error_code: '1000' }, res.status >= 400 ? { error_code: String(1000 + res.status) } : {});
   state.metrics.add('http_reqs', 1, tags);
   state.metrics.add('http_req_duration', res.timings.duration, tags); // k6 records failed requests' durations too
   state.metrics.add('http_req_failed', expected ? 0 : 1, tags);

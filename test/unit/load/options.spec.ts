@@ -3,14 +3,23 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM modules of the Node load engine, without types
-import { checkOptions } from '../../../loadtest/runner/options.js';
+import { readOptions } from '../../../loadtest/runner/options.js';
 // @ts-expect-error: plain ESM modules of the load scripts, without types
 import { requestName } from '../../../loadtest/lib/names.js';
 
-describe('checkOptions()', () => {
+/** One scenario: the Node engine runs options.scenarios only. */
+const scenarios = { s: { executor: 'constant-vus', vus: 1, duration: '1s' } };
+const checkOptions = (options: object) => readOptions({ scenarios, ...options });
+
+describe('readOptions()', () => {
   it('reads options.tags and the setup and teardown time limits (k6: 60 s each)', () => {
-    expect(checkOptions({ tags: { testid: 'baseline' } })).toEqual({ tags: { testid: 'baseline' }, setupTimeoutMs: 60_000, teardownTimeoutMs: 60_000 });
+    expect(checkOptions({ tags: { testid: 'baseline' } })).toMatchObject({ tags: { testid: 'baseline' }, setupTimeoutMs: 60_000, teardownTimeoutMs: 60_000 });
     expect(checkOptions({ setupTimeout: '5m', teardownTimeout: '90s' })).toMatchObject({ setupTimeoutMs: 300_000, teardownTimeoutMs: 90_000 });
+  });
+
+  it('refuses options without scenarios (k6 runs one iteration) rather than running something else', () => {
+    expect(() => readOptions({})).toThrow(/options.scenarios is empty: the Node engine runs only scenarios/);
+    expect(() => readOptions(undefined)).toThrow(/the script exports no options object/);
   });
 
   it('refuses a k6 option the Node engine does not run rather than ignoring it, saying to run k6', () => {
@@ -68,14 +77,12 @@ describe('the load scripts', () => {
   it('each declare options the Node engine accepts, every sample tagged with the script\'s name as its testid', () => {
     // In a child: the engine's hooks map k6's modules, and the scenario scripts import the catalogue (.ts).
     const source = `
-      import { checkOptions, parseThresholds, scenariosFrom } from './loadtest/runner/options.js';
+      import { readOptions } from './loadtest/runner/options.js';
       await import('./loadtest/runner/index.js');
       const testids = {};
       for (const file of ${JSON.stringify(scripts)}) {
         const { options } = await import('./loadtest/' + file);
-        checkOptions(options);
-        scenariosFrom(options);
-        parseThresholds(options.thresholds);
+        readOptions(options);
         testids[file] = options.tags.testid;
       }
       console.log(JSON.stringify(testids));`;

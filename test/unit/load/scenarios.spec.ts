@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM modules of the Node load engine, without types
-import { normalizeScenario, parseDuration, scenariosFrom } from '../../../loadtest/runner/options.js';
+import { normalizeScenario, parseDuration, readOptions } from '../../../loadtest/runner/options.js';
 // @ts-expect-error: plain ESM modules of the Node load engine, without types
 import { arrivalOffsets } from '../../../loadtest/runner/executors.js';
 
@@ -57,9 +57,9 @@ describe('arrivalOffsets()', () => {
   });
 });
 
-describe('scenariosFrom()', () => {
+describe('options.scenarios', () => {
   it('reads arrival-rate scenarios with their VU pool and exec function', () => {
-    expect(scenariosFrom({ scenarios: { orders: { executor: 'constant-arrival-rate', rate: 5, duration: '1m', preAllocatedVUs: 2, maxVUs: 20, exec: 'orders' } } })).toMatchObject([
+    expect(readOptions({ scenarios: { orders: { executor: 'constant-arrival-rate', rate: 5, duration: '1m', preAllocatedVUs: 2, maxVUs: 20, exec: 'orders' } } }).scenarios).toMatchObject([
       { name: 'orders', startRate: 5, durationMs: 60_000, timeUnitMs: 1000, preAllocatedVUs: 2, maxVUs: 20, exec: 'orders', gracefulStopMs: 30_000 },
     ]);
     expect(normalizeScenario('up', { executor: 'ramping-arrival-rate', startRate: 1, stages: [{ duration: '10s', target: 5 }], preAllocatedVUs: 1 })).toMatchObject({
@@ -68,10 +68,6 @@ describe('scenariosFrom()', () => {
       maxVUs: 1,
       exec: 'default',
     });
-  });
-
-  it('refuses options without scenarios (k6 runs one iteration) rather than running something else', () => {
-    expect(() => scenariosFrom({})).toThrow(/the Node engine runs only scenarios/);
   });
 
   it.each(['ramping-vus', 'shared-iterations', 'per-vu-iterations', 'externally-controlled'])('refuses the %s executor, which the scripts do not use, saying to run k6', (executor) => {

@@ -34,12 +34,11 @@ describe('summaryData()', () => {
 });
 
 describe('textSummary()', () => {
-  it('marks passed and failed thresholds and checks, and breaks latency down by tag', () => {
+  it('marks failed checks, and metrics whose thresholds fail, and breaks latency down by tag', () => {
     const text = textSummary(run());
-    expect(text).toContain("✗ 'p(95)<25' p(95)=29.00ms");
-    expect(text).toContain("✓ 'rate>0.5' rate=66.67%");
     expect(text).toContain('✗ get_order: 200');
     expect(text).toContain('↳  66% — ✓ 2 / ✗ 1');
-    expect(text).toMatch(/\{ endpoint:get_order \}\.+: avg=20\.00ms/);
+    expect(text).toMatch(/✗ http_req_duration\{endpoint:get_order\}\.+: avg=20\.00ms min=10\.00ms med=20\.00ms max=30\.00ms p\(90\)=28\.00ms p\(95\)=29\.00ms/);
+    expect(text).toMatch(/✓ checks\.+: 66\.67%  2 out of 3/);
   });
 });
