@@ -17,7 +17,7 @@ import {
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { annotateActiveSpan, orderAmount, ordersCreated, withSpan } from '@app/observability';
+import { ATTR_ORDER_ID, ATTR_ORDER_ITEMS, ATTR_ORDER_STATUS, ATTR_ORDER_TOTAL_CENTS, annotateActiveSpan, orderAmount, ordersCreated, withSpan } from '@app/observability';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -119,7 +119,7 @@ export class OrdersService {
       return this.replay(await this.orders.findOneByOrFail({ idempotencyKey }), fingerprint);
     }
 
-    annotateActiveSpan({ 'order.id': order.id, 'order.total_cents': order.totalCents, 'order.items': items.length });
+    annotateActiveSpan({ [ATTR_ORDER_ID]: order.id, [ATTR_ORDER_TOTAL_CENTS]: order.totalCents, [ATTR_ORDER_ITEMS]: items.length });
     this.faults.floodLogs(order.id, dto.items);
     let payment: PaymentView;
     try {
@@ -143,7 +143,7 @@ export class OrdersService {
   private recordCreated(orderId: string, status: OrderStatus, totalCents: number, currency: string): void {
     ordersCreated.inc({ status });
     orderAmount.observe({ currency }, totalCents / 100);
-    annotateActiveSpan({ 'order.status': status });
+    annotateActiveSpan({ [ATTR_ORDER_STATUS]: status });
     const log = { msg: `order ${status}`, order_id: orderId, order_status: status, total_cents: totalCents };
     if (status === 'pending') this.logger.warn(log);
     else this.logger.log(log);
@@ -194,9 +194,9 @@ export class OrdersService {
     for (let i = 0; i < batch; i++) {
       const orderId = await claimPendingOrder(this.orders, cutoff, leaseMs);
       if (!orderId) break;
-      const done = await withSpan('order.reconcile', { attributes: { 'order.id': orderId } }, async (span) => {
+      const done = await withSpan('order.reconcile', { attributes: { [ATTR_ORDER_ID]: orderId } }, async (span) => {
         const settlement = settlementFor(await this.payments.findByOrder(orderId));
-        span.setAttribute('order.status', settlement?.status ?? 'pending');
+        span.setAttribute(ATTR_ORDER_STATUS, settlement?.status ?? 'pending');
         if (!settlement || !(await this.settle(orderId, settlement))) return false;
         this.logger.log({ msg: `reconciled order ${settlement.status}`, order_id: orderId, order_status: settlement.status });
         return true;
