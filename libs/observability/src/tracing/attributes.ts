@@ -1,6 +1,6 @@
 /**
- * The kit's own span attribute keys, one constant each, so a trace search
- * (`order.id=<id>`) and the code that sets the key cannot drift apart.
+ * The kit's own span attribute keys (and one value), one constant each, so a
+ * trace search (`order.id=<id>`) and the code that sets the key cannot drift apart.
  *
  * Keys OpenTelemetry defines are not here: they come from
  * `@opentelemetry/semantic-conventions` (stable) and its `/incubating` entry
