@@ -47,6 +47,13 @@ describe('payment faults and the admin API (e2e)', () => {
     expect((await http.get('/admin/faults').set(admin()).expect(200)).body.active).toEqual([]);
   });
 
+  it('names the field of the whole set that is refused, by its place in the list', async () => {
+    const res = await put([{ name: 'payment-errors' }, { name: 'payment-errors-x' }]).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'faults.1.name', messages: [expect.stringMatching(/^unknown fault "payment-errors-x"/)] }]);
+    const range = await put([{ name: 'payment-errors', params: { probability: 3 } }]).expect(400);
+    expect(range.body.errors.map((e: { field: string }) => e.field)).toEqual(['faults.0.params.probability']);
+  });
+
   it('switches payment-errors on at runtime: the charge fails with 502, nothing is charged, and a retry works once it is off', async () => {
     await put([{ name: 'payment-errors', params: { probability: 1, status: 503 } }]).expect(200);
     const body = charge();
