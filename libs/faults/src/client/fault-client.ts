@@ -6,8 +6,8 @@
  * A change of several services is a generator that yields requests and is
  * given their answers, so the same steps run on an async or a synchronous client.
  *
- * Erasable types only and no imports (like catalogue.ts), so Node 24 and k6
- * load this file as it is. The services' answers are typed here once: the
+ * Erasable types only, no imports and no syntax newer than the scripts' own
+ * (like catalogue.ts), so Node 24 and k6 load this file as it is. The services' answers are typed here once: the
  * controller (faults.controller.ts) returns these types.
  */
 
@@ -180,7 +180,7 @@ export function* switchOn(apis: AdminApi[], name: string, params: Record<string,
       const put = putFault(api, name, params);
       const { fault, created } = put.read(yield put.request);
       if (created) switched.push(api);
-      resolved ??= fault.params;
+      if (resolved === undefined) resolved = fault.params;
     }
   } catch (error) {
     // Best effort: the refusal is what the user must see, not a failed undo.
@@ -204,15 +204,15 @@ export function* switchOn(apis: AdminApi[], name: string, params: Record<string,
  */
 export function* switchOff(apis: AdminApi[], name: string): FaultFlow<{ name: string; wasOn: string[] }> {
   const wasOn: string[] = [];
-  let first: unknown;
+  const failures: unknown[] = [];
   for (const api of apis) {
     const del = deleteFault(api, name);
     try {
       if (del.read(yield del.request).wasOn) wasOn.push(api.service);
     } catch (error) {
-      first ??= error;
+      failures.push(error);
     }
   }
-  if (first) throw first;
+  if (failures.length > 0) throw failures[0];
   return { name, wasOn };
 }
