@@ -3,7 +3,11 @@
 // faults switched on by hand stay as they are. The requests and their answers
 // come from the client `npm run fault` uses too (libs/faults/src/client/fault-client.ts);
 // this file sends them as lib/engine.js requests and checks every answer.
-import { FaultApiError, switchOff as offEverywhere, switchOn as onEverywhere } from '../../libs/faults/src/client/fault-client.ts';
+import {
+  FaultApiError,
+  switchOff as offEverywhere,
+  switchOn as onEverywhere,
+} from '../../libs/faults/src/client/fault-client.ts';
 import { ADMIN_TOKEN, SERVICE_URLS, SWITCH_FAULT } from './config.js';
 
 /** The catalogue entry (libs/faults/src/catalogue.ts) named `name`. */
@@ -26,13 +30,18 @@ function* admin(ctx, flow) {
     while (!step.done) {
       const request = step.value;
       const res = yield { ...request, tags: { endpoint: 'admin_faults' }, timeout: '10s' };
-      ctx.check(res, { [`admin_faults: ${request.method} answered ${request.expect.join(' or ')}`]: (r) => request.expect.includes(r.status) });
+      ctx.check(res, {
+        [`admin_faults: ${request.method} answered ${request.expect.join(' or ')}`]: (r) =>
+          request.expect.includes(r.status),
+      });
       step = flow.next({ status: res.status, body: res.body, error: res.error });
     }
     return step.value;
   } catch (error) {
     if (error instanceof FaultApiError && error.kind === 'mystery') {
-      throw new Error(`a mystery scenario is on in ${error.service}: guess it or run "npm run fault -- off --all" first`);
+      throw new Error(
+        `a mystery scenario is on in ${error.service}: guess it or run "npm run fault -- off --all" first`,
+      );
     }
     throw error;
   }

@@ -20,27 +20,43 @@ describe('withFault()', () => {
     expect(() => withFault(mystery, latency)).toThrow(/^a mystery scenario \(mystery-abcd1234\) is on: guess it/);
     expect(() => withFault(mystery, latency)).not.toThrow(/payment-errors/);
     expect(() => withFault(mystery, latency, 'mystery-00000000')).toThrow(MysteryOnError);
-    expect(withFault(mystery, latency, 'mystery-abcd1234')).toEqual({ faults: [errors, latency], marker: 'mystery-abcd1234' });
+    expect(withFault(mystery, latency, 'mystery-abcd1234')).toEqual({
+      faults: [errors, latency],
+      marker: 'mystery-abcd1234',
+    });
   });
 
   it('refuses a marker when no mystery is on: one fault cannot start a mystery', () => {
-    expect(() => withFault({ faults: [], marker: null }, latency, 'mystery-abcd1234')).toThrow(/no mystery scenario is on/);
+    expect(() => withFault({ faults: [], marker: null }, latency, 'mystery-abcd1234')).toThrow(
+      /no mystery scenario is on/,
+    );
   });
 });
 
 describe('withoutFault()', () => {
   it('switches one fault off and keeps the others', () => {
-    expect(withoutFault({ faults: [latency, errors], marker: null }, 'payment-latency', 'payment')).toEqual({ faults: [errors], marker: null });
+    expect(withoutFault({ faults: [latency, errors], marker: null }, 'payment-latency', 'payment')).toEqual({
+      faults: [errors],
+      marker: null,
+    });
   });
 
   it('says so when the fault is not on', () => {
-    expect(() => withoutFault({ faults: [errors], marker: null }, 'payment-latency', 'payment')).toThrow(FaultNotOnError);
-    expect(() => withoutFault({ faults: [errors], marker: null }, 'payment-latency', 'payment')).toThrow('fault "payment-latency" is not on in the payment service');
+    expect(() => withoutFault({ faults: [errors], marker: null }, 'payment-latency', 'payment')).toThrow(
+      FaultNotOnError,
+    );
+    expect(() => withoutFault({ faults: [errors], marker: null }, 'payment-latency', 'payment')).toThrow(
+      'fault "payment-latency" is not on in the payment service',
+    );
   });
 
   it('refuses while a mystery is on before it says whether the fault is on', () => {
-    expect(() => withoutFault({ faults: [], marker: 'mystery-abcd1234' }, 'payment-latency', 'payment')).toThrow(MysteryOnError);
-    expect(withoutFault({ faults: [latency], marker: 'mystery-abcd1234' }, 'payment-latency', 'payment', 'mystery-abcd1234')).toEqual({
+    expect(() => withoutFault({ faults: [], marker: 'mystery-abcd1234' }, 'payment-latency', 'payment')).toThrow(
+      MysteryOnError,
+    );
+    expect(
+      withoutFault({ faults: [latency], marker: 'mystery-abcd1234' }, 'payment-latency', 'payment', 'mystery-abcd1234'),
+    ).toEqual({
       faults: [],
       marker: 'mystery-abcd1234',
     });

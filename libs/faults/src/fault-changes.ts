@@ -23,7 +23,9 @@ export class FaultNotOnError extends FaultChangeRefused {}
  */
 function requireSameMystery(set: FaultSet, marker: string | undefined): void {
   if (set.marker && set.marker !== marker) {
-    throw new MysteryOnError(`a mystery scenario (${set.marker}) is on: guess it, or switch every fault off (PUT /admin/faults with no faults) first`);
+    throw new MysteryOnError(
+      `a mystery scenario (${set.marker}) is on: guess it, or switch every fault off (PUT /admin/faults with no faults) first`,
+    );
   }
   if (!set.marker && marker) throw new MysteryOnError(`no mystery scenario is on, so "${marker}" names none`);
 }
@@ -38,6 +40,7 @@ export function withFault(set: FaultSet, fault: ActiveFault, marker?: string): F
 /** The fault named `name` switched off (the others as they are); refused when it is not on. */
 export function withoutFault(set: FaultSet, name: string, service: string, marker?: string): FaultSet {
   requireSameMystery(set, marker);
-  if (!set.faults.some((f) => f.name === name)) throw new FaultNotOnError(`fault "${name}" is not on in the ${service} service`);
+  if (!set.faults.some((f) => f.name === name))
+    throw new FaultNotOnError(`fault "${name}" is not on in the ${service} service`);
   return { faults: set.faults.filter((f) => f.name !== name), marker: set.marker };
 }

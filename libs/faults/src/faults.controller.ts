@@ -30,7 +30,13 @@ import { INSTANCE } from './instance.js';
 
 /** A 400 that names the field at fault, in the shape of the validation pipe's (`errors: [{ field, messages }]`). */
 const invalid = (field: string, message: string) =>
-  new BadRequestException({ statusCode: 400, error: 'Bad Request', message, field, errors: [{ field, messages: [message] }] });
+  new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    message,
+    field,
+    errors: [{ field, messages: [message] }],
+  });
 
 /**
  * The admin API on every service's own port (the gateway does not route it):
@@ -77,7 +83,11 @@ export class FaultsController {
   }
 
   @Put(':name')
-  async putOne(@Param() { name }: FaultNameParams, @Body() body: PutFaultDto, @Res({ passthrough: true }) res: Response): Promise<FaultView> {
+  async putOne(
+    @Param() { name }: FaultNameParams,
+    @Body() body: PutFaultDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<FaultView> {
     const fault = this.resolve(name, body.params ?? {});
     const before = await this.change((set) => withFault(set, fault, body.marker));
     res.status(before.faults.some((f) => f.name === name) ? HttpStatus.OK : HttpStatus.CREATED);

@@ -1,13 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { type AdminApi, type FaultAnswer, type FaultFlow, type FaultRequest, FaultApiError, deleteFault, getFaults, putFault, putFaults, switchOff, switchOn } from './fault-client.js';
+import {
+  type AdminApi,
+  type FaultAnswer,
+  type FaultFlow,
+  type FaultRequest,
+  FaultApiError,
+  deleteFault,
+  getFaults,
+  putFault,
+  putFaults,
+  switchOff,
+  switchOn,
+} from './fault-client.js';
 
-const api = (service: string, port: number): AdminApi => ({ service, url: `http://127.0.0.1:${port}/`, token: 'tok-123' });
+const api = (service: string, port: number): AdminApi => ({
+  service,
+  url: `http://127.0.0.1:${port}/`,
+  token: 'tok-123',
+});
 const order = api('order', 3001);
 const payment = api('payment', 3002);
-const answer = (status: number, body: unknown = undefined, error?: string): FaultAnswer => ({ status, body: body === undefined ? '' : JSON.stringify(body), error });
+const answer = (status: number, body: unknown = undefined, error?: string): FaultAnswer => ({
+  status,
+  body: body === undefined ? '' : JSON.stringify(body),
+  error,
+});
 
 /** Runs a flow against `respond` (one service's answers by URL), as the CLI and the k6 library do with their HTTP clients. */
-function drive<T>(flow: FaultFlow<T>, respond: (r: FaultRequest) => FaultAnswer): { sent: string[]; result?: T; error?: FaultApiError } {
+function drive<T>(
+  flow: FaultFlow<T>,
+  respond: (r: FaultRequest) => FaultAnswer,
+): { sent: string[]; result?: T; error?: FaultApiError } {
   const sent: string[] = [];
   try {
     let step = flow.next();
@@ -52,7 +75,12 @@ describe('the requests', () => {
 
 describe('reading the answers', () => {
   it('tells a fault switched on from one whose parameters were replaced, and an off switch from a fault that was not on', () => {
-    const fault = { service: 'payment', instance: 'h/1', name: 'payment-latency', params: { latencyMs: 800, probability: 1 } };
+    const fault = {
+      service: 'payment',
+      instance: 'h/1',
+      name: 'payment-latency',
+      params: { latencyMs: 800, probability: 1 },
+    };
     expect(putFault(payment, 'payment-latency').read(answer(201, fault))).toEqual({ fault, created: true });
     expect(putFault(payment, 'payment-latency').read(answer(200, fault)).created).toBe(false);
     expect(deleteFault(payment, 'payment-latency').read(answer(204))).toEqual({ wasOn: true });
@@ -60,13 +88,28 @@ describe('reading the answers', () => {
   });
 
   it.each([
-    [answer(0, undefined, 'ECONNREFUSED'), 'unreachable', 'payment is not reachable at http://127.0.0.1:3002/ (ECONNREFUSED); is it running?'],
-    [answer(401, { message: 'Authorization: Bearer <ADMIN_TOKEN> required' }), 'token', /^payment refused the admin token \(401: Authorization/],
+    [
+      answer(0, undefined, 'ECONNREFUSED'),
+      'unreachable',
+      'payment is not reachable at http://127.0.0.1:3002/ (ECONNREFUSED); is it running?',
+    ],
+    [
+      answer(401, { message: 'Authorization: Bearer <ADMIN_TOKEN> required' }),
+      'token',
+      /^payment refused the admin token \(401: Authorization/,
+    ],
     [answer(403, { message: 'The admin API is off' }), 'token', /set ADMIN_TOKEN to the services' value$/],
-    [answer(409, { message: 'a mystery scenario (mystery-ab12) is on' }), 'mystery', 'payment: a mystery scenario (mystery-ab12) is on'],
+    [
+      answer(409, { message: 'a mystery scenario (mystery-ab12) is on' }),
+      'mystery',
+      'payment: a mystery scenario (mystery-ab12) is on',
+    ],
     [answer(503, { message: 'could not store the faults' }), 'unavailable', 'payment: could not store the faults'],
     [
-      answer(400, { message: 'Validation failed', errors: [{ field: 'params.probability', messages: ['must be between 0 and 1'] }] }),
+      answer(400, {
+        message: 'Validation failed',
+        errors: [{ field: 'params.probability', messages: ['must be between 0 and 1'] }],
+      }),
       'refused',
       'payment: params.probability: must be between 0 and 1',
     ],
@@ -88,14 +131,27 @@ describe('switchOn()', () => {
   const on = (params: object) => answer(201, { service: 'x', instance: 'h/1', name: 'retry-storm', params });
 
   it('switches the fault on in each service in turn and returns the parameters as resolved', () => {
-    const { sent, result } = drive(switchOn([order, payment], 'retry-storm', { retries: 2 }), () => on({ timeoutMs: 150, retries: 2, latencyMs: 250 }));
-    expect(sent).toEqual(['PUT http://127.0.0.1:3001/admin/faults/retry-storm', 'PUT http://127.0.0.1:3002/admin/faults/retry-storm']);
-    expect(result).toEqual({ name: 'retry-storm', services: ['order', 'payment'], params: { timeoutMs: 150, retries: 2, latencyMs: 250 } });
+    const { sent, result } = drive(switchOn([order, payment], 'retry-storm', { retries: 2 }), () =>
+      on({ timeoutMs: 150, retries: 2, latencyMs: 250 }),
+    );
+    expect(sent).toEqual([
+      'PUT http://127.0.0.1:3001/admin/faults/retry-storm',
+      'PUT http://127.0.0.1:3002/admin/faults/retry-storm',
+    ]);
+    expect(result).toEqual({
+      name: 'retry-storm',
+      services: ['order', 'payment'],
+      params: { timeoutMs: 150, retries: 2, latencyMs: 250 },
+    });
   });
 
   it('switches it off again where it switched it on when a later service refuses, then throws that refusal', () => {
     const { sent, error } = drive(switchOn([order, payment], 'retry-storm'), (r) =>
-      r.method === 'DELETE' ? answer(204) : r.url.includes(':3002') ? answer(503, { message: 'database down' }) : on({}),
+      r.method === 'DELETE'
+        ? answer(204)
+        : r.url.includes(':3002')
+          ? answer(503, { message: 'database down' })
+          : on({}),
     );
     expect(sent).toEqual([
       'PUT http://127.0.0.1:3001/admin/faults/retry-storm',
@@ -107,23 +163,31 @@ describe('switchOn()', () => {
 
   it('leaves a fault that was on before (200) on when a later service refuses', () => {
     const { sent, error } = drive(switchOn([order, payment], 'retry-storm'), (r) =>
-      r.url.includes(':3002') ? answer(409, { message: 'a mystery scenario (mystery-ab12) is on' }) : answer(200, { params: {} }),
+      r.url.includes(':3002')
+        ? answer(409, { message: 'a mystery scenario (mystery-ab12) is on' })
+        : answer(200, { params: {} }),
     );
     expect(sent.filter((s) => s.startsWith('DELETE'))).toEqual([]);
     expect(error?.kind).toBe('mystery');
   });
 
   it('throws the refusal, not a failed undo', () => {
-    const { error } = drive(switchOn([order, payment], 'retry-storm'), (r) => (r.url.includes(':3001') && r.method === 'PUT' ? on({}) : answer(0, undefined, 'ECONNRESET')));
+    const { error } = drive(switchOn([order, payment], 'retry-storm'), (r) =>
+      r.url.includes(':3001') && r.method === 'PUT' ? on({}) : answer(0, undefined, 'ECONNRESET'),
+    );
     expect(error?.message).toMatch(/^payment is not reachable/);
   });
 });
 
 describe('switchOff()', () => {
   it('asks every service even when one fails, says where it was on, and throws the first failure at the end', () => {
-    const ok = drive(switchOff([order, payment], 'retry-storm'), (r) => (r.url.includes(':3001') ? answer(204) : answer(404, {})));
+    const ok = drive(switchOff([order, payment], 'retry-storm'), (r) =>
+      r.url.includes(':3001') ? answer(204) : answer(404, {}),
+    );
     expect(ok.result).toEqual({ name: 'retry-storm', wasOn: ['order'] });
-    const failed = drive(switchOff([order, payment], 'retry-storm'), (r) => (r.url.includes(':3001') ? answer(401, {}) : answer(204)));
+    const failed = drive(switchOff([order, payment], 'retry-storm'), (r) =>
+      r.url.includes(':3001') ? answer(401, {}) : answer(204),
+    );
     expect(failed.sent).toHaveLength(2);
     expect(failed.error?.kind).toBe('token');
   });

@@ -90,7 +90,13 @@ export class FaultApiError extends Error {
 
 const PATH = '/admin/faults';
 
-function request(api: AdminApi, method: FaultRequest['method'], path: string, expect: number[], body?: unknown): FaultRequest {
+function request(
+  api: AdminApi,
+  method: FaultRequest['method'],
+  path: string,
+  expect: number[],
+  body?: unknown,
+): FaultRequest {
   const headers: Record<string, string> = { Authorization: `Bearer ${api.token}`, Accept: 'application/json' };
   if (body === undefined) return { method, url: `${api.url.replace(/\/+$/, '')}${path}`, headers, expect };
   headers['Content-Type'] = 'application/json';
@@ -109,7 +115,9 @@ function json(answer: FaultAnswer): Record<string, unknown> {
 /** The error JSON's explanation: each field with its messages when it names fields, else its message. */
 function detail(body: Record<string, unknown>, status: number): string {
   if (Array.isArray(body.errors) && body.errors.length > 0) {
-    return (body.errors as { field?: string; messages?: string[] }[]).map((e) => `${e.field}: ${(e.messages ?? []).join(', ')}`).join('; ');
+    return (body.errors as { field?: string; messages?: string[] }[])
+      .map((e) => `${e.field}: ${(e.messages ?? []).join(', ')}`)
+      .join('; ');
   }
   return typeof body.message === 'string' ? body.message : `HTTP ${status}`;
 }
@@ -118,7 +126,12 @@ function detail(body: Record<string, unknown>, status: number): string {
 export function failure(api: AdminApi, answer: FaultAnswer): FaultApiError {
   const { status } = answer;
   if (status === 0) {
-    return new FaultApiError(`${api.service} is not reachable at ${api.url} (${answer.error || 'no answer'}); is it running?`, 'unreachable', 0, api.service);
+    return new FaultApiError(
+      `${api.service} is not reachable at ${api.url} (${answer.error || 'no answer'}); is it running?`,
+      'unreachable',
+      0,
+      api.service,
+    );
   }
   const body = json(answer);
   if (status === 401 || status === 403) {
@@ -129,7 +142,11 @@ export function failure(api: AdminApi, answer: FaultAnswer): FaultApiError {
   return new FaultApiError(`${api.service}: ${detail(body, status)}`, kind, status, api.service);
 }
 
-function call<T>(api: AdminApi, req: FaultRequest, meaning: (status: number, body: Record<string, unknown>) => T): FaultCall<T> {
+function call<T>(
+  api: AdminApi,
+  req: FaultRequest,
+  meaning: (status: number, body: Record<string, unknown>) => T,
+): FaultCall<T> {
   return {
     request: req,
     read(answer) {
@@ -145,21 +162,35 @@ export function getFaults(api: AdminApi): FaultCall<FaultsView> {
 }
 
 /** PUT /admin/faults: replaces the whole set (how a mystery starts, and how everything is switched off). */
-export function putFaults(api: AdminApi, faults: { name: string; params?: Record<string, number> }[], marker?: string | null): FaultCall<FaultsView> {
+export function putFaults(
+  api: AdminApi,
+  faults: { name: string; params?: Record<string, number> }[],
+  marker?: string | null,
+): FaultCall<FaultsView> {
   const body = { faults: faults.map((f) => ({ name: f.name, params: f.params ?? {} })), ...(marker ? { marker } : {}) };
   return call(api, request(api, 'PUT', PATH, [200], body), (_, view) => view as unknown as FaultsView);
 }
 
 /** PUT /admin/faults/:name: switches one fault on, or replaces its parameters; the others stay as they are. */
-export function putFault(api: AdminApi, name: string, params: Record<string, number> = {}, marker?: string): FaultCall<{ fault: FaultView; created: boolean }> {
-  const req = request(api, 'PUT', `${PATH}/${encodeURIComponent(name)}`, [200, 201], { params, ...(marker ? { marker } : {}) });
+export function putFault(
+  api: AdminApi,
+  name: string,
+  params: Record<string, number> = {},
+  marker?: string,
+): FaultCall<{ fault: FaultView; created: boolean }> {
+  const req = request(api, 'PUT', `${PATH}/${encodeURIComponent(name)}`, [200, 201], {
+    params,
+    ...(marker ? { marker } : {}),
+  });
   return call(api, req, (status, body) => ({ fault: body as unknown as FaultView, created: status === 201 }));
 }
 
 /** DELETE /admin/faults/:name: switches one fault off. Its 404 (it was not on) is an answer too: `wasOn` false. */
 export function deleteFault(api: AdminApi, name: string, marker?: string): FaultCall<{ wasOn: boolean }> {
   const query = marker ? `?marker=${encodeURIComponent(marker)}` : '';
-  return call(api, request(api, 'DELETE', `${PATH}/${encodeURIComponent(name)}${query}`, [204, 404]), (status) => ({ wasOn: status === 204 }));
+  return call(api, request(api, 'DELETE', `${PATH}/${encodeURIComponent(name)}${query}`, [204, 404]), (status) => ({
+    wasOn: status === 204,
+  }));
 }
 
 /** A change of several services: yields each request, is given its answer, returns the outcome. */
@@ -172,7 +203,11 @@ export type FaultFlow<T> = Generator<FaultRequest, T, FaultAnswer>;
  * again before the error is thrown, so nothing is left half on. Returns the
  * parameters as the first service resolved them (defaults filled in).
  */
-export function* switchOn(apis: AdminApi[], name: string, params: Record<string, number> = {}): FaultFlow<{ name: string; services: string[]; params: Record<string, number> }> {
+export function* switchOn(
+  apis: AdminApi[],
+  name: string,
+  params: Record<string, number> = {},
+): FaultFlow<{ name: string; services: string[]; params: Record<string, number> }> {
   const switched: AdminApi[] = [];
   let resolved: Record<string, number> | undefined;
   try {
