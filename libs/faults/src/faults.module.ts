@@ -37,7 +37,8 @@ async function fileStore(service: ServiceName, dir: string | undefined): Promise
  * Runtime fault injection for the workshop's bottleneck scenarios: the
  * FaultRegistry that code asks where a fault acts, kept in step with the
  * service's fault store (FaultSync: stored state or FAULTS at boot, changes of
- * other replicas), and the admin API GET/PUT /admin/faults guarded by ADMIN_TOKEN.
+ * other replicas), and the admin API under /admin/faults (the whole set, and
+ * one fault at a time: PUT/DELETE /admin/faults/:name) guarded by ADMIN_TOKEN.
  */
 @Module({})
 export class FaultsModule {
