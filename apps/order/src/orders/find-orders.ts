@@ -33,7 +33,11 @@ export class FindOrders {
         id: cursor.id,
       });
     }
-    const rows = await qb.orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC').limit(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('o.created_at', 'DESC')
+      .addOrderBy('o.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
     const page = rows.slice(0, limit);
     const ids = page.map((o) => o.id);
     const items =
@@ -41,7 +45,12 @@ export class FindOrders {
       (ids.length > 0 ? await this.items.findBy({ orderId: In(ids) }) : []);
     const last = page.at(-1);
     return {
-      data: page.map((o) => toOrderView(o, items.filter((i) => i.orderId === o.id))),
+      data: page.map((o) =>
+        toOrderView(
+          o,
+          items.filter((i) => i.orderId === o.id),
+        ),
+      ),
       nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
     };
   }

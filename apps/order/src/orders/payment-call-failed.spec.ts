@@ -7,7 +7,8 @@ describe('paymentCallFailed()', () => {
     const answer = paymentCallFailed('o-1', new ServiceUnavailableException('payment service is unavailable'));
     expect(answer.getStatus()).toBe(503);
     expect(answer.getResponse()).toEqual({
-      message: 'payment service is unavailable; order o-1 is pending and will be settled when the payment service answers',
+      message:
+        'payment service is unavailable; order o-1 is pending and will be settled when the payment service answers',
       orderId: 'o-1',
       orderStatus: 'pending',
     });

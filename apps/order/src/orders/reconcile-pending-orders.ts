@@ -38,7 +38,11 @@ export class ReconcilePendingOrders {
         const settlement = settlementFor(await this.payments.findByOrder(orderId));
         span.setAttribute('order.status', settlement?.status ?? 'pending');
         if (!settlement || !(await this.settle.execute(orderId, settlement))) return false;
-        this.logger.log({ msg: `reconciled order ${settlement.status}`, order_id: orderId, order_status: settlement.status });
+        this.logger.log({
+          msg: `reconciled order ${settlement.status}`,
+          order_id: orderId,
+          order_status: settlement.status,
+        });
         return true;
       });
       if (done) settled++;

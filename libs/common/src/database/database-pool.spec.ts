@@ -6,7 +6,12 @@ describe('DatabasePool', () => {
   it('holds the pool TypeORM connects with, so its counts follow the connections TypeORM takes', async () => {
     const database = new DatabasePool();
     expect(database.pool).toBeUndefined();
-    const dataSource = new DataSource({ type: 'postgres', url: inject('databaseAdminUrl'), extra: { max: 3 }, driver: database.driver() });
+    const dataSource = new DataSource({
+      type: 'postgres',
+      url: inject('databaseAdminUrl'),
+      extra: { max: 3 },
+      driver: database.driver(),
+    });
     await dataSource.initialize();
     try {
       const pool = database.pool!;
