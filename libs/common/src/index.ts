@@ -6,6 +6,7 @@ export { configModuleFor } from './config/config-module.js';
 export type { EnvSource } from './config/config-module.js';
 export { DatabaseModule, typeOrmOptions } from './database/database.module.js';
 export type { DatabaseModuleOptions } from './database/database.module.js';
+export { DatabasePool } from './database/database-pool.js';
 export { bigintAsNumber } from './database/bigint-as-number.js';
 export { isDatabaseUnavailable, isUniqueViolation } from './database/pg-errors.js';
 export { HealthModule } from './health/health.module.js';

@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { OrdersService } from './orders.service.js';
+import { ReconcilePendingOrders } from './reconcile-pending-orders.js';
 
 /** Periodically settles orders whose synchronous payment call failed or timed out. */
 @Injectable()
@@ -17,7 +17,7 @@ export class PaymentReconciler implements OnApplicationBootstrap, BeforeApplicat
   private running: Promise<void> | null = null;
 
   constructor(
-    private readonly orders: OrdersService,
+    private readonly reconcile: ReconcilePendingOrders,
     config: ConfigService,
   ) {
     this.intervalMs = config.getOrThrow<number>('RECONCILE_INTERVAL_MS');
@@ -28,8 +28,8 @@ export class PaymentReconciler implements OnApplicationBootstrap, BeforeApplicat
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
       if (this.running) return;
-      this.running = this.orders
-        .reconcilePending(this.graceMs)
+      this.running = this.reconcile
+        .execute(this.graceMs)
         .then((settled) => {
           if (settled > 0) this.logger.log(`settled ${settled} pending order(s)`);
         })

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
 import type { MixedList, EntitySchema } from 'typeorm';
+import { DatabasePool } from './database-pool.js';
 import { DATABASE_SERVICE, DbPoolMetrics } from './db-pool.metrics.js';
 
 export interface DatabaseModuleOptions {
@@ -37,20 +38,24 @@ export function typeOrmOptions(options: DatabaseModuleOptions, env: DatabaseEnv)
 @Module({})
 export class DatabaseModule {
   static forRoot(options: DatabaseModuleOptions): DynamicModule {
+    const pool = new DatabasePool();
     return {
       module: DatabaseModule,
       global: true,
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (config: ConfigService<DatabaseEnv, true>) =>
-            typeOrmOptions(options, {
+          useFactory: (config: ConfigService<DatabaseEnv, true>) => ({
+            ...typeOrmOptions(options, {
               DATABASE_URL: config.get('DATABASE_URL', { infer: true }),
               DB_POOL_SIZE: config.get('DB_POOL_SIZE', { infer: true }),
             }),
+            driver: pool.driver(),
+          }),
         }),
       ],
-      providers: [{ provide: DATABASE_SERVICE, useValue: options.service }, DbPoolMetrics],
+      providers: [{ provide: DATABASE_SERVICE, useValue: options.service }, { provide: DatabasePool, useValue: pool }, DbPoolMetrics],
+      exports: [DatabasePool],
     };
   }
 }
