@@ -131,8 +131,9 @@ describe('order faults (e2e)', () => {
   });
 
   it('retry-storm retries a slow payment at once, piling calls on it, and answers 502 with the order pending', async () => {
-    await faults(payment, [{ name: 'retry-storm', params: { latencyMs: 150 } }]);
-    await faults(order, [{ name: 'retry-storm', params: { timeoutMs: 50, retries: 3 } }]);
+    // Margins a busy CI machine keeps: each attempt must reach payment (counted there) before order gives up on it.
+    await faults(payment, [{ name: 'retry-storm', params: { latencyMs: 600 } }]);
+    await faults(order, [{ name: 'retry-storm', params: { timeoutMs: 200, retries: 3 } }]);
     paymentRequests = 0;
     const res = await http.post('/orders').send(ORDER);
     expect([502, 504]).toContain(res.status);
