@@ -18,11 +18,11 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { annotateActiveSpan, orderAmount, ordersCreated, withSpan } from '@app/observability';
-import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, In, Repository } from 'typeorm';
+import { OrderEnv } from '../config/env.validation.js';
 import { OutboxEvent } from '../outbox/outbox-event.entity.js';
 import { OutboxRelay, newOutboxEvent } from '../outbox/outbox.relay.js';
 import { OrderFaults } from './order-faults.js';
@@ -64,9 +64,9 @@ export class OrdersService {
     private readonly payments: PaymentClient,
     private readonly relay: OutboxRelay,
     private readonly faults: OrderFaults,
-    config: ConfigService,
+    env: OrderEnv,
   ) {
-    this.paymentTimeoutMs = config.getOrThrow<number>('PAYMENT_TIMEOUT_MS');
+    this.paymentTimeoutMs = env.PAYMENT_TIMEOUT_MS;
   }
 
   /**
