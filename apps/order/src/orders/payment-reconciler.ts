@@ -4,7 +4,7 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { OrderEnv } from '../config/env.validation.js';
 import { ReconcilePendingOrders } from './reconcile-pending-orders.js';
 
 /** Periodically settles orders whose synchronous payment call failed or timed out. */
@@ -18,11 +18,11 @@ export class PaymentReconciler implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     private readonly reconcile: ReconcilePendingOrders,
-    config: ConfigService,
+    env: OrderEnv,
   ) {
-    this.intervalMs = config.getOrThrow<number>('RECONCILE_INTERVAL_MS');
+    this.intervalMs = env.RECONCILE_INTERVAL_MS;
     // Never race a request that is still waiting for its own payment answer.
-    this.graceMs = config.getOrThrow<number>('PAYMENT_TIMEOUT_MS') + 1_000;
+    this.graceMs = env.PAYMENT_TIMEOUT_MS + 1_000;
   }
 
   onApplicationBootstrap(): void {

@@ -1,8 +1,8 @@
 import { ConflictException, Injectable, UnprocessableEntityException } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Repository } from 'typeorm';
+import { OrderEnv } from '../config/env.validation.js';
 import { FindOrders } from './find-orders.js';
 import { Order } from './order.entity.js';
 import type { PlacedOrder } from './place-order.js';
@@ -15,9 +15,9 @@ export class ReplayOrder {
   constructor(
     @InjectRepository(Order) private readonly orders: Repository<Order>,
     private readonly find: FindOrders,
-    config: ConfigService,
+    env: OrderEnv,
   ) {
-    this.paymentTimeoutMs = config.getOrThrow<number>('PAYMENT_TIMEOUT_MS');
+    this.paymentTimeoutMs = env.PAYMENT_TIMEOUT_MS;
   }
 
   /** Same request → the first result (once its payment is settled); different request → 422. */

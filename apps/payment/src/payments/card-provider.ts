@@ -2,8 +2,8 @@ import { DECLINED_TEST_CARD } from '@app/contracts';
 import { FaultRegistry, burnCpu } from '@app/faults';
 import { paymentsProcessed, withSpan } from '@app/observability';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PaymentEnv } from '../config/env.validation.js';
 
 export type ProviderOutcome = { approved: true } | { approved: false; reason: string };
 
@@ -31,10 +31,10 @@ export class CardProvider {
   private readonly latencyMs: number;
 
   constructor(
-    @Inject(ConfigService) config: ConfigService,
+    @Inject(PaymentEnv) env: PaymentEnv,
     @Inject(FaultRegistry) private readonly faults: FaultRegistry,
   ) {
-    this.latencyMs = config.getOrThrow<number>('PAYMENT_PROVIDER_LATENCY_MS');
+    this.latencyMs = env.PAYMENT_PROVIDER_LATENCY_MS;
   }
 
   /** The card number goes to the provider only: it is in no span attribute, log or metric. */
