@@ -664,13 +664,15 @@ describe('docker-compose.yml', () => {
       expect(existsSync(join(ROOT, source, script.slice(target.length))), script).toBe(true);
     });
 
-    it.each(k6Services)('%s mounts the scripts and the catalogue they import at the same relative layout', (name) => {
+    it.each(k6Services)('%s mounts the scripts and each file of libs/ they import at the same relative layout', (name) => {
       const mounts = new Map(bindMounts(SERVICES[name]!).map(([s, t]) => [s.replace(/^\.\//, ''), t]));
       expect(mounts.get('loadtest')).toBe('/loadtest');
-      expect(mounts.get('libs/faults/src/catalogue.ts')).toBe('/libs/faults/src/catalogue.ts');
-      const imports = readdirSync(at('loadtest/scenarios')).map((f) => /from '([^']+catalogue\.ts)'/.exec(readFileSync(at(`loadtest/scenarios/${f}`), 'utf8'))?.[1]);
-      expect(imports.length).toBeGreaterThan(0);
-      for (const spec of imports) expect(resolve('/loadtest/scenarios', spec ?? '')).toBe('/libs/faults/src/catalogue.ts');
+      // The catalogue (scenario scripts) and the admin API's client (lib/faults.js), wherever they are imported from.
+      const imports = ['loadtest/scenarios', 'loadtest/lib'].flatMap((dir) =>
+        readdirSync(at(dir)).flatMap((f) => [...readFileSync(at(`${dir}/${f}`), 'utf8').matchAll(/from '(\.[^']*\/libs\/[^']+)'/g)].map((m) => resolve(`/${dir}`, m[1]!))),
+      );
+      expect(new Set(imports)).toEqual(new Set(['/libs/faults/src/catalogue.ts', '/libs/faults/src/client/fault-client.ts']));
+      for (const target of new Set(imports)) expect(mounts.get(target.slice(1)), target).toBe(target);
     });
 
     it.each(k6Services)('%s remote-writes its metrics to a Prometheus that accepts them', (name) => {

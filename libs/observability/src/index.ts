@@ -35,7 +35,7 @@ export {
 export { HandlerSpanInterceptor } from './tracing/handler-span.interceptor.js';
 export { detachedRunner } from './tracing/detached.js';
 export { defaultLogFormat, loggerParams, routeOf } from './logging/logger-options.js';
-export type { LogFormat, LoggingOptions } from './logging/logger-options.js';
+export type { LogFormat, LoggingEnv, LoggingOptions } from './logging/logger-options.js';
 export { REDACTED_PATHS, maskCardNumbers, maskCardNumbersInText } from './logging/redact.js';
 export { counter, gauge, histogram, metricsRegistry } from './metrics/registry.js';
 export { toPrometheusText } from './metrics/prometheus-text.js';

@@ -23,7 +23,6 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { ClientProxy, RmqRecordBuilder } from '@nestjs/microservices';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
@@ -40,6 +39,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { firstValueFrom, timeout } from 'rxjs';
 import { IsNull, Repository } from 'typeorm';
+import { OrderEnv } from '../config/env.validation.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { LEASE_MARGIN_MS, claimOutboxEvents, releaseOutboxEvents } from './outbox-claims.js';
 
@@ -103,13 +103,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     @InjectRepository(OutboxEvent) private readonly outbox: Repository<OutboxEvent>,
     @Inject(EVENTS_CLIENT) private readonly client: ClientProxy,
-    config: ConfigService,
+    env: OrderEnv,
   ) {
-    this.intervalMs = config.getOrThrow<number>('OUTBOX_POLL_INTERVAL_MS');
-    this.batchSize = config.getOrThrow<number>('OUTBOX_BATCH_SIZE');
-    this.publishTimeoutMs = config.getOrThrow<number>('OUTBOX_PUBLISH_TIMEOUT_MS');
-    this.leaseMs = config.getOrThrow<number>('OUTBOX_LEASE_MS');
-    this.rabbit = Boolean(config.get<string>('RABBITMQ_URL'));
+    this.intervalMs = env.OUTBOX_POLL_INTERVAL_MS;
+    this.batchSize = env.OUTBOX_BATCH_SIZE;
+    this.publishTimeoutMs = env.OUTBOX_PUBLISH_TIMEOUT_MS;
+    this.leaseMs = env.OUTBOX_LEASE_MS;
+    this.rabbit = Boolean(env.RABBITMQ_URL);
     // Exported from 0, so the first failure shows in rate() and on the dashboard.
     for (const event of Object.values(OrderEvents)) outboxPublishFailures.inc({ event }, 0);
   }

@@ -11,8 +11,8 @@ import {
   withSpan,
 } from '@app/observability';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PaymentEnv } from '../config/env.validation.js';
 
 export type ProviderOutcome = { approved: true } | { approved: false; reason: string };
 
@@ -40,10 +40,10 @@ export class CardProvider {
   private readonly latencyMs: number;
 
   constructor(
-    @Inject(ConfigService) config: ConfigService,
+    @Inject(PaymentEnv) env: PaymentEnv,
     @Inject(FaultRegistry) private readonly faults: FaultRegistry,
   ) {
-    this.latencyMs = config.getOrThrow<number>('PAYMENT_PROVIDER_LATENCY_MS');
+    this.latencyMs = env.PAYMENT_PROVIDER_LATENCY_MS;
   }
 
   /** The card number goes to the provider only: it is in no span attribute, log or metric. */
