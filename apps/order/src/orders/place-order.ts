@@ -1,7 +1,15 @@
 import { isUniqueViolation } from '@app/common';
 import type { CreateOrderDto, OrderStatus, OrderView, PaymentView } from '@app/contracts';
 import { Injectable, Logger } from '@nestjs/common';
-import { annotateActiveSpan, orderAmount, ordersCreated } from '@app/observability';
+import {
+  ATTR_ORDER_ID,
+  ATTR_ORDER_ITEMS,
+  ATTR_ORDER_STATUS,
+  ATTR_ORDER_TOTAL_CENTS,
+  annotateActiveSpan,
+  orderAmount,
+  ordersCreated,
+} from '@app/observability';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { PaymentClient } from '../payments/payment.client.js';
@@ -59,7 +67,11 @@ export class PlaceOrder {
       return this.replay.execute(await this.orders.findOneByOrFail({ idempotencyKey }), fingerprint);
     }
 
-    annotateActiveSpan({ 'order.id': order.id, 'order.total_cents': order.totalCents, 'order.items': items.length });
+    annotateActiveSpan({
+      [ATTR_ORDER_ID]: order.id,
+      [ATTR_ORDER_TOTAL_CENTS]: order.totalCents,
+      [ATTR_ORDER_ITEMS]: items.length,
+    });
     this.faults.floodLogs(order.id, dto.items);
     return this.charge(order, dto.payment.cardNumber);
   }
@@ -95,7 +107,7 @@ export class PlaceOrder {
   private recordCreated(orderId: string, status: OrderStatus, totalCents: number, currency: string): void {
     ordersCreated.inc({ status });
     orderAmount.observe({ currency }, totalCents / 100);
-    annotateActiveSpan({ 'order.status': status });
+    annotateActiveSpan({ [ATTR_ORDER_STATUS]: status });
     const log = { msg: `order ${status}`, order_id: orderId, order_status: status, total_cents: totalCents };
     if (status === 'pending') this.logger.warn(log);
     else this.logger.log(log);

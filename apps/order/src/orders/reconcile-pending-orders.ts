@@ -1,4 +1,4 @@
-import { withSpan } from '@app/observability';
+import { ATTR_ORDER_ID, ATTR_ORDER_STATUS, withSpan } from '@app/observability';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -34,9 +34,9 @@ export class ReconcilePendingOrders {
     for (let i = 0; i < batch; i++) {
       const orderId = await claimPendingOrder(this.orders, cutoff, leaseMs);
       if (!orderId) break;
-      const done = await withSpan('order.reconcile', { attributes: { 'order.id': orderId } }, async (span) => {
+      const done = await withSpan('order.reconcile', { attributes: { [ATTR_ORDER_ID]: orderId } }, async (span) => {
         const settlement = settlementFor(await this.payments.findByOrder(orderId));
-        span.setAttribute('order.status', settlement?.status ?? 'pending');
+        span.setAttribute(ATTR_ORDER_STATUS, settlement?.status ?? 'pending');
         if (!settlement || !(await this.settle.execute(orderId, settlement))) return false;
         this.logger.log({
           msg: `reconciled order ${settlement.status}`,
