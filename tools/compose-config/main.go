@@ -2,7 +2,7 @@
 // files read, merged, interpolated (.env beside the first file, then the environment) and
 // normalised by compose-go, the library Docker Compose itself is built on, and checked against
 // the Compose Specification's schema. Every profile is enabled, so on-demand services are in.
-// The contract tests (test/support/compose-config.ts) read its output: no Docker needed.
+// The contract tests (test/config/support/compose-spec.ts) read its output: no Docker needed.
 //
 //	compose-config docker-compose.yml [docker-compose.lite.yml ...]
 package main
