@@ -47,8 +47,9 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { parseYamlStrict } from './support/compose.js';
-import { describe, expect, it } from 'vitest';
-import { ROOT, dashboards, knownMetrics, metricNames, panelsOf, substituteVariables } from './support/grafana.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, dashboards, knownMetrics, panelsOf, substituteVariables } from './support/grafana.js';
+import { MetricNames } from '../support/promql.js';
 import { alertRules, filesIn } from './support/prometheus-rules.js';
 
 const DOCS_DIR = join(ROOT, 'docs/workshop');
@@ -290,7 +291,7 @@ const checkMetrics: Check = (doc) => [
   ...doc.fences
     .filter((f) => f.lang === 'promql')
     .flatMap((f) =>
-      metricNames(substituteVariables(f.body))
+      PROMQL.of(substituteVariables(f.body))
         .filter((name) => !knownMetric(name))
         .map((name) => at(doc, f.line, `the PromQL selects \`${name}\`, which nothing exposes`)),
     ),
@@ -665,39 +666,47 @@ function defaultsIssues(text: string, entry: Scenario): string[] {
 }
 
 /** The checks above must be able to fail: a page with one stale name of each kind. */
+const stale = parseDoc(
+  'en/stale.md',
+  [
+    'Open http://localhost:3100/d/no-such-board and **Service overview (RED) › No such panel**.',
+    'Wait for `HighP99Latency`, watch `http_server_request_duration_secs`, then switch `payment-latancy` off.',
+    'In Kibana, saved search "Every error" in data view "Logs".',
+    'Find `payment.authorise` and `OrdersController.destroy` and `pg.query:SELECT carts`, in Zipkin `orderscontroller.destroy`.',
+    'The relay sends in `send notification`, once called `order.paid publish`.',
+    'Open Zipkin on http://localhost:9412/zipkin/.',
+    'See [the setup](00-nothing.md) and [metrics](#no-such-heading).',
+    '',
+    '```bash',
+    'npm run fault -- on payment-latency --latency 3000',
+    'npm run fault -- guess payment-latancy',
+    'npm run fault -- explode',
+    'npm run load -- scenarios/no-such-scenario',
+    "npm run load -- scenarios/slow-query --seconds 10 -e FAULT_PARAMS='{\"delay\":600}'",
+    'npm run loadtest',
+    'K6_SCRIPT=scenarios/nothing docker compose --profile k6 run --rm k6',
+    'K6_SCRIPT=smoke docker compose --profile k6 run --rm -e LOAD_DURATION=1m load',
+    'docker compose run --rm fault on payment-latency --latency 3000',
+    'docker compose run --rm fault guess payment-latancy',
+    'docker compose -f docker-compose.yml -f docker-compose.nothing.yml up -d',
+    'docker compose ps logstash',
+    '```',
+    'Edit `observability/logstash/pipeline/nothing.conf`.',
+    '',
+    '```promql',
+    'rate(http_requests_total[5m])',
+    '```',
+  ].join('\n'),
+);
+
+/** The metric names of every ```promql block, as Prometheus parses them (test/support/promql.ts). */
+let PROMQL: MetricNames;
+beforeAll(async () => {
+  const blocks = [...DOCS, stale].flatMap((doc) => doc.fences.filter((f) => f.lang === 'promql').map((f) => substituteVariables(f.body)));
+  PROMQL = await MetricNames.of(blocks);
+}, 30_000);
+
 describe('the name checks', () => {
-  const stale = parseDoc(
-    'en/stale.md',
-    [
-      'Open http://localhost:3100/d/no-such-board and **Service overview (RED) › No such panel**.',
-      'Wait for `HighP99Latency`, watch `http_server_request_duration_secs`, then switch `payment-latancy` off.',
-      'In Kibana, saved search "Every error" in data view "Logs".',
-      'Find `payment.authorise` and `OrdersController.destroy` and `pg.query:SELECT carts`, in Zipkin `orderscontroller.destroy`.',
-      'The relay sends in `send notification`, once called `order.paid publish`.',
-      'Open Zipkin on http://localhost:9412/zipkin/.',
-      'See [the setup](00-nothing.md) and [metrics](#no-such-heading).',
-      '',
-      '```bash',
-      'npm run fault -- on payment-latency --latency 3000',
-      'npm run fault -- guess payment-latancy',
-      'npm run fault -- explode',
-      'npm run load -- scenarios/no-such-scenario',
-      "npm run load -- scenarios/slow-query --seconds 10 -e FAULT_PARAMS='{\"delay\":600}'",
-      'npm run loadtest',
-      'K6_SCRIPT=scenarios/nothing docker compose --profile k6 run --rm k6',
-      'K6_SCRIPT=smoke docker compose --profile k6 run --rm -e LOAD_DURATION=1m load',
-      'docker compose run --rm fault on payment-latency --latency 3000',
-      'docker compose run --rm fault guess payment-latancy',
-      'docker compose -f docker-compose.yml -f docker-compose.nothing.yml up -d',
-      'docker compose ps logstash',
-      '```',
-      'Edit `observability/logstash/pipeline/nothing.conf`.',
-      '',
-      '```promql',
-      'rate(http_requests_total[5m])',
-      '```',
-    ].join('\n'),
-  );
 
   it('flag a dashboard uid and a panel that do not exist', () => {
     expect(checkDashboards(stale)).toHaveLength(2);

@@ -16,7 +16,7 @@ import { SCENARIOS, type Scenario } from '@app/faults';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type IndexTemplate, mappedFields } from './support/fluentd.js';
+import { type IndexTemplate, mappedFields } from './support/log-documents.js';
 import { ROOT } from './support/grafana.js';
 import { LANGUAGES, type Language, kqlTerms, labPage, onlyAnswer, parseTraceparent, traceparentExamples } from '../support/workshop-exercises.js';
 
