@@ -1,6 +1,9 @@
 // `npm run fault -- <command>`: switches the workshop's bottleneck scenarios on
 // and off in the running services, through each service's own admin API
-// (GET/PUT /admin/faults, Authorization: Bearer $ADMIN_TOKEN).
+// (Authorization: Bearer $ADMIN_TOKEN): PUT and DELETE /admin/faults/<name> for one
+// fault, GET /admin/faults to look, PUT /admin/faults for the whole set (a mystery,
+// and `off --all`). The requests and their answers come from the client that the
+// k6 scenario scripts use too: libs/faults/src/client/fault-client.ts.
 //
 //   list                              the scenarios, their parameters and what is on now
 //   status [--hints]                  what is on in each service; in mystery mode only the marker,
@@ -21,6 +24,8 @@ import { pathToFileURL } from 'node:url';
 
 /** The single catalogue the services, k6 scripts, tests and docs read (Node 24 loads the .ts directly). */
 const { SCENARIOS, scenario } = await import('../libs/faults/src/catalogue.ts');
+/** The admin API's requests and answers, shared with loadtest/lib/faults.js. */
+const { FaultApiError, getFaults, putFaults, switchOff, switchOn } = await import('../libs/faults/src/client/fault-client.ts');
 
 export const DEFAULT_ADMIN_TOKEN = 'workshop-admin-token';
 const SERVICES = ['gateway', 'order', 'payment', 'notification'];
@@ -29,43 +34,40 @@ const DEFAULT_PORTS = { gateway: 3000, order: 3001, payment: 3002, notification:
 export class CliError extends Error {}
 
 function settings(env) {
-  const urls = Object.fromEntries(
-    SERVICES.map((s) => [s, env[`${s.toUpperCase()}_URL`] ?? `http://127.0.0.1:${DEFAULT_PORTS[s]}`]),
+  const apis = Object.fromEntries(
+    SERVICES.map((s) => [s, { service: s, url: env[`${s.toUpperCase()}_URL`] ?? `http://127.0.0.1:${DEFAULT_PORTS[s]}`, token: env.ADMIN_TOKEN || DEFAULT_ADMIN_TOKEN }]),
   );
   // How the hints name this CLI: compose's one-shot `fault` service sets FAULT_CLI to its own command.
-  return { urls, token: env.ADMIN_TOKEN || DEFAULT_ADMIN_TOKEN, cli: env.FAULT_CLI || 'npm run fault --' };
+  return { apis, cli: env.FAULT_CLI || 'npm run fault --' };
 }
 
-async function call(config, service, method, body, query = '') {
-  const url = `${config.urls[service]}/admin/faults${query}`;
-  let response;
+/** Sends one request of the client with fetch; a request without an answer is status 0, as k6 reports it. */
+async function send({ method, url, headers, body }) {
   try {
-    response = await fetch(url, {
-      method,
-      headers: { authorization: `Bearer ${config.token}`, 'content-type': 'application/json', accept: 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(5_000),
-    });
+    const response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(5_000) });
+    return { status: response.status, body: await response.text() };
   } catch (error) {
-    throw new CliError(`${service} is not reachable at ${config.urls[service]} (${error.cause?.code ?? error.message}); is it running?`);
+    return { status: 0, body: '', error: error.cause?.code ?? error.message };
   }
-  const text = await response.text();
-  const json = text ? JSON.parse(text) : {};
-  if (response.status === 401 || response.status === 403) {
-    throw new CliError(`${service} refused the admin token (${response.status}: ${json.message}); set ADMIN_TOKEN to the services' value`);
-  }
-  if (!response.ok) {
-    const detail = Array.isArray(json.errors) ? json.errors.map((e) => e.message ?? e).join('; ') : json.message;
-    throw new CliError(`${service}: ${detail ?? `HTTP ${response.status}`}`);
-  }
-  return json;
 }
 
-/** Every service's state, with names revealed (the CLI needs them to merge changes). */
+const perform = async (call) => call.read(await send(call.request));
+
+/** Runs a change of several services (a generator of requests, given each answer). */
+async function drive(flow) {
+  let step = flow.next();
+  while (!step.done) step = flow.next(await send(step.value));
+  return step.value;
+}
+
+/** Every service's state, with names revealed. */
 async function states(config, services = SERVICES) {
-  const entries = await Promise.all(services.map(async (s) => [s, await call(config, s, 'GET', undefined, '?reveal=true')]));
+  const entries = await Promise.all(services.map(async (s) => [s, await perform(getFaults(config.apis[s]))]));
   return Object.fromEntries(entries);
 }
+
+/** The whole set of one service: how a mystery starts and how everything is switched off. */
+const setFaults = (config, service, faults, marker) => perform(putFaults(config.apis[service], faults, marker));
 
 function parseParams(args, entry) {
   const params = {};
@@ -95,10 +97,6 @@ const describeParams = (params) =>
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
 
-async function setFaults(config, service, faults, marker) {
-  return call(config, service, 'PUT', { faults: faults.map(({ name, params }) => ({ name, params })), ...(marker ? { marker } : {}) });
-}
-
 /** A small seeded PRNG (mulberry32), so `mystery --seed N` picks the same scenario for everyone. */
 function seeded(seed) {
   let a = seed >>> 0;
@@ -112,8 +110,20 @@ function seeded(seed) {
 }
 
 export async function main(argv, { env = process.env, out = (line) => process.stdout.write(`${line}\n`) } = {}) {
-  const [command, ...args] = argv;
   const config = settings(env);
+  try {
+    return await run(argv, config, out);
+  } catch (error) {
+    if (!(error instanceof FaultApiError)) throw error;
+    // The services' refusals, said as this CLI would have you act on them.
+    if (error.kind === 'mystery') throw new CliError(`a mystery scenario is on; guess it or run "${config.cli} off --all" first`);
+    throw new CliError(error.message);
+  }
+}
+
+async function run(argv, config, out) {
+  const [command, ...args] = argv;
+  const apis = (services) => services.map((s) => config.apis[s]);
 
   switch (command) {
     case 'list': {
@@ -143,14 +153,8 @@ export async function main(argv, { env = process.env, out = (line) => process.st
     case 'on': {
       const entry = requireScenario(args[0]);
       const params = parseParams(args.slice(1), entry);
-      const all = await states(config, entry.services);
-      for (const service of entry.services) {
-        if (all[service].marker) throw new CliError(`a mystery scenario is on; guess it or run "off --all" first`);
-        const others = all[service].active.filter((f) => f.name !== entry.name);
-        await setFaults(config, service, [...others, { name: entry.name, params }]);
-      }
-      const shown = (await states(config, entry.services))[entry.services[0]].active.find((f) => f.name === entry.name);
-      out(`${entry.name} is on in ${entry.services.join(', ')}: ${describeParams(shown.params)}`);
+      const on = await drive(switchOn(apis(entry.services), entry.name, params));
+      out(`${entry.name} is on in ${entry.services.join(', ')}: ${describeParams(on.params)}`);
       return 0;
     }
     case 'off': {
@@ -160,14 +164,8 @@ export async function main(argv, { env = process.env, out = (line) => process.st
         return 0;
       }
       const entry = requireScenario(args[0]);
-      const all = await states(config, entry.services);
-      if (entry.services.some((service) => all[service].marker)) {
-        throw new CliError(`a mystery scenario is on; guess it or run "off --all" first`);
-      }
-      for (const service of entry.services) {
-        await setFaults(config, service, all[service].active.filter((f) => f.name !== entry.name));
-      }
-      out(`${entry.name} is off`);
+      const { wasOn } = await drive(switchOff(apis(entry.services), entry.name));
+      out(wasOn.length > 0 ? `${entry.name} is off` : `${entry.name} was not on`);
       return 0;
     }
     case 'mystery': {

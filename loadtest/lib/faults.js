@@ -1,7 +1,13 @@
-// Switching a catalogue scenario on and off through each service's admin API,
-// as `npm run fault -- on|off <name>` does (scripts/fault.mjs): GET the
-// current faults (?reveal=true), then PUT them back with this one added or
-// removed, so faults switched on by hand stay on.
+// Switching a catalogue scenario on at setup and off at teardown, one fault at a
+// time through each service's admin API: PUT and DELETE /admin/faults/<name>, so
+// faults switched on by hand stay as they are. The requests and their answers
+// come from the client `npm run fault` uses too (libs/faults/src/client/fault-client.ts);
+// this file sends them as lib/engine.js requests and checks every answer.
+import {
+  FaultApiError,
+  switchOff as offEverywhere,
+  switchOn as onEverywhere,
+} from '../../libs/faults/src/client/fault-client.ts';
 import { ADMIN_TOKEN, SERVICE_URLS, SWITCH_FAULT } from './config.js';
 
 /** The catalogue entry (libs/faults/src/catalogue.ts) named `name`. */
@@ -11,76 +17,52 @@ export function findScenario(catalogue, name) {
   return entry;
 }
 
-const headers = () => ({ Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json', Accept: 'application/json' });
-const tags = { endpoint: 'admin_faults' };
-
-function* state(ctx, service) {
-  const res = yield { method: 'GET', url: `${SERVICE_URLS[service]}/admin/faults?reveal=true`, headers: headers(), tags, timeout: '10s' };
-  ctx.check(res, { 'admin_faults: GET 200': (r) => r.status === 200 });
-  if (res.status !== 200) {
-    const hint = res.status === 401 || res.status === 403 ? ' (set ADMIN_TOKEN to the services’ token)' : res.status === 0 ? ` (${res.error}; is it running?)` : '';
-    throw new Error(`${service} admin API at ${SERVICE_URLS[service]}: HTTP ${res.status}${hint}`);
-  }
-  return res.json();
-}
-
-function* put(ctx, service, faults, marker) {
-  const body = { faults: faults.map(({ name, params }) => ({ name, params })), ...(marker ? { marker } : {}) };
-  const res = yield { method: 'PUT', url: `${SERVICE_URLS[service]}/admin/faults`, body, headers: headers(), tags, timeout: '10s' };
-  ctx.check(res, { 'admin_faults: PUT 200': (r) => r.status === 200 });
-  if (res.status !== 200) throw new Error(`${service} refused the faults ${JSON.stringify(body)}: HTTP ${res.status} ${res.body}`);
-  return res.json();
-}
+const apis = (services) => services.map((service) => ({ service, url: SERVICE_URLS[service], token: ADMIN_TOKEN }));
 
 /**
- * Switches `entry` on in every service it acts in (setup). Reads every
- * service first, so a refusal (mystery mode, a bad token) leaves nothing half on;
- * and if switching it on fails part-way (a service refuses, or is gone), the
- * services already switched get their previous faults back before the error
- * propagates: k6 runs no teardown after a failed setup.
- * Returns what teardown needs: `{ scenario, services, params }`.
+ * Runs one of the client's flows as part of a lib/engine.js flow: each request
+ * tagged `admin_faults` (the statuses it expects are not failed requests), each
+ * answer checked. A mystery's refusal is said with what to do about it.
  */
-export function* switchOn(ctx, entry, params = {}) {
-  if (!SWITCH_FAULT) return { scenario: entry.name, services: entry.services, params, skipped: true };
-  const before = {};
-  for (const service of entry.services) {
-    before[service] = yield* state(ctx, service);
-    if (before[service].marker) throw new Error(`a mystery scenario is on in ${service}: guess it or run "npm run fault -- off --all" first`);
-  }
-  const switched = [];
+function* admin(ctx, flow) {
   try {
-    for (const service of entry.services) {
-      const others = before[service].active.filter((f) => f.name !== entry.name);
-      switched.push(service);
-      yield* put(ctx, service, [...others, { name: entry.name, params }]);
+    let step = flow.next();
+    while (!step.done) {
+      const request = step.value;
+      const res = yield { ...request, tags: { endpoint: 'admin_faults' }, timeout: '10s' };
+      ctx.check(res, {
+        [`admin_faults: ${request.method} answered ${request.expect.join(' or ')}`]: (r) =>
+          request.expect.includes(r.status),
+      });
+      step = flow.next({ status: res.status, body: res.body, error: res.error });
     }
-    const after = yield* state(ctx, entry.services[0]);
-    const active = after.active.find((f) => f.name === entry.name);
-    ctx.check(after, { [`admin_faults: ${entry.name} is on`]: () => !!active });
-    return { scenario: entry.name, services: entry.services, params: active?.params ?? params };
+    return step.value;
   } catch (error) {
-    yield* restore(ctx, switched, before);
+    if (error instanceof FaultApiError && error.kind === 'mystery') {
+      throw new Error(
+        `a mystery scenario is on in ${error.service}: guess it or run "npm run fault -- off --all" first`,
+      );
+    }
     throw error;
   }
 }
 
-/** Puts back the faults each service had before (best effort: the original error is what the user must see). */
-function* restore(ctx, services, before) {
-  for (const service of services) {
-    try {
-      yield* put(ctx, service, before[service].active, before[service].marker);
-    } catch (error) {
-      console.error(`could not switch ${service} back to its previous faults: ${error?.message ?? error}`);
-    }
-  }
+/**
+ * Switches `entry` on in every service it acts in (setup). If a service
+ * refuses (a mystery, a bad token) or is gone part-way, the client switches it
+ * off again where it had switched it on before the error propagates: k6 runs
+ * no teardown after a failed setup.
+ * Returns what teardown needs: `{ scenario, services, params }`.
+ */
+export function* switchOn(ctx, entry, params = {}) {
+  if (!SWITCH_FAULT) return { scenario: entry.name, services: entry.services, params, skipped: true };
+  const on = yield* admin(ctx, onEverywhere(apis(entry.services), entry.name, params));
+  return { scenario: entry.name, services: entry.services, params: on.params };
 }
 
-/** Switches `entry` off again (teardown), leaving any other fault as it is. */
+/** Switches `entry` off again (teardown) in every service, leaving any other fault as it is. */
 export function* switchOff(ctx, entry) {
   if (!SWITCH_FAULT) return { scenario: entry.name, skipped: true };
-  for (const service of entry.services) {
-    const current = yield* state(ctx, service);
-    yield* put(ctx, service, current.active.filter((f) => f.name !== entry.name), current.marker);
-  }
+  yield* admin(ctx, offEverywhere(apis(entry.services), entry.name));
   return { scenario: entry.name, off: true };
 }

@@ -8,8 +8,8 @@
 //      25 ─ 45          order    pg.query:INSERT orders (client)
 //      50 ─── 190       order    POST (client)
 //       60 ── 180       payment  POST /payments (server, ERROR)
-//             200 ─ 205 order    order.payment_failed publish (producer)
-//               230 ────── 400  notification  order.payment_failed process (consumer, outlives the request)
+//             200 ─ 205 order    send notifications (producer)
+//               230 ────── 400  notification  process notifications (consumer, outlives the request)
 export const T0_MS = 1_760_000_000_000;
 export const CHECKOUT_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
@@ -96,7 +96,7 @@ export function checkoutExports(): Record<string, unknown>[] {
         id: IDS.paymentClient, parent: IDS.orderServer, name: 'POST', kind: 3, start: 50, end: 190,
         status: { code: 2 }, attributes: [method('POST'), status(502)],
       },
-      { id: IDS.orderPublish, parent: IDS.orderServer, name: 'order.payment_failed publish', kind: 4, start: 200, end: 205 },
+      { id: IDS.orderPublish, parent: IDS.orderServer, name: 'send notifications', kind: 4, start: 200, end: 205 },
       {
         id: IDS.orderServer, parent: IDS.gatewayClient, name: 'POST /orders', kind: 2, start: 20, end: 280,
         attributes: [method('POST'), status(201)],
@@ -110,7 +110,7 @@ export function checkoutExports(): Record<string, unknown>[] {
     // Another SDK might spell the kind as an enum name: accepted too.
     otlpExport('notification', [
       {
-        id: IDS.notificationProcess, parent: IDS.orderPublish, name: 'order.payment_failed process',
+        id: IDS.notificationProcess, parent: IDS.orderPublish, name: 'process notifications',
         kind: 'SPAN_KIND_CONSUMER', start: 230, end: 400,
       },
     ]),

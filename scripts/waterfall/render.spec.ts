@@ -29,8 +29,8 @@ describe('renderWaterfall()', () => {
       '        └── pg.query:INSERT orders',
       '        └── POST',
       '            └── payment: POST /payments',
-      '        └── order.payment_failed publish',
-      '            └── notification: order.payment…',
+      '        └── send notifications',
+      '            └── notification: process notif…',
     ]);
   });
 

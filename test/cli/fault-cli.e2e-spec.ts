@@ -92,6 +92,23 @@ describe('the fault CLI', () => {
     expect((await active('order')).active).toEqual([]);
   });
 
+  it('switches one fault at a time: the others in the same service stay as they are, and off says when it was not on', async () => {
+    await request(apps.payment!.url).put('/admin/faults/payment-errors').set('Authorization', `Bearer ${TOKEN}`).send({ params: { probability: 0.1 } }).expect(201);
+    await run('on', 'payment-latency', '--latencyMs', '5');
+    expect((await active('payment')).active.map((f: { name: string }) => f.name)).toEqual(['payment-errors', 'payment-latency']);
+    expect((await run('off', 'payment-latency')).text).toBe('payment-latency is off');
+    expect((await active('payment')).active).toEqual([{ name: 'payment-errors', params: { probability: 0.1, status: 503 } }]);
+    expect((await run('off', 'payment-latency')).text).toBe('payment-latency was not on');
+    await run('off', '--all');
+  });
+
+  it('refuses to switch a scenario on during a mystery, with what to do, and changes nothing', async () => {
+    await run('mystery', '--seed', '7');
+    await expect(run('on', 'retry-storm')).rejects.toThrow('a mystery scenario is on; guess it or run "npm run fault -- off --all" first');
+    expect((await active('order')).active).toEqual([]);
+    await run('off', '--all');
+  });
+
   it('refuses unknown scenarios, parameters and values with a clear message', async () => {
     await expect(run('on', 'slow-querry')).rejects.toThrow(/unknown scenario "slow-querry"; known: payment-latency/);
     await expect(run('on', 'slow-query', '--delay', '5')).rejects.toThrow(/no parameter --delay; it takes --rows, --probability/);

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,7 +19,6 @@ const CONFIG = join(ROOT, 'observability/alertmanager/alertmanager.yml');
 const WEBHOOK_URL = 'http://notification:3003/alerts';
 const TOKEN_FILE = '/etc/alertmanager/webhook-token';
 const SLACK_URL_FILE = '/etc/alertmanager/slack-webhook-url';
-const TEMPLATES_DIR = join(ROOT, 'observability/alertmanager/templates');
 const EMAIL = {
   headers: { Subject: '{{ template "workshop.email.subject" . }}' },
   html: '{{ template "workshop.email.html" . }}',
@@ -39,41 +38,6 @@ const routesTest = (receiver: string, labels: Record<string, string>) =>
     ...Object.entries(labels).map(([k, v]) => `${k}=${v}`),
   );
 
-interface Matcher {
-  name: string;
-  op: string;
-  value: string;
-}
-
-/** `name="value"` / `name=~"regex"` as Alertmanager writes matchers (quoted values only, as in our file). */
-function matcher(text: string): Matcher {
-  const m = /^(\w+)\s*(=~|!~|!=|=)\s*"(.*)"$/.exec(text);
-  if (!m) throw new Error(`unexpected matcher ${text}`);
-  return { name: m[1]!, op: m[2]!, value: m[3]! };
-}
-
-/** Does the matcher select an alert with these labels? Alertmanager anchors regexes. */
-function matches(m: Matcher, labels: Record<string, string>): boolean {
-  const value = labels[m.name] ?? '';
-  const equal = m.op.includes('~') ? new RegExp(`^(?:${m.value})$`).test(value) : value === m.value;
-  return m.op.startsWith('!') ? !equal : equal;
-}
-
-interface InhibitRule {
-  source_matchers: string[];
-  target_matchers: string[];
-  equal: string[];
-}
-
-/** Whether `source` inhibits `target` under one rule (the label-matching part; Alertmanager also needs `source` to be firing). */
-function inhibits(rule: InhibitRule, source: Record<string, string>, target: Record<string, string>): boolean {
-  return (
-    rule.source_matchers.map(matcher).every((m) => matches(m, source)) &&
-    rule.target_matchers.map(matcher).every((m) => matches(m, target)) &&
-    rule.equal.every((l) => source[l] === target[l])
-  );
-}
-
 const config = parse(readFileSync(CONFIG, 'utf8'));
 const labels = (alertname: string, severity: string, service = 'payment') => ({ alertname, severity, service });
 
@@ -86,26 +50,6 @@ describe('observability/alertmanager/alertmanager.yml', () => {
     // amtool parses the templates too: a broken one reads "FAILED: template: …" here.
     expect(output).toMatch(/- 1 templates\n\s+SUCCESS/);
     expect(code).toBe(0);
-  });
-
-  it('loads the email and Slack templates from templates/, next to it', () => {
-    expect(config.templates).toEqual(['templates/*.tmpl']);
-    expect(readdirSync(TEMPLATES_DIR).filter((f) => f.endsWith('.tmpl'))).toEqual(['notifications.tmpl']);
-    const defined = [...readFileSync(join(TEMPLATES_DIR, 'notifications.tmpl'), 'utf8').matchAll(/\{\{-? define "([\w.]+)"/g)].map((m) => m[1]);
-    const used = [...readFileSync(CONFIG, 'utf8').matchAll(/\{\{ template "([\w.]+)"/g)].map((m) => m[1]);
-    expect(used.length).toBeGreaterThan(0);
-    for (const name of used) expect(defined, name).toContain(name);
-  });
-
-  it('is mounted by compose with its templates folder beside it', () => {
-    const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: { alertmanager: { volumes: string[] } } };
-    const mounts = compose.services.alertmanager.volumes.filter((v) => v.startsWith('./')).map((v) => v.split(':').slice(0, 2));
-    expect(mounts).toContainEqual(['./observability/alertmanager/alertmanager.yml', '/etc/alertmanager/alertmanager.yml']);
-    expect(mounts).toContainEqual(['./observability/alertmanager/templates', '/etc/alertmanager/templates']);
-  });
-
-  it('sends email through the SMTP server compose runs (Mailpit), from a workshop address', () => {
-    expect(config.global).toMatchObject({ smtp_smarthost: 'mailpit:1025', smtp_from: 'alertmanager@workshop.local', smtp_require_tls: false });
   });
 
   describe('routing (amtool config routes test)', () => {
@@ -126,14 +70,6 @@ describe('observability/alertmanager/alertmanager.yml', () => {
       expect(output).toMatch(/WARNING: Expected receivers did not match resolved receivers/);
       expect(code).not.toBe(0);
     });
-  });
-
-  it('groups by alertname and service, with workshop-short timings', () => {
-    expect(config.route.group_by).toEqual(['alertname', 'service']);
-    // One receiver per alert: each alert reaches the webhook once per notification.
-    for (const route of config.route.routes) expect(route.continue ?? false, route.receiver).toBe(false);
-    expect(config.route.repeat_interval).toBe('2h');
-    expect(config.route.routes.find((r: { receiver: string }) => r.receiver === 'critical-pager').group_wait).toBe('5s');
   });
 
   it('delivers every receiver to the notification webhook, with resolved alerts and the bearer token file', () => {
@@ -183,61 +119,95 @@ describe('observability/alertmanager/alertmanager.yml', () => {
     expect(() => execFileSync('git', ['check-ignore', '-q', 'observability/alertmanager/slack-webhook-url'], { cwd: ROOT })).not.toThrow();
     expect(() => execFileSync('git', ['check-ignore', '-q', 'observability/alertmanager/slack-webhook-url.example'], { cwd: ROOT })).toThrow();
   });
+});
 
-  describe('inhibition', () => {
-    const [serviceDown, criticalOverWarning] = config.inhibit_rules as InhibitRule[];
+/**
+ * Inhibition as Alertmanager applies it: this config (hosts and files made local, notifications
+ * held back by a long group_wait) on a real Alertmanager, sources and targets posted as Prometheus
+ * posts them, and each target's state read back from its API (`status.inhibitedBy`).
+ */
+describe('inhibition (alertmanager.yml inhibit_rules on a real Alertmanager)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'workshop-inhibition-'));
+  let alertmanager: Server | undefined;
+  const tickets = alertRules(filesIn(join(ROOT, 'observability/prometheus/rules'), '.yml'))
+    .filter((r) => r.alert === 'HighErrorRatio')
+    .map((r): Record<string, string> => ({ alertname: r.alert, ...staticLabels(r) }));
+  const page = tickets.find((r) => r.severity === 'critical')!;
+  const windows = tickets.filter((r) => r.severity === 'warning');
+  /** Firing causes: payment is down, gateway only warns that it might be, order's error budget pages. */
+  const SOURCES = [labels('ServiceDown', 'critical', 'payment'), labels('ServiceDown', 'warning', 'gateway'), { ...page, service: 'order' }];
+  /** Targets, and whether the sources above mute each. */
+  const TARGETS: [Record<string, string>, boolean][] = [
+    ...['HighP95Latency', 'HighErrorRatio', 'HighErrorRatioBurn', 'EventLoopLag'].flatMap((name): [Record<string, string>, boolean][] => [
+      [labels(name, 'warning', 'payment'), true],
+      [labels(name, 'critical', 'payment'), true],
+    ]),
+    [{ ...page, service: 'payment' }, true],
+    [labels('HighP99Latency', 'warning', 'payment'), false],
+    [labels('DbPoolSaturation', 'warning', 'payment'), false],
+    [labels('HighP95Latency', 'warning', 'gateway'), false],
+    [labels('HighP95Latency', 'warning', 'order'), false],
+    ...windows.map((w): [Record<string, string>, boolean] => [{ ...w, service: 'order' }, true]),
+    ...windows.map((w): [Record<string, string>, boolean] => [{ ...w, service: 'notification' }, false]),
+    [labels('HighErrorRatio', 'info', 'order'), false],
+  ];
+  const id = (l: Record<string, string>) => Object.entries(l).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(',');
+  type ApiAlert = { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } };
 
-    it('ServiceDown mutes the latency, error-ratio and event-loop alerts of the same service', () => {
-      expect(serviceDown).toEqual({
-        source_matchers: ['alertname="ServiceDown"', 'severity="critical"'],
-        target_matchers: ['alertname=~"HighP95Latency|HighErrorRatio.*|EventLoopLag"'],
-        equal: ['service'],
+  beforeAll(async () => {
+    writeFileSync(join(dir, 'token'), 'inhibition-test-token\n');
+    writeFileSync(join(dir, 'slack-url'), 'http://127.0.0.1:9/slack\n');
+    const local = localAlertmanagerConfig({
+      webhookUrl: 'http://127.0.0.1:9/alerts',
+      tokenFile: join(dir, 'token'),
+      smtp: '127.0.0.1:9',
+      slackUrlFile: join(dir, 'slack-url'),
+      groupTiming: '1h',
+    });
+    writeFileSync(join(dir, 'alertmanager.yml'), stringify(local));
+    const [port] = await freePorts(1);
+    alertmanager = await Server.start(
+      'alertmanager-inhibition',
+      toolBinary('alertmanager'),
+      [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'],
+      port!,
+      { logDir: dir },
+    );
+    const post = (alerts: Record<string, string>[]) =>
+      fetch(`${alertmanager!.url}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(alerts.map((l) => ({ labels: l, startsAt: new Date().toISOString() }))),
       });
-      const down = labels('ServiceDown', 'critical');
-      for (const name of ['HighP95Latency', 'HighErrorRatio', 'HighErrorRatioBurn', 'EventLoopLag']) {
-        expect(inhibits(serviceDown!, down, labels(name, 'warning')), name).toBe(true);
-        expect(inhibits(serviceDown!, down, labels(name, 'critical')), name).toBe(true);
-      }
-    });
+    expect((await post(SOURCES)).status).toBe(200);
+    expect((await post(TARGETS.map(([l]) => l))).status).toBe(200);
+  }, 30_000);
 
-    it('ServiceDown leaves other services and other alerts alone', () => {
-      const down = labels('ServiceDown', 'critical');
-      expect(inhibits(serviceDown!, down, labels('HighP95Latency', 'warning', 'order'))).toBe(false);
-      expect(inhibits(serviceDown!, down, labels('HighP99Latency', 'warning'))).toBe(false);
-      expect(inhibits(serviceDown!, down, labels('DbPoolSaturation', 'warning'))).toBe(false);
-      expect(inhibits(serviceDown!, labels('ServiceDown', 'warning'), labels('HighP95Latency', 'warning'))).toBe(false);
-    });
+  afterAll(async () => {
+    await alertmanager?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-    it('a critical alert mutes the warning of the same alertname and service only', () => {
-      expect(criticalOverWarning).toEqual({
-        source_matchers: ['severity="critical"'],
-        target_matchers: ['severity="warning"'],
-        equal: ['alertname', 'service'],
-      });
-      // HighErrorRatio fires at two thresholds, as critical and as warning.
-      const critical = labels('HighErrorRatio', 'critical');
-      expect(inhibits(criticalOverWarning!, critical, labels('HighErrorRatio', 'warning'))).toBe(true);
-      expect(inhibits(criticalOverWarning!, critical, labels('HighErrorRatio', 'warning', 'order'))).toBe(false);
-      expect(inhibits(criticalOverWarning!, critical, labels('HighP95Latency', 'warning'))).toBe(false);
-      expect(inhibits(criticalOverWarning!, critical, labels('HighErrorRatio', 'info'))).toBe(false);
-    });
+  it('knows the page and both budget windows of HighErrorRatio from alerts.yml', () => {
+    expect(page).toBeDefined();
+    expect(windows.map((t) => t.window).sort()).toEqual(['1h', '6h']);
+  });
 
-    it('the HighErrorRatio page of alerts.yml mutes both budget tickets of its service, whatever their window', () => {
-      const rules = alertRules(filesIn(join(ROOT, 'observability/prometheus/rules'), '.yml'))
-        .filter((r) => r.alert === 'HighErrorRatio')
-        .map((r): Record<string, string> => ({ alertname: r.alert, ...staticLabels(r) }));
-      const pages = rules.filter((r) => r.severity === 'critical');
-      const tickets = rules.filter((r) => r.severity === 'warning');
-      expect(pages).toHaveLength(1);
-      expect(tickets.map((t) => t.window).sort()).toEqual(['1h', '6h']);
-      const page = { ...pages[0]!, service: 'payment' };
-      for (const ticket of tickets) {
-        expect(inhibits(criticalOverWarning!, page, { ...ticket, service: 'payment' }), ticket.window).toBe(true);
-        expect(inhibits(criticalOverWarning!, page, { ...ticket, service: 'gateway' }), ticket.window).toBe(false);
-      }
-      // ServiceDown of the same service mutes the page too: the cause pages, not the symptom.
-      expect(inhibits(serviceDown!, labels('ServiceDown', 'critical'), page)).toBe(true);
-    });
+  it('mutes the symptoms of a service that is down, the warning a page repeats, and nothing else', async () => {
+    const muted = async () => {
+      const alerts = (await (await fetch(`${alertmanager!.url}/api/v2/alerts`)).json()) as ApiAlert[];
+      const state = new Map(alerts.map((a) => [id(a.labels), a.status.inhibitedBy.length > 0]));
+      return TARGETS.map(([l]) => `${id(l)}: ${state.get(id(l)) ? 'muted' : 'delivered'}`);
+    };
+    const expected = TARGETS.map(([l, mute]) => `${id(l)}: ${mute ? 'muted' : 'delivered'}`);
+    await expect.poll(muted, { timeout: 10_000, interval: 250 }).toEqual(expected);
+  });
+
+  it('never mutes the causes themselves', async () => {
+    const alerts = (await (await fetch(`${alertmanager!.url}/api/v2/alerts`)).json()) as ApiAlert[];
+    const sources = alerts.filter((a) => SOURCES.some((s) => id(s) === id(a.labels)));
+    expect(sources.map((a) => [id(a.labels), a.status.state])).toEqual(expect.arrayContaining(SOURCES.map((s) => [id(s), 'active'])));
+    expect(sources).toHaveLength(SOURCES.length);
   });
 });
 

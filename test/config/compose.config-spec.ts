@@ -1,48 +1,48 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { composeConfig, composeRun, composeRunWithout } from '../support/compose-config.js';
+import { runTool } from '../support/tools.js';
 import {
+  type ConfiguredService,
   type Endpoint,
-  type Service,
   LOOPBACK,
-  allDirectives,
-  bindMounts,
-  commandArgs,
+  binds,
   dependencies,
   endpointsIn,
   exposedPorts,
   fluentdDialTimes,
-  fluentPatternMatches,
-  healthcheckArgv,
-  loadCompose,
-  mebibytes,
-  namedVolumeMounts,
-  parseFluentConf,
+  healthcheckTest,
+  memoryOf,
   parseYamlStrict,
-  portMapping,
   publishedPorts,
   readDotEnv,
   readIfExists,
   stringsIn,
 } from './support/compose.js';
 
-// A contract over docker-compose.yml and every config it mounts: the stack is never
-// started here (CI has no Docker), so what can be checked without running it is.
+// A contract over docker-compose.yml, its overlays and every config they mount: the stack is never
+// started here (CI has no Docker). The files are loaded by compose-go, the library Docker Compose
+// is built on (test/support/compose-config.ts): merging, interpolation and the Compose
+// Specification's schema are its, so what is left here is what it cannot know.
 const ROOT = resolve(import.meta.dirname, '../..');
 const at = (path: string) => join(ROOT, path);
 const rel = (file: string) => relative(ROOT, file);
 
-const COMPOSE = at('docker-compose.yml');
-const LITE = at('docker-compose.lite.yml');
-const LOGSTASH_OVERLAY = at('docker-compose.logstash.yml');
-const DOTENV = at('.env');
+const OVERLAYS = ['docker-compose.lite.yml', 'docker-compose.logstash.yml', 'docker-compose.scale.yml', 'docker-compose.zipkin.yml'];
+const STACKS: Record<string, string[]> = {
+  full: ['docker-compose.yml'],
+  lite: ['docker-compose.yml', 'docker-compose.lite.yml'],
+  logstash: ['docker-compose.yml', 'docker-compose.logstash.yml'],
+  scale: ['docker-compose.yml', 'docker-compose.scale.yml'],
+  'lite scaled': ['docker-compose.yml', 'docker-compose.lite.yml', 'docker-compose.scale.yml'],
+};
 const FILES = {
   prometheus: at('observability/prometheus/prometheus.yml'),
   alertmanager: at('observability/alertmanager/alertmanager.yml'),
   datasources: at('observability/grafana/provisioning/datasources/datasources.yml'),
   dashboardProviders: at('observability/grafana/provisioning/dashboards/dashboards.yml'),
   dashboards: at('observability/grafana/dashboards'),
-  fluentConf: at('observability/fluentd/fluent.conf'),
   fluentDockerfile: at('observability/fluentd/Dockerfile'),
   jaeger: at('observability/jaeger/config.yaml'),
   kibanaSetup: at('observability/kibana/setup.sh'),
@@ -84,7 +84,7 @@ const ON_DEMAND: Record<string, string> = {
 /** The services the lite overlay leaves out. */
 const LOG_PIPELINE = ['fluentd', 'elasticsearch', 'kibana', 'kibana-setup'];
 
-/** The tool each healthcheck relies on, by image repository (or build context). */
+/** The tool each healthcheck relies on, by image repository (or build context): what the image has. */
 const PROBE_TOOL: Record<string, string> = {
   postgres: 'pg_isready',
   rabbitmq: 'rabbitmq-diagnostics',
@@ -96,7 +96,7 @@ const PROBE_TOOL: Record<string, string> = {
   'docker.elastic.co/elasticsearch/elasticsearch': 'curl',
   'docker.elastic.co/kibana/kibana': 'curl',
   'build:.': 'node', // ./Dockerfile, node:*-slim: no curl, no wget
-  'build:./observability/fluentd': 'ruby', // fluent/fluentd:*-debian: no curl, no wget
+  'build:observability/fluentd': 'ruby', // fluent/fluentd:*-debian: no curl, no wget
   'grafana/k6': 'wget', // Alpine base: busybox wget
   'axllent/mailpit': '/mailpit', // the image's own HEALTHCHECK: `/mailpit readyz`
   'docker.elastic.co/logstash/logstash': 'curl', // UBI-minimal base: curl, no wget
@@ -117,99 +117,66 @@ const UIS: [name: string, service: string, containerPort: number][] = [
   ['Runbooks', 'runbooks', 3300],
 ];
 
-const ENV = readDotEnv(DOTENV);
-const FULL = loadCompose([COMPOSE], ENV);
-const LITE_STACK = loadCompose([COMPOSE, LITE], ENV);
-const LOGSTASH_STACK = loadCompose([COMPOSE, LOGSTASH_OVERLAY], ENV);
-/** What `docker compose -f docker-compose.yml -f docker-compose.logstash.yml up` starts. */
-const LOGSTASH_SERVICES = Object.fromEntries(
-  Object.entries(LOGSTASH_STACK.model.services).filter(([, s]) => !(s.profiles ?? []).length),
-);
-const SERVICES = FULL.model.services;
+const ENV = readDotEnv(at('.env'));
+const FULL = composeConfig(STACKS.full);
+const SERVICES = FULL.services;
 const NAMES = Object.keys(SERVICES);
-const LITE_SERVICES = Object.fromEntries(
-  Object.entries(LITE_STACK.model.services).filter(([, s]) => !(s.profiles ?? []).length),
-);
-/** What `docker compose up` starts: every service but the on-demand ones. */
-const STARTED = Object.fromEntries(Object.entries(SERVICES).filter(([name]) => !(name in ON_DEMAND)));
 const APPS = ['gateway', 'order', 'payment', 'notification'];
+
+type Services = Record<string, ConfiguredService>;
+/** What `docker compose up` starts with these files: every service without a profile. */
+const startedBy = (files: string[]): Services =>
+  Object.fromEntries(Object.entries(composeConfig(files).services).filter(([, s]) => !(s.profiles ?? []).length));
+const STARTED = startedBy(STACKS.full);
+const LITE_SERVICES = startedBy(STACKS.lite);
+const LOGSTASH_SERVICES = startedBy(STACKS.logstash);
 
 const yamlOf = <T>(file: string): T | undefined => {
   const text = readIfExists(file);
   return text === undefined ? undefined : parseYamlStrict<T>(text, rel(file));
 };
 
-function memoryOf(service: Service): number {
-  return mebibytes(service.deploy?.resources?.limits?.memory ?? NaN);
-}
-const sumOf = (services: Record<string, Service>) => Object.values(services).reduce((n, s) => n + memoryOf(s), 0);
-
-function imageRepository(image: string): string {
-  return image.replace(/@sha256:.*$/, '').replace(/:[^:/]+$/, '');
-}
-
-function probeKey(service: Service): string {
-  if (service.image) return imageRepository(service.image);
-  const build = service.build;
-  return `build:${typeof build === 'string' ? build : build?.context}`.replace(/\/$/, '');
-}
-
-/** The container name Docker gives a compose service's first replica. */
-const containerName = (service: string) => `${FULL.model.name}-${service}-1`;
+const sumOf = (services: Services) => Object.values(services).reduce((n, s) => n + memoryOf(s), 0);
+const imageRepository = (image: string) => image.replace(/@sha256:.*$/, '').replace(/:[^:/]+$/, '');
+const probeKey = (service: ConfiguredService) =>
+  service.image ? imageRepository(service.image) : `build:${rel(service.build?.context ?? '') || '.'}`;
+/** A Go duration as compose-go prints it (`1m0s`, `30s`) in seconds. */
+const seconds = (duration = '0s') =>
+  [...duration.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)].reduce((n, [, v, u]) => n + Number(v) * { h: 3600, m: 60, s: 1 }[u as 'h' | 'm' | 's'], 0);
+/** A bind mount's target by its source in the repository. */
+const mountOf = (service: ConfiguredService, source: string) => binds(service).find((b) => b.source === at(source))?.target;
 
 // ---- The host:port pairs the configs name --------------------------------------
 
 interface Reference extends Endpoint {
   /** The service whose config this is (for localhost). */
   owner?: string;
-  missing?: string;
-}
-
-function missing(file: string): Reference[] {
-  return [{ host: '', port: 0, source: rel(file), missing: `${rel(file)} does not exist` }];
 }
 
 function prometheusTargets(): Reference[] {
-  interface StaticConfigs {
+  interface Targets {
     static_configs?: { targets?: string[] }[];
-  }
-  interface DnsConfigs {
     dns_sd_configs?: { names?: string[]; port?: number }[];
   }
-  const config = yamlOf<{
-    scrape_configs?: (StaticConfigs & DnsConfigs & { job_name: string })[];
-    alerting?: { alertmanagers?: StaticConfigs[] };
-  }>(FILES.prometheus);
-  if (!config) return missing(FILES.prometheus);
+  const config = yamlOf<{ scrape_configs?: (Targets & { job_name: string })[]; alerting?: { alertmanagers?: Targets[] } }>(FILES.prometheus)!;
   const jobs = [
     ...(config.scrape_configs ?? []).map((job) => [`job ${job.job_name}`, job] as const),
     ...(config.alerting?.alertmanagers ?? []).map((am) => ['alerting', am] as const),
   ];
-  const discovered = (config.scrape_configs ?? []).flatMap((job) =>
-    (job.dns_sd_configs ?? []).flatMap((sd) =>
-      (sd.names ?? []).map((name) => ({ host: name, port: Number(sd.port), source: `prometheus.yml job ${job.job_name} (DNS)`, owner: 'prometheus' })),
-    ),
-  );
-  return [
-    ...jobs.flatMap(([what, job]) =>
-      (job.static_configs ?? []).flatMap((sc) =>
-        (sc.targets ?? []).flatMap((t) => endpointsIn(t, `prometheus.yml ${what}`).map((e) => ({ ...e, owner: 'prometheus' }))),
-      ),
-    ),
-    ...discovered,
-  ];
+  return jobs.flatMap(([what, job]) => [
+    ...(job.static_configs ?? []).flatMap((sc) => (sc.targets ?? []).flatMap((t) => endpointsIn(t, `prometheus.yml ${what}`))),
+    ...(job.dns_sd_configs ?? []).flatMap((sd) => (sd.names ?? []).map((host) => ({ host, port: Number(sd.port), source: `prometheus.yml ${what} (DNS)` }))),
+  ]).map((e) => ({ ...e, owner: 'prometheus' }));
 }
 
 /** Webhook URLs and SMTP smarthosts (global and per email receiver). */
-function alertmanagerWebhooks(): Reference[] {
+function alertmanagerTargets(): Reference[] {
   const config = yamlOf<{
     global?: { smtp_smarthost?: string };
     receivers?: { name: string; webhook_configs?: { url: string }[]; email_configs?: { smarthost?: string }[] }[];
-  }>(FILES.alertmanager);
-  if (!config) return missing(FILES.alertmanager);
-  const smarthost = config.global?.smtp_smarthost;
+  }>(FILES.alertmanager)!;
   return [
-    ...(smarthost ? endpointsIn(smarthost, 'alertmanager.yml global smtp_smarthost') : []),
+    ...endpointsIn(config.global?.smtp_smarthost ?? '', 'alertmanager.yml global smtp_smarthost'),
     ...(config.receivers ?? []).flatMap((r) => [
       ...(r.webhook_configs ?? []).flatMap((w) => endpointsIn(w.url, `alertmanager.yml receiver ${r.name}`)),
       ...(r.email_configs ?? []).flatMap((e) => endpointsIn(e.smarthost ?? '', `alertmanager.yml receiver ${r.name} smarthost`)),
@@ -218,88 +185,55 @@ function alertmanagerWebhooks(): Reference[] {
 }
 
 function grafanaDatasourceUrls(): Reference[] {
-  const config = yamlOf<{ datasources?: { uid: string; url?: string }[] }>(FILES.datasources);
-  if (!config) return missing(FILES.datasources);
+  const config = yamlOf<{ datasources?: { uid: string; url?: string }[] }>(FILES.datasources)!;
   return (config.datasources ?? []).flatMap((d) => endpointsIn(d.url ?? '', `Grafana datasource ${d.uid}`));
-}
-
-function fluentElasticsearch(): Reference[] {
-  const text = readIfExists(FILES.fluentConf);
-  if (text === undefined) return missing(FILES.fluentConf);
-  const outputs = allDirectives(parseFluentConf(text)).filter((d) => d.params['@type'] === 'elasticsearch');
-  if (outputs.length === 0) return [{ host: '', port: 0, source: 'fluent.conf', missing: 'no elasticsearch output' }];
-  return outputs.flatMap((o) =>
-    o.params.hosts
-      ? endpointsIn(o.params.hosts, 'fluent.conf elasticsearch hosts')
-      : [{ host: o.params.host ?? 'localhost', port: Number(o.params.port ?? 9200), source: 'fluent.conf elasticsearch' }],
-  );
 }
 
 /** URLs in the services' environment and commands: OTLP endpoints, databases, KIBANA_URL, … */
 function composeUrls(): Reference[] {
-  return Object.entries(SERVICES).flatMap(([name, service]) => [
-    ...Object.entries(service.environment ?? {}).flatMap(([key, value]) =>
-      endpointsIn(String(value ?? ''), `${name} ${key}`).map((e) => ({ ...e, owner: name })),
-    ),
-    ...commandArgs(service).flatMap((arg) => endpointsIn(arg, `${name} command`).map((e) => ({ ...e, owner: name }))),
-  ]);
+  return Object.entries(SERVICES).flatMap(([name, service]) =>
+    [
+      ...Object.entries(service.environment ?? {}).flatMap(([key, value]) => endpointsIn(String(value ?? ''), `${name} ${key}`)),
+      ...(service.command ?? []).flatMap((arg) => endpointsIn(arg, `${name} command`)),
+    ].map((e) => ({ ...e, owner: name })),
+  );
 }
 
+const JAEGER = yamlOf<Record<string, unknown>>(FILES.jaeger)!;
+const get = (tree: unknown, path: string): unknown =>
+  path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], tree);
+
 function jaegerOutgoing(): Reference[] {
-  const config = yamlOf<unknown>(FILES.jaeger);
-  if (!config) return missing(FILES.jaeger);
-  return stringsIn(config)
+  return stringsIn(JAEGER)
     .filter(([, value]) => /^\w+:\/\//.test(value))
     .flatMap(([path, value]) => endpointsIn(value, `jaeger config ${path}`));
 }
 
 function kibanaSetupDefault(): Reference[] {
-  const text = readIfExists(FILES.kibanaSetup);
-  if (text === undefined) return missing(FILES.kibanaSetup);
-  const fallback = /KIBANA_URL:-([^}"]+)/.exec(text)?.[1];
+  const fallback = /KIBANA_URL:-([^}"]+)/.exec(readFileSync(FILES.kibanaSetup, 'utf8'))?.[1];
   return fallback ? endpointsIn(fallback, 'kibana/setup.sh default KIBANA_URL') : [];
 }
 
 const REFERENCES: Reference[] = [
   ...prometheusTargets(),
-  ...alertmanagerWebhooks(),
+  ...alertmanagerTargets(),
   ...grafanaDatasourceUrls(),
-  ...fluentElasticsearch(),
   ...composeUrls(),
   ...jaegerOutgoing(),
   ...kibanaSetupDefault(),
 ];
-
-const refId = (r: Reference) => (r.missing ? `${r.source}: MISSING` : `${r.source} → ${r.host}:${r.port}`);
-
-// ---- Jaeger's own config -----------------------------------------------------------
-
-interface JaegerConfig {
-  receivers?: Record<string, unknown>;
-  processors?: Record<string, unknown>;
-  exporters?: Record<string, unknown>;
-  connectors?: Record<string, unknown>;
-  extensions?: Record<string, unknown>;
-  service?: {
-    extensions?: string[];
-    pipelines?: Record<string, { receivers?: string[]; processors?: string[]; exporters?: string[] }>;
-    telemetry?: { metrics?: { readers?: { pull?: { exporter?: { prometheus?: { host?: string; port?: number } } } }[] } };
-  };
-}
-const JAEGER = yamlOf<JaegerConfig>(FILES.jaeger);
-const get = (tree: unknown, path: string): unknown =>
-  path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], tree);
+const refId = (r: Reference) => `${r.source} → ${r.host}:${r.port}`;
 
 /** host:port every Jaeger listener binds, from its config. */
 function jaegerListeners(): Endpoint[] {
-  if (!JAEGER) return [];
   const endpoints = stringsIn(JAEGER)
     .filter(([path, value]) => path.endsWith('endpoint') && !/^\w+:\/\//.test(value))
     .flatMap(([path, value]) => endpointsIn(value, path));
-  const readers = (JAEGER.service?.telemetry?.metrics?.readers ?? []).flatMap((r) => {
-    const p = r.pull?.exporter?.prometheus;
-    return p ? [{ host: p.host ?? 'localhost', port: Number(p.port), source: 'service.telemetry.metrics' }] : [];
-  });
+  const readers = ((get(JAEGER, 'service.telemetry.metrics.readers') ?? []) as { pull?: { exporter?: { prometheus?: { host?: string; port?: number } } } }[])
+    .flatMap((r) => {
+      const p = r.pull?.exporter?.prometheus;
+      return p ? [{ host: p.host ?? 'localhost', port: Number(p.port), source: 'service.telemetry.metrics' }] : [];
+    });
   return [...endpoints, ...readers];
 }
 
@@ -307,71 +241,57 @@ function jaegerListeners(): Endpoint[] {
 
 describe('docker-compose.yml', () => {
   describe('files and variables', () => {
-    it('parses docker-compose.yml, the lite overlay and .env without errors or duplicate keys', () => {
-      expect(NAMES.length).toBeGreaterThan(10);
-      expect(Object.keys(ENV).length).toBeGreaterThan(0);
-      expect(LITE_STACK.model.services).toBeDefined();
+    it.each(Object.entries(STACKS))('loads the %s stack (%s) as Docker Compose does, every variable set', (_stack, files) => {
+      const run = composeRun(files);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).not.toMatch(/variable is not set/);
     });
 
-    it('resolves every variable it uses from .env or a default', () => {
-      expect(FULL.errors).toEqual([]);
-      expect(LITE_STACK.errors).toEqual([]);
+    describe('with a variable missing from .env', () => {
+      // Every overlay at once: each variable any of them uses is in play.
+      const files = ['docker-compose.yml', ...OVERLAYS];
+      const baseline = JSON.stringify(composeConfig(files));
+      const outcome = new Map<string, 'refused' | 'same' | string>();
+      beforeAll(() => {
+        for (const name of Object.keys(ENV)) {
+          const run = composeRunWithout(files, Object.fromEntries(Object.entries(ENV).filter(([key]) => key !== name)));
+          if (run.code !== 0) outcome.set(name, run.stderr.includes(`required variable ${name} is missing a value`) ? 'refused' : run.stderr);
+          else outcome.set(name, JSON.stringify(run.project) === baseline ? 'same' : 'a different stack');
+        }
+      });
+
+      it('compose refuses to start, naming it, or falls back to the value .env sets: .env is the one place of each value', () => {
+        const drift = [...outcome].filter(([, o]) => o !== 'refused' && o !== 'same').map(([name, o]) => `${name}: ${o}`);
+        expect(drift).toEqual([]);
+      });
+
+      it.each(NAMES.filter((n) => SERVICES[n]!.image))('%s runs an image pinned to a version in .env, without which compose refuses', (name) => {
+        const image = SERVICES[name]!.image!;
+        const variable = Object.keys(ENV).find((key) => ENV[key] === image);
+        expect(variable, `${image} is a value of .env`).toBeDefined();
+        expect(outcome.get(variable!), `${variable} has no default in the compose files`).toBe('refused');
+        const tag = /:([^:/@]+)(@sha256:[a-f0-9]+)?$/.exec(image)?.[1];
+        expect(tag, `${image} has no tag`).toBeDefined();
+        expect(tag, 'a version, e.g. v3.14.0 or 8.19.19').toMatch(/^v?\d+(\.\d+)+/);
+      });
     });
 
-    it('gives every variable .env sets the same default in docker-compose.yml, so neither can drift', () => {
-      const drift = FULL.uses
-        .filter((u) => u.name in ENV && (u.operator === ':-' || u.operator === '-') && u.argument !== ENV[u.name])
-        .map((u) => `${u.name}: .env ${ENV[u.name]} ≠ default ${u.argument}`);
-      expect([...new Set(drift)]).toEqual([]);
-    });
-
-    it('mounts only files and folders that exist', () => {
-      const absent = Object.entries(SERVICES).flatMap(([name, s]) =>
-        bindMounts(s)
-          .filter(([source]) => !existsSync(resolve(ROOT, source)))
-          .map(([source]) => `${name}: ${source}`),
+    it.each(Object.entries(STACKS))('the %s stack mounts only files and folders that exist', (_stack, files) => {
+      const absent = Object.entries(composeConfig(files).services).flatMap(([name, s]) =>
+        binds(s).filter((b) => !existsSync(b.source)).map((b) => `${name}: ${rel(b.source)}`),
       );
       expect(absent).toEqual([]);
-    });
-
-    it('declares every named volume and secret it uses', () => {
-      const volumes = Object.keys(FULL.model.volumes ?? {});
-      const secrets = Object.keys(FULL.model.secrets ?? {});
-      const undeclared = Object.entries(SERVICES).flatMap(([name, s]) => [
-        ...namedVolumeMounts(s)
-          .filter(([v]) => !volumes.includes(v))
-          .map(([v]) => `${name}: volume ${v}`),
-        ...(s.secrets ?? [])
-          .map((x) => (typeof x === 'string' ? x : x.source))
-          .filter((x) => !secrets.includes(x))
-          .map((x) => `${name}: secret ${x}`),
-      ]);
-      expect(undeclared).toEqual([]);
     });
   });
 
   describe('images', () => {
-    it.each(NAMES.filter((n) => SERVICES[n]!.image))('%s pins its image to a version tag set in .env', (name) => {
-      const raw = readFileSync(COMPOSE, 'utf8');
-      const block = raw.slice(raw.indexOf(`\n  ${name}:\n`));
-      const written = /\n {4}image: (\S+)/.exec(block)?.[1] ?? '';
-      expect(written, 'the tag lives in .env: image: ${X_IMAGE:?…}').toMatch(/^\$\{[A-Z][A-Z0-9_]*:\?/);
-      const image = SERVICES[name]!.image!;
-      const tag = /:([^:/@]+)(@sha256:[a-f0-9]+)?$/.exec(image)?.[1];
-      expect(tag, `${image} has no tag`).toBeDefined();
-      expect(tag).not.toMatch(/^(latest|main|master|edge|nightly)$/);
-      expect(tag, 'a version, e.g. v3.14.0 or 8.19.19').toMatch(/^v?\d+(\.\d+)+/);
-    });
-
-    it.each(NAMES.filter((n) => SERVICES[n]!.build))('%s builds from a pinned base image', (name) => {
+    it.each(NAMES.filter((n) => SERVICES[n]!.build))('%s builds from a base image pinned to a version', (name) => {
       const build = SERVICES[name]!.build!;
-      const context = typeof build === 'string' ? build : build.context;
-      const args = typeof build === 'string' ? {} : (build.args ?? {});
-      const dockerfile = join(ROOT, context, typeof build === 'string' ? 'Dockerfile' : (build.dockerfile ?? 'Dockerfile'));
+      const dockerfile = join(build.context, build.dockerfile ?? 'Dockerfile');
       const text = readFileSync(dockerfile, 'utf8');
       const defaults = Object.fromEntries([...text.matchAll(/^ARG (\w+)=(\S+)/gm)].map((m) => [m[1]!, m[2]!]));
       const froms = [...text.matchAll(/^FROM\s+(\S+)/gm)].map((m) =>
-        m[1]!.replace(/\$\{?(\w+)\}?/g, (_, v: string) => args[v] ?? defaults[v] ?? `<unset ${v}>`),
+        m[1]!.replace(/\$\{?(\w+)\}?/g, (_, v: string) => build.args?.[v] ?? defaults[v] ?? `<unset ${v}>`),
       );
       expect(froms.length).toBeGreaterThan(0);
       for (const image of froms) expect(image, `${rel(dockerfile)}: FROM ${image}`).toMatch(/:v?\d+(\.\d+)+[\w.-]*$/);
@@ -381,15 +301,14 @@ describe('docker-compose.yml', () => {
       const version = (s: string) => /:(\d+\.\d+\.\d+)$/.exec(SERVICES[s]!.image ?? '')?.[1];
       expect(version('elasticsearch')).toBeDefined();
       expect(version('kibana')).toBe(version('elasticsearch'));
-      const gem = /gem install[^\n]*\belasticsearch -v (\d+)\./.exec(readIfExists(FILES.fluentDockerfile) ?? '')?.[1];
+      const gem = /gem install[^\n]*\belasticsearch -v (\d+)\./.exec(readFileSync(FILES.fluentDockerfile, 'utf8'))?.[1];
       expect(gem, 'observability/fluentd/Dockerfile pins the elasticsearch gem').toBeDefined();
       expect(version('elasticsearch')!.split('.')[0]).toBe(gem);
     });
 
-    it('runs Prometheus 3 with exemplar storage on and Alertmanager 0.34', () => {
+    it('runs Prometheus 3 with exemplar storage on, so Grafana can jump from a latency spike to its trace', () => {
       expect(SERVICES.prometheus!.image).toMatch(/:v3\./);
-      expect(commandArgs(SERVICES.prometheus!)).toContain('--enable-feature=exemplar-storage');
-      expect(SERVICES.alertmanager!.image).toMatch(/:v0\.34\./);
+      expect(SERVICES.prometheus!.command).toContain('--enable-feature=exemplar-storage');
     });
   });
 
@@ -397,16 +316,16 @@ describe('docker-compose.yml', () => {
     it.each(NAMES)('%s has a healthcheck, or is a listed one-shot job', (name) => {
       const service = SERVICES[name]!;
       if (name in NO_HEALTHCHECK) {
-        expect(healthcheckArgv(service), 'listed as an exception but has a healthcheck').toBeUndefined();
+        expect(healthcheckTest(service), 'listed as an exception but has a healthcheck').toBeUndefined();
         expect(service.restart, `${name} is excused as a one-shot job: ${NO_HEALTHCHECK[name]}`).toBe('no');
         return;
       }
-      expect(healthcheckArgv(service), `${name} has no healthcheck`).toBeDefined();
+      expect(healthcheckTest(service), `${name} has no healthcheck`).toBeDefined();
     });
 
     it.each(NAMES.filter((n) => !(n in NO_HEALTHCHECK)))('%s probes its health with a tool its image has, without a shell', (name) => {
       const service = SERVICES[name]!;
-      const [form, tool] = healthcheckArgv(service) ?? [];
+      const [form, tool] = healthcheckTest(service) ?? [];
       expect(form, 'exec form (CMD): no shell needed in the image').toBe('CMD');
       const key = probeKey(service);
       expect(PROBE_TOOL[key], `no known probe tool for ${key}: check the image, then list it in PROBE_TOOL`).toBeDefined();
@@ -417,16 +336,14 @@ describe('docker-compose.yml', () => {
       expect(memoryOf(SERVICES[name]!)).toBeGreaterThan(0);
     });
 
-    it.each(NAMES)('%s waits for its dependencies with a condition that can be met', (name) => {
+    it.each(NAMES)('%s waits for healthy dependencies only on services that have a healthcheck', (name) => {
       for (const [dep, condition] of dependencies(SERVICES[name]!)) {
-        expect(SERVICES[dep], `${name} depends on an unknown service ${dep}`).toBeDefined();
-        expect(['service_healthy', 'service_started', 'service_completed_successfully']).toContain(condition);
-        if (condition === 'service_healthy') expect(healthcheckArgv(SERVICES[dep]!), `${dep} has no healthcheck`).toBeDefined();
+        if (condition === 'service_healthy') expect(healthcheckTest(SERVICES[dep]!), `${dep} has no healthcheck`).toBeDefined();
       }
     });
 
     it.each(NAMES)('%s publishes its ports on 127.0.0.1 only', (name) => {
-      for (const port of SERVICES[name]!.ports ?? []) expect(portMapping(port).hostIp, String(port)).toBe('127.0.0.1');
+      for (const port of SERVICES[name]!.ports ?? []) expect(port.host_ip, `${port.published}:${port.target}`).toBe('127.0.0.1');
     });
   });
 
@@ -461,13 +378,11 @@ describe('docker-compose.yml', () => {
 
   describe('wiring', () => {
     it.each(REFERENCES.map((r) => [refId(r), r] as const))('%s is a compose service exposing that port', (_id, ref) => {
-      expect(ref.missing, ref.missing).toBeUndefined();
       if (LOOPBACK.has(ref.host)) {
         // The config's own container, or a link handed out to the browser (the host).
         const owner = SERVICES[ref.owner ?? '']!;
         expect(owner, `${ref.source}: localhost without an owning service`).toBeDefined();
-        const reachable = [...exposedPorts(owner), ...publishedPorts(owner).keys()];
-        expect(reachable).toContain(ref.port);
+        expect([...exposedPorts(owner), ...publishedPorts(owner).keys()]).toContain(ref.port);
         return;
       }
       expect(NAMES, `${ref.host} is not a compose service`).toContain(ref.host);
@@ -483,22 +398,14 @@ describe('docker-compose.yml', () => {
       }
     });
 
-    it('ships every other service’s output to Fluentd, asynchronously, under a tag fluent.conf routes', () => {
-      const conf = parseFluentConf(readFileSync(FILES.fluentConf, 'utf8'));
-      const matches = conf.children.filter((d) => d.name === 'match').map((d) => d.arg);
-      const forward = allDirectives(conf).find((d) => d.name === 'source' && d.params['@type'] === 'forward');
-      expect(forward, 'fluent.conf has a forward source').toBeDefined();
+    it('ships every other service’s output to the collector through the Docker daemon, asynchronously, on its published port', () => {
       for (const name of NAMES.filter((n) => !LOG_PIPELINE.includes(n))) {
         const logging = SERVICES[name]!.logging;
         expect(logging?.driver, name).toBe('fluentd');
         expect(logging?.options?.['fluentd-async'], `${name}: start even before Fluentd`).toBe('true');
         const [host, port] = (logging?.options?.['fluentd-address'] ?? '').split(':');
         expect(LOOPBACK, `${name}: the daemon dials the host`).toContain(host);
-        expect(publishedPorts(SERVICES.fluentd!).get(Number(port)), `${name}: Fluentd's published port`).toBe(
-          Number(forward!.params.port),
-        );
-        const tag = (logging?.options?.tag ?? '').replace('{{.Name}}', containerName(name));
-        expect(matches.some((m) => fluentPatternMatches(m, tag)), `${name}: tag ${tag}`).toBe(true);
+        expect(publishedPorts(SERVICES.fluentd!).has(Number(port)), `${name}: Fluentd publishes ${port}`).toBe(true);
       }
     });
 
@@ -513,7 +420,7 @@ describe('docker-compose.yml', () => {
       const dials = fluentdDialTimes(Number(wait![1]) * (wait![2] === 's' ? 1000 : 1), retries);
       const window = dials.at(-1)!;
       // The worst start: Elasticsearch's and then the slower collector's start periods, back to back.
-      const startPeriod = (s?: Service) => Number(/^(\d+)s$/.exec(String((s?.healthcheck as { start_period?: string } | undefined)?.start_period ?? '0s'))?.[1] ?? 0);
+      const startPeriod = (s?: ConfiguredService) => seconds(s?.healthcheck?.start_period);
       const slowest = startPeriod(SERVICES.elasticsearch) + Math.max(startPeriod(SERVICES.fluentd), startPeriod(LOGSTASH_SERVICES.logstash));
       expect(window, `the driver gives up after ${window} s; the collector may need ${slowest} s`).toBeGreaterThanOrEqual(slowest);
       expect(limit / window, 'lines per second a container may write meanwhile').toBeGreaterThanOrEqual(20);
@@ -521,7 +428,7 @@ describe('docker-compose.yml', () => {
       expect(readme).toContain(`up to **${limit} lines per container**`);
       expect(readme).toContain(`dials the collector ${retries} times`);
       expect(readme).toContain(`over **${window} s**`);
-      const compose = readFileSync(COMPOSE, 'utf8').replace(/\n#\s+/g, ' ');
+      const compose = readFileSync(at('docker-compose.yml'), 'utf8').replace(/\n#\s+/g, ' ');
       expect(compose, 'the dial times in the x-logging comment').toContain(dials.join(', ').replace(/, (\d+)$/, ' and $1'));
       for (const [name, s] of Object.entries(SERVICES).filter(([n]) => !LOG_PIPELINE.includes(n))) {
         expect(s.logging?.options, name).toEqual(options);
@@ -535,8 +442,7 @@ describe('docker-compose.yml', () => {
     it('points the four services’ OTLP exporter at Jaeger’s OTLP/HTTP receiver', () => {
       const http = get(JAEGER, 'receivers.otlp.protocols.http.endpoint');
       for (const name of APPS) {
-        const endpoint = String(SERVICES[name]!.environment?.OTEL_EXPORTER_OTLP_ENDPOINT);
-        expect(endpoint, name).toBe(`http://jaeger:${String(http).split(':').pop()}`);
+        expect(SERVICES[name]!.environment?.OTEL_EXPORTER_OTLP_ENDPOINT, name).toBe(`http://jaeger:${String(http).split(':').pop()}`);
       }
     });
 
@@ -544,37 +450,32 @@ describe('docker-compose.yml', () => {
       const config = yamlOf<{ receivers: { webhook_configs?: { http_config?: { authorization?: { credentials_file?: string } } }[] }[] }>(
         FILES.alertmanager,
       )!;
-      const files = new Set(
-        config.receivers.flatMap((r) => (r.webhook_configs ?? []).map((w) => w.http_config?.authorization?.credentials_file)),
-      );
+      const files = new Set(config.receivers.flatMap((r) => (r.webhook_configs ?? []).map((w) => w.http_config?.authorization?.credentials_file)));
       expect([...files]).toHaveLength(1);
-      const secret = (SERVICES.alertmanager!.secrets ?? []).find((s) => typeof s !== 'string' && s.target === [...files][0]);
+      const secret = (SERVICES.alertmanager!.secrets ?? []).find((s) => s.target === [...files][0]);
       expect(secret, `a secret mounted at ${[...files][0]}`).toBeDefined();
-      const source = FULL.model.secrets?.[typeof secret === 'string' ? secret : secret!.source];
-      expect(source?.environment).toBe('ALERT_WEBHOOK_TOKEN');
+      expect(FULL.secrets?.[secret!.source]?.environment).toBe('ALERT_WEBHOOK_TOKEN');
       expect(SERVICES.notification!.environment?.ALERT_WEBHOOK_TOKEN).toBe(ENV.ALERT_WEBHOOK_TOKEN);
       expect(ENV.ALERT_WEBHOOK_TOKEN, 'the service rejects tokens under 16 printable characters').toMatch(/^[\x21-\x7e]{16,}$/);
     });
 
-    it('hands Alertmanager a Slack webhook URL file, by default a committed placeholder with no real URL', () => {
-      const mounted = (SERVICES.alertmanager!.secrets ?? []).find((s) => typeof s !== 'string' && s.target === '/etc/alertmanager/slack-webhook-url');
-      expect(mounted, 'secret slack-webhook-url at /etc/alertmanager/slack-webhook-url').toBeDefined();
-      const file = FULL.model.secrets?.[typeof mounted === 'string' ? mounted : mounted!.source]?.file ?? '';
-      expect(file).toBe('./observability/alertmanager/slack-webhook-url.example');
-      const url = readIfExists(at(file))?.trim() ?? '';
-      expect(url, `${file}: one URL on one line`).toMatch(/^https?:\/\/\S+$/);
-      expect(LOOPBACK.has(new URL(url).hostname), 'the placeholder stays on the machine (not hooks.slack.com)').toBe(true);
-      // When alertmanager.yml reads a URL file (api_url_file), it is one compose mounts.
+    it('hands Alertmanager the Slack webhook URL file it reads, by default a committed placeholder with no real URL', () => {
       const config = yamlOf<{ receivers?: { slack_configs?: { api_url_file?: string }[] }[] }>(FILES.alertmanager);
-      const targets = (SERVICES.alertmanager!.secrets ?? []).map((s) => (typeof s === 'string' ? `/run/secrets/${s}` : s.target));
-      for (const r of config?.receivers ?? []) {
-        for (const slack of r.slack_configs ?? []) if (slack.api_url_file) expect(targets).toContain(slack.api_url_file);
+      const read = (config?.receivers ?? []).flatMap((r) => (r.slack_configs ?? []).map((s) => s.api_url_file));
+      expect(read.length).toBeGreaterThan(0);
+      for (const target of read) {
+        const secret = (SERVICES.alertmanager!.secrets ?? []).find((s) => s.target === target);
+        expect(secret, `a secret mounted at ${target}`).toBeDefined();
+        const file = FULL.secrets?.[secret!.source]?.file ?? '';
+        expect(rel(file)).toBe('observability/alertmanager/slack-webhook-url.example');
+        const url = readFileSync(file, 'utf8').trim();
+        expect(url, `${rel(file)}: one URL on one line`).toMatch(/^https?:\/\/\S+$/);
+        expect(LOOPBACK.has(new URL(url).hostname), 'the placeholder stays on the machine (not hooks.slack.com)').toBe(true);
       }
     });
 
     it('runs Mailpit with its SMTP port inside the network only and its UI on the host, before Alertmanager', () => {
       const mailpit = SERVICES.mailpit!;
-      expect(mailpit.image).toBe(ENV.MAILPIT_IMAGE);
       expect(exposedPorts(mailpit)).toContain(1025);
       expect([...publishedPorts(mailpit).values()], 'SMTP is not published on the host').not.toContain(1025);
       expect(publishedPorts(mailpit).get(Number(ENV.MAILPIT_UI_HOST_PORT))).toBe(8025);
@@ -590,9 +491,9 @@ describe('docker-compose.yml', () => {
       expect(mib).toBeLessThan(memoryOf(grafana));
       expect(mib, 'not so low that the GC runs all the time').toBeGreaterThanOrEqual(memoryOf(grafana) * 0.8);
       const home = String(grafana.environment?.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH ?? '');
-      const [source, target] = bindMounts(grafana).find(([, t]) => home.startsWith(`${t}/`)) ?? [];
-      expect(source, `${home} is on a mount`).toBeDefined();
-      const file = join(ROOT, source!, home.slice(target!.length));
+      const mount = binds(grafana).find((b) => home.startsWith(`${b.target}/`));
+      expect(mount, `${home} is on a mount`).toBeDefined();
+      const file = join(mount!.source, home.slice(mount!.target.length));
       expect((JSON.parse(readFileSync(file, 'utf8')) as { uid?: string }).uid).toBe('home');
     });
 
@@ -607,30 +508,23 @@ describe('docker-compose.yml', () => {
     );
 
     it('mounts each config where its tool reads it', () => {
-      const mounts = (name: string) => new Map(bindMounts(SERVICES[name]!).map(([s, t]) => [s.replace(/^\.\//, ''), t]));
-      expect(mounts('prometheus').get('observability/prometheus')).toBe('/etc/prometheus');
-      expect(commandArgs(SERVICES.prometheus!)).toContain('--config.file=/etc/prometheus/prometheus.yml');
-      expect(mounts('alertmanager').get('observability/alertmanager/alertmanager.yml')).toBe('/etc/alertmanager/alertmanager.yml');
-      expect(mounts('grafana').get('observability/grafana/provisioning')).toBe('/etc/grafana/provisioning');
+      expect(mountOf(SERVICES.prometheus!, 'observability/prometheus')).toBe('/etc/prometheus');
+      expect(SERVICES.prometheus!.command).toContain('--config.file=/etc/prometheus/prometheus.yml');
+      expect(mountOf(SERVICES.alertmanager!, 'observability/alertmanager/alertmanager.yml')).toBe('/etc/alertmanager/alertmanager.yml');
+      expect(mountOf(SERVICES.alertmanager!, 'observability/alertmanager/templates')).toBe('/etc/alertmanager/templates');
+      expect(mountOf(SERVICES.grafana!, 'observability/grafana/provisioning')).toBe('/etc/grafana/provisioning');
       const providers = yamlOf<{ providers: { options: { path: string } }[] }>(FILES.dashboardProviders)!;
-      for (const p of providers.providers) expect(mounts('grafana').get('observability/grafana/dashboards')).toBe(p.options.path);
-      const jaegerArgs = commandArgs(SERVICES.jaeger!);
-      expect(mounts('jaeger').get('observability/jaeger/config.yaml')).toBe(jaegerArgs[jaegerArgs.indexOf('--config') + 1]);
-      expect(mounts('fluentd').get('observability/fluentd/fluent.conf')).toBe('/fluentd/etc/fluent.conf');
-      const conf = allDirectives(parseFluentConf(readFileSync(FILES.fluentConf, 'utf8')));
-      const template = conf.find((d) => d.params.template_file)?.params.template_file;
-      if (template) expect([...mounts('fluentd').values()]).toContain(template);
-      for (const buffer of conf.filter((d) => d.name === 'buffer' && d.params.path)) {
-        const volumes = namedVolumeMounts(SERVICES.fluentd!).map(([, t]) => t);
-        expect(volumes.some((t) => buffer.params.path!.startsWith(`${t}/`)), `buffer ${buffer.params.path} on a volume`).toBe(true);
-      }
-      const script = commandArgs(SERVICES['kibana-setup']!).find((a) => a.endsWith('.sh'))!;
-      const [source, target] = bindMounts(SERVICES['kibana-setup']!).find(([, t]) => script.startsWith(`${t}/`))!;
-      expect(existsSync(join(ROOT, source, script.slice(target.length)))).toBe(true);
+      for (const p of providers.providers) expect(mountOf(SERVICES.grafana!, 'observability/grafana/dashboards')).toBe(p.options.path);
+      const jaegerArgs = SERVICES.jaeger!.command ?? [];
+      expect(mountOf(SERVICES.jaeger!, 'observability/jaeger/config.yaml')).toBe(jaegerArgs[jaegerArgs.indexOf('--config') + 1]);
+      expect(mountOf(SERVICES.fluentd!, 'observability/fluentd/fluent.conf')).toBe('/fluentd/etc/fluent.conf');
+      const script = (SERVICES['kibana-setup']!.command ?? []).find((a) => a.endsWith('.sh'))!;
+      const mount = binds(SERVICES['kibana-setup']!).find((b) => script.startsWith(`${b.target}/`))!;
+      expect(existsSync(join(mount.source, script.slice(mount.target.length)))).toBe(true);
     });
 
-    it('gives the Kibana setup job the KIBANA_URL its script reads', () => {
-      expect(readIfExists(FILES.kibanaSetup), `${rel(FILES.kibanaSetup)} is missing`).toMatch(/\$\{?KIBANA_URL/);
+    it('gives the Kibana setup job the KIBANA_URL its script reads, once Kibana is healthy', () => {
+      expect(readFileSync(FILES.kibanaSetup, 'utf8')).toMatch(/\$\{?KIBANA_URL/);
       expect(SERVICES['kibana-setup']!.environment?.KIBANA_URL).toBe('http://kibana:5601');
       expect(dependencies(SERVICES['kibana-setup']!)).toContainEqual(['kibana', 'service_healthy']);
     });
@@ -657,30 +551,31 @@ describe('docker-compose.yml', () => {
 
     it.each(k6Services)('%s runs k6 v1 (TypeScript imports) on a script that exists', (name) => {
       expect(SERVICES[name]!.image).toMatch(/^grafana\/k6:1\.\d+\.\d+$/);
-      const args = commandArgs(SERVICES[name]!);
+      const args = SERVICES[name]!.command ?? [];
       expect(args[0]).toBe('run');
       const script = args.at(-1)!;
-      const [source, target] = bindMounts(SERVICES[name]!).find(([, t]) => script.startsWith(`${t}/`))!;
-      expect(existsSync(join(ROOT, source, script.slice(target.length))), script).toBe(true);
+      const mount = binds(SERVICES[name]!).find((b) => script.startsWith(`${b.target}/`))!;
+      expect(existsSync(join(mount.source, script.slice(mount.target.length))), script).toBe(true);
     });
 
-    it.each(k6Services)('%s mounts the scripts and the catalogue they import at the same relative layout', (name) => {
-      const mounts = new Map(bindMounts(SERVICES[name]!).map(([s, t]) => [s.replace(/^\.\//, ''), t]));
-      expect(mounts.get('loadtest')).toBe('/loadtest');
-      expect(mounts.get('libs/faults/src/catalogue.ts')).toBe('/libs/faults/src/catalogue.ts');
-      const imports = readdirSync(at('loadtest/scenarios')).map((f) => /from '([^']+catalogue\.ts)'/.exec(readFileSync(at(`loadtest/scenarios/${f}`), 'utf8'))?.[1]);
-      expect(imports.length).toBeGreaterThan(0);
-      for (const spec of imports) expect(resolve('/loadtest/scenarios', spec ?? '')).toBe('/libs/faults/src/catalogue.ts');
+    it.each(k6Services)('%s mounts the scripts and each file of libs/ they import at the same relative layout', (name) => {
+      expect(mountOf(SERVICES[name]!, 'loadtest')).toBe('/loadtest');
+      // The catalogue (scenario scripts) and the admin API's client (lib/faults.js), wherever they are imported from.
+      const imports = ['loadtest/scenarios', 'loadtest/lib'].flatMap((dir) =>
+        readdirSync(at(dir)).flatMap((f) => [...readFileSync(at(`${dir}/${f}`), 'utf8').matchAll(/from '(\.[^']*\/libs\/[^']+)'/g)].map((m) => resolve(`/${dir}`, m[1]!))),
+      );
+      expect(new Set(imports)).toEqual(new Set(['/libs/faults/src/catalogue.ts', '/libs/faults/src/client/fault-client.ts']));
+      for (const target of new Set(imports)) expect(mountOf(SERVICES[name]!, target.slice(1)), target).toBe(target);
     });
 
     it.each(k6Services)('%s remote-writes its metrics to a Prometheus that accepts them', (name) => {
-      const args = commandArgs(SERVICES[name]!);
+      const args = SERVICES[name]!.command ?? [];
       expect(args[args.indexOf('-o') + 1]).toBe('experimental-prometheus-rw');
       expect(SERVICES[name]!.environment?.K6_PROMETHEUS_RW_SERVER_URL).toBe('http://prometheus:9090/api/v1/write');
-      expect(commandArgs(SERVICES.prometheus!)).toContain('--web.enable-remote-write-receiver');
+      expect(SERVICES.prometheus!.command).toContain('--web.enable-remote-write-receiver');
     });
 
-    it('tags each k6 service\'s series with its own testid, and writes trends as native histograms', () => {
+    it("tags each k6 service's series with its own testid, and writes trends as native histograms", () => {
       const testids = k6Services.map((name) => SERVICES[name]!.environment?.TESTID);
       for (const [i, id] of testids.entries()) expect(id, k6Services[i]).toMatch(/\S/);
       expect(new Set(testids).size, 'load and k6 write to one Prometheus: identical series would be refused').toBe(k6Services.length);
@@ -699,14 +594,14 @@ describe('docker-compose.yml', () => {
     it('runs the background baseline at LOAD_RATE from .env', () => {
       expect(SERVICES.load!.environment?.LOAD_RATE).toBe(ENV.LOAD_RATE);
       expect(Number(ENV.LOAD_RATE)).toBeGreaterThan(0);
-      expect(commandArgs(SERVICES.load!).at(-1)).toBe('/loadtest/baseline.js');
+      expect((SERVICES.load!.command ?? []).at(-1)).toBe('/loadtest/baseline.js');
     });
   });
 
   describe('Jaeger (observability/jaeger/config.yaml)', () => {
-    it('receives OTLP on 0.0.0.0:4317 (gRPC) and 0.0.0.0:4318 (HTTP)', () => {
-      expect(get(JAEGER, 'receivers.otlp.protocols.grpc.endpoint')).toBe('0.0.0.0:4317');
-      expect(get(JAEGER, 'receivers.otlp.protocols.http.endpoint')).toBe('0.0.0.0:4318');
+    it('passes `jaeger validate` of the release compose runs: every component its pipelines name is defined', async () => {
+      const run = await runTool('jaeger', ['validate', '--config', FILES.jaeger], { timeoutMs: 30_000 });
+      expect(run.code, run.output).toBe(0);
     });
 
     it('bounds its in-memory trace storage with max_traces', () => {
@@ -715,22 +610,10 @@ describe('docker-compose.yml', () => {
       for (const b of backends) expect(Number(get(b, 'memory.max_traces'))).toBeGreaterThan(0);
     });
 
-    it('serves the UI on 16686 and its own metrics on 0.0.0.0:8888, as prometheus.yml scrapes them', () => {
+    it('serves the UI on 16686 and its own metrics on 0.0.0.0:8888, where prometheus.yml scrapes them', () => {
       expect(get(JAEGER, 'extensions.jaeger_query.http.endpoint')).toBe('0.0.0.0:16686');
-      const readers = jaegerListeners().filter((l) => l.source === 'service.telemetry.metrics');
-      expect(readers).toContainEqual(expect.objectContaining({ host: '0.0.0.0', port: 8888 }));
+      expect(jaegerListeners()).toContainEqual(expect.objectContaining({ host: '0.0.0.0', port: 8888, source: 'service.telemetry.metrics' }));
       expect(prometheusTargets()).toContainEqual(expect.objectContaining({ host: 'jaeger', port: 8888 }));
-    });
-
-    it('defines every component its pipelines and extensions list', () => {
-      const service = JAEGER?.service ?? {};
-      const defined = (kind: keyof JaegerConfig, id: string) => id in ((JAEGER?.[kind] as Record<string, unknown>) ?? {});
-      for (const id of service.extensions ?? []) expect(defined('extensions', id), `extension ${id}`).toBe(true);
-      for (const [name, p] of Object.entries(service.pipelines ?? {})) {
-        for (const id of p.receivers ?? []) expect(defined('receivers', id) || defined('connectors', id), `${name} ${id}`).toBe(true);
-        for (const id of p.processors ?? []) expect(defined('processors', id), `${name} ${id}`).toBe(true);
-        for (const id of p.exporters ?? []) expect(defined('exporters', id) || defined('connectors', id), `${name} ${id}`).toBe(true);
-      }
     });
 
     it('exports span metrics for the Monitor tab where Prometheus scrapes them (job jaeger-spanmetrics on jaeger:8889)', () => {
@@ -762,23 +645,15 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Scale overlay (docker-compose.scale.yml)', () => {
-  const SCALE_OVERLAY = at('docker-compose.scale.yml');
-  const SCALED = loadCompose([COMPOSE, SCALE_OVERLAY], ENV);
-  const scaled = SCALED.model.services;
-  const LITE_SCALED = loadCompose([COMPOSE, LITE, SCALE_OVERLAY], ENV).model.services;
+  const scaled = composeConfig(STACKS.scale).services;
+  const liteScaled = composeConfig(STACKS['lite scaled']).services;
   /** The services the overlay runs several of, with how many; the issue's `--scale order=3 --scale payment=2 --scale notification=2`. */
   const REPLICAS: Record<string, number> = { order: 3, payment: 2, notification: 2 };
-  const overlay = parseYamlStrict<{ services: Record<string, Service> }>(readFileSync(SCALE_OVERLAY, 'utf8'), 'docker-compose.scale.yml');
-
-  it('parses, and resolves every variable it uses from .env or a default', () => {
-    expect(SCALED.errors).toEqual([]);
-  });
 
   it('runs three order, two payment and two notification replicas, and changes nothing else', () => {
     expect(Object.fromEntries(Object.entries(scaled).flatMap(([n, s]) => (s.deploy?.replicas ? [[n, s.deploy.replicas]] : [])))).toEqual(REPLICAS);
-    expect(Object.keys(overlay.services).sort()).toEqual(Object.keys(REPLICAS).sort());
     // Everything but the ports and the replica count, as docker-compose.yml has it.
-    const rest = (service: Service) => ({ ...service, ports: undefined, deploy: { ...service.deploy, replicas: undefined } });
+    const rest = (service: ConfiguredService) => ({ ...service, ports: undefined, deploy: { ...service.deploy, replicas: undefined } });
     for (const [name, service] of Object.entries(scaled)) {
       expect(rest(service), name).toEqual(rest(SERVICES[name]!));
       if (!(name in REPLICAS)) expect(service.ports, name).toEqual(SERVICES[name]!.ports);
@@ -792,7 +667,7 @@ describe('Scale overlay (docker-compose.scale.yml)', () => {
 
   it.each([
     ['full', scaled],
-    ['lite', LITE_SCALED],
+    ['lite', liteScaled],
   ])('leaves the %s stack scaled with no fixed host port on a replicated service and no host port published twice', (_stack, services) => {
     for (const name of Object.keys(REPLICAS)) expect([...publishedPorts(services[name]!).keys()], name).toEqual([]);
     const hostPorts = Object.entries(services).flatMap(([n, s]) => [...publishedPorts(s).keys()].map((p) => `${p} (${n})`));
@@ -812,10 +687,9 @@ describe('Scale overlay (docker-compose.scale.yml)', () => {
   });
 
   it('has Prometheus find every replica of the four services by DNS (an A record per container), job named after the service', () => {
-    const config = parseYamlStrict<{ scrape_configs: { job_name: string; static_configs?: unknown; dns_sd_configs?: { names: string[]; type: string; port: number }[] }[] }>(
-      readFileSync(FILES.prometheus, 'utf8'),
-      'prometheus.yml',
-    );
+    const config = yamlOf<{ scrape_configs: { job_name: string; static_configs?: unknown; dns_sd_configs?: { names: string[]; type: string; port: number }[] }[] }>(
+      FILES.prometheus,
+    )!;
     for (const name of APPS) {
       const job = config.scrape_configs.find((j) => j.job_name === name);
       expect(job?.static_configs, `job ${name} has no fixed target`).toBeUndefined();
@@ -833,23 +707,14 @@ describe('Scale overlay (docker-compose.scale.yml)', () => {
 
 describe('Logstash overlay (docker-compose.logstash.yml)', () => {
   const logstash = LOGSTASH_SERVICES.logstash!;
-  const pipeline = readFileSync(at('observability/logstash/pipeline/logstash.conf'), 'utf8')
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('#'))
-    .join('\n');
-
-  it('parses, and resolves every variable it uses from .env or a default', () => {
-    expect(LOGSTASH_STACK.errors).toEqual([]);
-  });
+  const pipeline = readFileSync(at('observability/logstash/pipeline/logstash.conf'), 'utf8');
 
   it('starts Logstash where Fluentd was, and everything else unchanged', () => {
     expect(Object.keys(LOGSTASH_SERVICES).sort()).toEqual([...Object.keys(STARTED).filter((n) => n !== 'fluentd'), 'logstash'].sort());
-    expect(LOGSTASH_STACK.model.services.fluentd!.profiles?.length, 'Fluentd stays in a profile nobody starts').toBeGreaterThan(0);
+    expect(composeConfig(STACKS.logstash).services.fluentd!.profiles?.length, 'Fluentd stays in a profile nobody starts').toBeGreaterThan(0);
   });
 
   it('pins Logstash in .env at the Elasticsearch release', () => {
-    const raw = readFileSync(LOGSTASH_OVERLAY, 'utf8');
-    expect(/\n {4}image: (\S+)/.exec(raw.slice(raw.indexOf('\n  logstash:\n')))?.[1]).toMatch(/^\$\{LOGSTASH_IMAGE:\?/);
     expect(logstash.image).toBe(ENV.LOGSTASH_IMAGE);
     const version = (image?: string) => /:(\d+\.\d+\.\d+)$/.exec(image ?? '')?.[1];
     expect(imageRepository(logstash.image!)).toBe('docker.elastic.co/logstash/logstash');
@@ -857,35 +722,25 @@ describe('Logstash overlay (docker-compose.logstash.yml)', () => {
   });
 
   it('health-checks, limits and publishes Logstash like every other service', () => {
-    const [form, tool] = healthcheckArgv(logstash) ?? [];
+    const [form, tool] = healthcheckTest(logstash) ?? [];
     expect(form).toBe('CMD');
     expect(tool).toBe(PROBE_TOOL[probeKey(logstash)]);
     expect(memoryOf(logstash)).toBeGreaterThan(0);
-    for (const port of logstash.ports ?? []) expect(portMapping(port).hostIp, String(port)).toBe('127.0.0.1');
+    for (const port of logstash.ports ?? []) expect(port.host_ip).toBe('127.0.0.1');
     expect(dependencies(logstash)).toContainEqual(['elasticsearch', 'service_healthy']);
     expect(logstash.logging?.driver, 'the collector itself logs to local files').toBe('json-file');
-    const volumes = Object.keys(LOGSTASH_STACK.model.volumes ?? {});
-    for (const [volume] of namedVolumeMounts(logstash)) expect(volumes).toContain(volume);
-    for (const [source] of bindMounts(logstash)) expect(existsSync(resolve(ROOT, source)), source).toBe(true);
   });
 
   it('leaves every service’s logging as it was: the driver dials the same address, where Logstash’s tcp input listens', () => {
-    const port = Number(/\bport\s*=>\s*(\d+)/.exec(pipeline)?.[1]);
     for (const name of Object.keys(LOGSTASH_SERVICES).filter((n) => !['logstash', ...LOG_PIPELINE].includes(n))) {
       const logging = LOGSTASH_SERVICES[name]!.logging;
       expect(logging, name).toEqual(SERVICES[name]!.logging);
       const [host, hostPort] = (logging?.options?.['fluentd-address'] ?? '').split(':');
       expect(LOOPBACK, `${name}: the daemon dials the host`).toContain(host);
-      expect(publishedPorts(logstash).get(Number(hostPort)), `${name}: Logstash's published port`).toBe(port);
+      const target = publishedPorts(logstash).get(Number(hostPort));
+      expect(pipeline, `${name}: Logstash's tcp input on the port published as ${hostPort}`).toContain(`port => ${target}`);
       expect(publishedPorts(SERVICES.fluentd!).get(Number(hostPort)), 'the address Fluentd had').toBe(24224);
     }
-  });
-
-  it('writes to a compose service exposing the port, Elasticsearch', () => {
-    const hosts = /\bhosts\s*=>\s*\[([^\]]*)\]/.exec(pipeline)?.[1] ?? '';
-    const endpoints = endpointsIn(hosts, 'logstash.conf elasticsearch hosts');
-    expect(endpoints.map((e) => `${e.host}:${e.port}`)).toEqual(['elasticsearch:9200']);
-    for (const e of endpoints) expect(exposedPorts(LOGSTASH_SERVICES[e.host]!)).toContain(e.port);
   });
 
   it('leaves no started service depending on Fluentd', () => {
@@ -913,29 +768,11 @@ describe('observability/ configs', () => {
     else parseYamlStrict(text, file);
   });
 
-  it('give the Grafana datasources unique uids, among them the four the dashboards use', () => {
-    const config = yamlOf<{ datasources: { uid: string }[] }>(FILES.datasources);
-    const uids = (config?.datasources ?? []).map((d) => d.uid);
-    expect(new Set(uids).size).toBe(uids.length);
-    expect(uids).toEqual(expect.arrayContaining(['prometheus', 'jaeger', 'elasticsearch', 'alertmanager']));
-  });
-
-  it('give every Grafana dashboard a unique uid', () => {
-    const dashboards = existsSync(FILES.dashboards) ? readdirSync(FILES.dashboards).filter((n) => n.endsWith('.json')) : [];
-    expect(dashboards.length, `no dashboards in ${rel(FILES.dashboards)}`).toBeGreaterThan(0);
-    const uids = dashboards.map((n) => (JSON.parse(readFileSync(join(FILES.dashboards, n), 'utf8')) as { uid?: string }).uid);
-    expect(uids.every(Boolean), 'a dashboard without uid').toBe(true);
-    expect(new Set(uids).size).toBe(uids.length);
-  });
-
-  it('give every Kibana saved object a unique type and id', () => {
-    const text = readIfExists(FILES.kibanaObjects);
-    expect(text, `${rel(FILES.kibanaObjects)} is missing`).toBeDefined();
-    const ids = text!
+  it('give every Kibana saved object a unique type and id, so an import never overwrites one with another', () => {
+    const ids = readFileSync(FILES.kibanaObjects, 'utf8')
       .split('\n')
       .filter((l) => l.trim())
       .map((l) => JSON.parse(l) as { id?: string; type?: string })
-      .filter((o) => o.type)
       .map((o) => `${o.type}:${o.id}`);
     expect(ids.length).toBeGreaterThan(0);
     expect(new Set(ids).size).toBe(ids.length);

@@ -40,7 +40,9 @@ describe('compose service fault (docker compose run --rm fault <command>)', () =
   it('mounts every file the script imports by a relative path where the import resolves, read-only', () => {
     const target = mountOf(SCRIPT)!.target;
     const imports = [...readFileSync(SCRIPT, 'utf8').matchAll(/import\(\s*'(\.{1,2}\/[^']+)'\s*\)|from\s+'(\.{1,2}\/[^']+)'/g)].map((m) => m[1] ?? m[2]!);
-    expect(imports, 'scripts/fault.mjs imports the catalogue').toContain('../libs/faults/src/catalogue.ts');
+    expect(imports, 'scripts/fault.mjs imports the catalogue and the admin API client').toEqual(
+      expect.arrayContaining(['../libs/faults/src/catalogue.ts', '../libs/faults/src/client/fault-client.ts']),
+    );
     for (const spec of imports) {
       const inContainer = posix.resolve(posix.dirname(target), spec);
       const mount = binds.find((v) => v.target === inContainer);
@@ -52,6 +54,6 @@ describe('compose service fault (docker compose run --rm fault <command>)', () =
   });
 
   it('mounts nothing else', () => {
-    expect(binds.map((v) => v.source).sort()).toEqual([join(ROOT, 'libs/faults/src/catalogue.ts'), SCRIPT]);
+    expect(binds.map((v) => v.source).sort()).toEqual([join(ROOT, 'libs/faults/src/catalogue.ts'), join(ROOT, 'libs/faults/src/client/fault-client.ts'), SCRIPT]);
   });
 });

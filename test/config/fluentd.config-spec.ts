@@ -2,186 +2,156 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { type IncomingMessage, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServiceName, SERVICES, Stack, eventually } from '../integration/support/stack.js';
-import {
-  type Directive,
-  type IndexTemplate,
-  findAll,
-  findOne,
-  fits,
-  flatten,
-  indexPattern,
-  kindOf,
-  label,
-  mappedFields,
-  parseFluentConf,
-  readNdjson,
-  rubyRegExp,
-  strptimeRegExp,
-  tagPattern,
-} from './support/fluentd.js';
+import { composeConfig } from '../support/compose-config.js';
+import { binds, namedVolumes, publishedPorts } from './support/compose.js';
+import { datasources } from './support/grafana.js';
 import {
   APP_FIELDS,
   COLLECTOR_FIELDS,
   DROPPED_FIELDS,
   ELASTICSEARCH,
   INDEX_PREFIX,
+  type IndexTemplate,
   LINE_FIELD,
   TAG_FIELD,
   TEMPLATE_NAME,
   TIME_FIELD,
   dailyIndex,
+  fits,
+  flatten,
+  indexPattern,
+  kindOf,
+  mappedFields,
+  readNdjson,
 } from './support/log-documents.js';
 
 /**
- * Fluentd, Elasticsearch and Kibana do not run here: these checks hold the
- * config files to each other and to the log lines the four services really
- * write (spawned from dist/ on PostgreSQL and the TCP transport, driven through the
- * gateway). Needs `npm run build` first.
+ * Fluentd, Elasticsearch and Kibana do not run here, and Fluentd's config language is not parsed:
+ * each behaviour of fluent.conf is held by the exact lines that give it, tied to compose (as
+ * compose-go loads it) and to the shared document list, and the log lines the four services really
+ * write (spawned from dist/ on PostgreSQL and the TCP transport, driven through the gateway) are held
+ * to what those lines promise, to the index template and to the saved searches. Needs `npm run build`.
  */
 const ROOT = resolve(import.meta.dirname, '../..');
-const FLUENT_CONF = join(ROOT, 'observability/fluentd/fluent.conf');
 const TEMPLATE_FILE = join(ROOT, 'observability/elasticsearch/index-template.json');
 const SAVED_OBJECTS = join(ROOT, 'observability/kibana/saved-objects.ndjson');
 const SETUP_SH = join(ROOT, 'observability/kibana/setup.sh');
 
-const conf = parseFluentConf(readFileSync(FLUENT_CONF, 'utf8'));
+/** fluent.conf's lines, trimmed, comment lines left out: what Fluentd reads. */
+const CONF_LINES = readFileSync(join(ROOT, 'observability/fluentd/fluent.conf'), 'utf8')
+  .split('\n')
+  .map((line) => line.trim())
+  .filter((line) => line !== '' && !line.startsWith('#'));
 const template = JSON.parse(readFileSync(TEMPLATE_FILE, 'utf8')) as IndexTemplate;
 const fields = mappedFields(template);
 const savedObjects = readNdjson(SAVED_OBJECTS);
-const setupScript = readFileSync(SETUP_SH, 'utf8');
 
-const isType = (type: string) => (d: Directive) => d.params['@type'] === type;
-const output = findOne(conf, 'elasticsearch output', (d) => d.name === 'match' && isType('elasticsearch')(d));
-const jsonParser = findOne(conf, 'parser filter', (d) => d.name === 'filter' && isType('parser')(d));
-const parse = findOne(jsonParser, '<parse> section', (d) => d.name === 'parse');
-const TIME_KEY = parse.params.time_key ?? 'time';
-const TIME_FORMAT = parse.params.time_format ?? '';
+const compose = composeConfig();
+const fluentd = compose.services.fluentd!;
+/** The Docker fluentd driver's options, the same for every container (compose.config-spec.ts). */
+const DRIVER = compose.services.order!.logging!.options!;
+/** The container port behind the host port the driver dials. */
+const FORWARD_PORT = publishedPorts(fluentd).get(Number(DRIVER['fluentd-address']!.split(':')[1]));
+/** The driver's tag without the container name: `docker.` for `docker.{{.Name}}`. */
+const TAG_PREFIX = DRIVER.tag!.replace('{{.Name}}', '');
+/** What a line must start with to be parsed as JSON: fluent.conf's grep pattern, in the syntax Ruby and JavaScript share. */
+const JSON_LINE = /^\s*\{/;
 
 /** What the Docker fluentd driver adds to each record (docs.docker.com, fluentd driver) and the compose label it is told to add. */
-const DRIVER_FIELDS = ['container_id', 'container_name', 'source', 'log', 'com.docker.compose.service'];
-/** A container name as compose makes it, under the tag scheme in fluent.conf's header. */
-const SAMPLE_TAG = 'docker.nestjs-observability-workshop-payment-1';
+const DRIVER_FIELDS = ['container_id', 'container_name', 'source', LINE_FIELD, DRIVER.labels!];
 const PINO_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 /** Docker splits longer lines into partial messages, which no JSON parser can read. */
 const DOCKER_LINE_LIMIT = 16 * 1024;
 
-/** The data view setup.sh posts (its DATA_VIEW='…' line). */
-function setupDataView(): { id: string; title: string; timeFieldName: string } {
-  const body = /^DATA_VIEW='(.*)'$/m.exec(setupScript)?.[1];
-  if (!body) throw new Error("setup.sh has no DATA_VIEW='…' line");
-  return (JSON.parse(body) as { data_view: { id: string; title: string; timeFieldName: string } }).data_view;
-}
+/** Each behaviour of fluent.conf with the lines that give it. */
+const CONTRACT: [behaviour: string, lines: string[]][] = [
+  ['receives the Docker fluentd driver on the port compose publishes for it', ['@type forward', 'bind 0.0.0.0', `port ${FORWARD_PORT}`]],
+  [`routes every tag the driver gives (${DRIVER.tag})`, [`<match ${TAG_PREFIX}**>`]],
+  [
+    'sends the lines that start with "{" through the JSON parser and every other line around it, each branch with its own record',
+    ['@type copy', 'copy_mode shallow', '<regexp>', '<exclude>', `key ${LINE_FIELD}`, `pattern ${JSON_LINE}`],
+  ],
+  [
+    `parses the driver's ${LINE_FIELD} field as JSON, keeping the driver's fields, dropping the raw string and reporting what it cannot parse`,
+    ['@type parser', `key_name ${LINE_FIELD}`, 'reserve_data true', 'remove_key_name_field true', 'emit_invalid_record_to_error true', '@type json'],
+  ],
+  [`takes the event time from the services' ISO ${TIME_FIELD} string, never as epoch seconds, and keeps it`, [
+    `time_key ${TIME_FIELD}`,
+    'time_type string',
+    'time_format %Y-%m-%dT%H:%M:%S.%N%z',
+    'keep_time_key true',
+  ]],
+  [
+    'keeps a line that is not JSON as msg, gives every document its service, and indexes no input-only field',
+    [
+      `msg \${record.key?("${LINE_FIELD}") ? record["${LINE_FIELD}"] : record["msg"]}`,
+      `service \${record["service"] || record["${DRIVER.labels}"] || record["container_name"].to_s.sub(/\\A\\//, "")}`,
+      `remove_keys ${DROPPED_FIELDS.join(',')}`,
+    ],
+  ],
+  [
+    `writes to ${ELASTICSEARCH.host}:${ELASTICSEARCH.port} in daily UTC indices ${INDEX_PREFIX}-YYYY.MM.DD, with the driver's tag in ${TAG_FIELD}`,
+    [
+      `host ${ELASTICSEARCH.host}`,
+      `port ${ELASTICSEARCH.port}`,
+      'logstash_format true',
+      `logstash_prefix ${INDEX_PREFIX}`,
+      'logstash_dateformat %Y.%m.%d',
+      'utc_index true',
+      'include_tag_key true',
+      `tag_key ${TAG_FIELD}`,
+    ],
+  ],
+  [
+    'installs the composable index template from the file compose mounts beside it, at each start',
+    [
+      `template_name ${TEMPLATE_NAME}`,
+      `template_file ${binds(fluentd).find((b) => b.source === TEMPLATE_FILE)?.target}`,
+      'template_overwrite true',
+      'use_legacy_template false',
+    ],
+  ],
+  [
+    'buffers on the volume compose mounts and retries forever, blocking input rather than dropping lines',
+    ['@type file', `path ${namedVolumes(fluentd)[0]?.target}/elasticsearch`, 'retry_forever true', 'overflow_action block'],
+  ],
+  ['prints what it could not parse or index on its own stdout (the @ERROR label)', ['<label @ERROR>', '@type stdout']],
+];
 
-function todaysIndex(): string {
-  const format = output.params.logstash_dateformat ?? '%Y.%m.%d';
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const date = format.replace('%Y', String(d.getUTCFullYear())).replace('%m', pad(d.getUTCMonth() + 1)).replace('%d', pad(d.getUTCDate()));
-  return `${output.params.logstash_prefix}${output.params.logstash_prefix_separator ?? '-'}${date}`;
-}
-
-/** The top-level `<match>` sections (those inside a `<label>` see only what is relabelled there) that take `tag`. */
-function routesOf(tag: string): Directive[] {
-  return conf.children.filter((d) => d.name === 'match' && tagPattern(d.arg).test(tag));
-}
-
-/** The routes a line can take: the filters of the label each `<store>` relabels to, and whether they keep it. */
-function branchesTaking(line: string): string[] {
-  const [router] = routesOf(SAMPLE_TAG);
-  if (!router) throw new Error(`no top-level <match> takes ${SAMPLE_TAG}`);
-  return findAll(router, (d) => d.name === 'store' && isType('relabel')(d))
-    .map((store) => store.params['@label']!)
-    .filter((name) =>
-      findAll(label(conf, name), (d) => d.name === 'filter' && isType('grep')(d)).every((grep) =>
-        grep.children.every((rule) => {
-          const matches = rubyRegExp(rule.params.pattern!).test(line);
-          return rule.name === 'regexp' ? matches : !matches;
-        }),
-      ),
-    );
-}
+/** Each saved search's query, and which log records it finds (KQL is Kibana's to parse: the query is matched as written). */
+const SEARCHES: Record<string, { query: string; finds: (r: Record<string, unknown>, order: Record<string, unknown>) => boolean; services?: number }> = {
+  'Errors by service': { query: 'level:(error or fatal)', finds: (r) => ['error', 'fatal'].includes(r.level as string) },
+  'Warnings and errors by service': { query: 'level:(warn or error or fatal)', finds: (r) => ['warn', 'error', 'fatal'].includes(r.level as string) },
+  'All logs of one trace': { query: 'trace_id:"paste-a-32-hex-trace-id-here"', finds: (r, order) => r.trace_id === order.trace_id, services: 3 },
+  "One order's journey": { query: 'order_id:"paste-an-order-id-here"', finds: (r, order) => r.order_id === order.order_id, services: 3 },
+  'Declined and failed payments': {
+    query: 'payment_outcome:declined or order_status:payment_failed',
+    finds: (r) => r.payment_outcome === 'declined' || r.order_status === 'payment_failed',
+  },
+};
 
 describe('Fluentd configuration (observability/fluentd/fluent.conf)', () => {
-  it('receives the Docker fluentd driver on 0.0.0.0:24224 and routes the docker.<container name> tags', () => {
-    const forward = findOne(conf, 'forward input', (d) => d.name === 'source' && isType('forward')(d));
-    expect(forward.params).toMatchObject({ bind: '0.0.0.0', port: '24224' });
-    expect(routesOf(SAMPLE_TAG)).toHaveLength(1);
-    expect(routesOf('fluent.info')).toEqual([]);
+  it.each(CONTRACT)('%s', (_behaviour, lines) => {
+    expect(lines.filter((line) => !CONF_LINES.includes(line))).toEqual([]);
   });
 
-  it('sends app JSON lines through the parser and every other line around it, each exactly once', () => {
-    const appLine = '{"level":"info","time":"2026-11-25T17:39:43.186Z","service":"order","msg":"order paid"}';
-    const postgresLine = '2026-11-25 17:39:43.186 UTC [1] LOG:  database system is ready to accept connections';
-    const parserLabel = findAll(conf, (d) => d.name === 'label' && findAll(d, (c) => c === jsonParser).length > 0)[0]!.arg;
-    expect(branchesTaking(appLine)).toEqual([parserLabel]);
-    expect(branchesTaking(postgresLine)).toHaveLength(1);
-    expect(branchesTaking(postgresLine)).not.toContain(parserLabel);
+  it('takes each line down exactly one branch: the JSON pattern kept in one, excluded in the other', () => {
+    expect(CONF_LINES.filter((line) => line === `pattern ${JSON_LINE}`)).toHaveLength(2);
+    expect(CONF_LINES.filter((line) => line === '<regexp>' || line === '<exclude>')).toEqual(['<regexp>', '<exclude>']);
   });
 
-  it('parses the log field as JSON, keeping the driver fields and dropping the raw string', () => {
-    expect(jsonParser.params).toMatchObject({ key_name: LINE_FIELD, reserve_data: 'true', remove_key_name_field: 'true' });
-    expect(parse.params['@type']).toBe('json');
-    expect(parse.params.keep_time_key).toBe('true');
-    expect(TIME_KEY).toBe(TIME_FIELD);
-  });
-
-  it('writes the fields of the shared document list (support/log-documents.ts) and drops the input-only ones', () => {
-    const transformer = findOne(label(conf, '@INDEX'), 'record_transformer', (d) => d.name === 'filter' && isType('record_transformer')(d));
-    const record = findOne(transformer, '<record>', (d) => d.name === 'record');
-    expect(Object.keys(record.params).sort()).toEqual(['msg', 'service']);
-    expect(record.params.msg, 'a line that is not JSON keeps its raw text in msg').toContain(`record["${LINE_FIELD}"]`);
-    expect(transformer.params.remove_keys?.split(',').sort()).toEqual([...DROPPED_FIELDS].sort());
-    expect(output.params).toMatchObject({ include_tag_key: 'true', tag_key: TAG_FIELD });
-    expect(Object.keys(COLLECTOR_FIELDS)).toEqual(expect.arrayContaining(['@timestamp', 'msg', 'service', TAG_FIELD]));
-  });
-
-  it('reads the event time from an ISO 8601 string, never as epoch seconds', () => {
-    expect(parse.params.time_type).toBe('string');
-    expect(strptimeRegExp(TIME_FORMAT).test('2026-11-25T17:39:43.186Z')).toBe(true);
-    expect(strptimeRegExp(TIME_FORMAT).test('1764092383186')).toBe(false);
-  });
-
-  it('writes to elasticsearch:9200 in daily indices named after logstash_prefix', () => {
-    expect(output.params).toMatchObject({ host: ELASTICSEARCH.host, port: String(ELASTICSEARCH.port), logstash_format: 'true', logstash_prefix: INDEX_PREFIX });
-    expect(output.params.utc_index).toBe('true');
-    expect(todaysIndex()).toBe(dailyIndex(new Date()));
-  });
-
-  it('installs the composable index template from the file compose mounts beside it', () => {
-    expect(output.params).toMatchObject({ template_name: TEMPLATE_NAME, template_overwrite: 'true', use_legacy_template: 'false' });
-    expect(output.params.template_file).toBe(`/fluentd/etc/${basename(TEMPLATE_FILE)}`);
-  });
-
-  it('buffers on disk under /fluentd/buffer and retries forever, blocking rather than dropping', () => {
-    const buffer = findOne(output, '<buffer>', (d) => d.name === 'buffer');
-    expect(buffer.params['@type']).toBe('file');
-    expect(buffer.params.path).toMatch(/^\/fluentd\/buffer\//);
-    expect(buffer.params).toMatchObject({ retry_forever: 'true', overflow_action: 'block' });
-  });
-
-  it('reports what it cannot parse or index in an @ERROR label instead of dropping it', () => {
-    expect(jsonParser.params.emit_invalid_record_to_error).not.toBe('false');
-    expect(findAll(label(conf, '@ERROR'), (d) => d.name === 'match')).toHaveLength(1);
+  it('is mounted where the image reads it', () => {
+    expect(binds(fluentd).find((b) => b.source === join(ROOT, 'observability/fluentd/fluent.conf'))?.target).toBe('/fluentd/etc/fluent.conf');
   });
 });
 
 describe('index template (observability/elasticsearch/index-template.json)', () => {
-  it('covers the indices Fluentd writes, with one shard and no replica', () => {
-    expect(template.index_patterns.some((p) => indexPattern(p).test(todaysIndex()))).toBe(true);
+  it("covers today's index, the one both collectors write, with one shard and no replica", () => {
+    expect(template.index_patterns.some((p) => indexPattern(p).test(dailyIndex(new Date())))).toBe(true);
     expect(template.template.settings).toMatchObject({ number_of_shards: 1, number_of_replicas: 0 });
-  });
-
-  it('maps the correlation and domain ids as keyword, @timestamp as a date, msg as text', () => {
-    const ids = ['trace_id', 'span_id', 'service', 'level', 'order_id', 'payment_id', 'event_id', 'route', 'method', 'req.id'];
-    expect(Object.fromEntries(ids.map((f) => [f, fields.get(f)?.type]))).toEqual(Object.fromEntries(ids.map((f) => [f, 'keyword'])));
-    expect(fields.get('@timestamp')?.type).toBe('date');
-    expect(fields.get(TIME_KEY)?.type).toBe('date');
-    expect(fields.get('msg')?.type).toBe('text');
-    expect(['integer', 'long', 'short']).toContain(fields.get('status_code')?.type);
-    expect(['float', 'double', 'long']).toContain(fields.get('duration_ms')?.type);
   });
 
   it('maps strings it does not know as keyword and never guesses dates', () => {
@@ -191,11 +161,6 @@ describe('index template (observability/elasticsearch/index-template.json)', () 
     expect(template.template.mappings.date_detection).toBe(false);
   });
 
-  it('maps the fields the Docker driver and Fluentd add', () => {
-    const added = [...DRIVER_FIELDS.filter((f) => f !== 'log' && !f.includes('.')), output.params.tag_key ?? 'tag'];
-    expect(added.filter((f) => fields.get(f)?.type !== 'keyword')).toEqual([]);
-  });
-
   it('maps every field of the shared document list (support/log-documents.ts) with its type, whichever collector writes it', () => {
     const wanted = { ...COLLECTOR_FIELDS, ...APP_FIELDS };
     const mapped = Object.fromEntries(Object.keys(wanted).map((f) => [f, fields.get(f)?.type]));
@@ -203,29 +168,51 @@ describe('index template (observability/elasticsearch/index-template.json)', () 
     expect(template.index_patterns).toContain(`${INDEX_PREFIX}-*`);
     expect(DROPPED_FIELDS.filter((f) => fields.has(f))).toEqual([]);
   });
+
+  it("is what Grafana's Elasticsearch datasource reads: the same indices, timed and labelled by mapped fields", () => {
+    const elasticsearch = datasources().find((d) => d.type === 'elasticsearch')!;
+    const { index, timeField, logMessageField, logLevelField } = elasticsearch.jsonData as Record<string, string>;
+    expect(index).toBe(`${INDEX_PREFIX}-*`);
+    expect(elasticsearch.url).toBe(`http://${ELASTICSEARCH.host}:${ELASTICSEARCH.port}`);
+    expect([timeField, logMessageField, logLevelField].map((f) => fields.get(f!)?.type)).toEqual(['date', 'text', 'keyword']);
+  });
 });
 
 describe('Kibana objects (observability/kibana)', () => {
-  const dataView = setupDataView();
   const searches = savedObjects.filter((o) => o.type === 'search');
+  const titleOf = (o: Record<string, unknown>) => (o.attributes as { title: string }).title;
   const sourceOf = (o: Record<string, unknown>) =>
     JSON.parse((o.attributes as { kibanaSavedObjectMeta: { searchSourceJSON: string } }).kibanaSavedObjectMeta.searchSourceJSON) as {
       query: { query: string; language: string };
       indexRefName: string;
     };
+  let dataView: { id: string; title: string; timeFieldName: string };
 
-  it("creates a data view over Fluentd's indices, timed by @timestamp", () => {
-    expect(dataView.id).toBe('fluentd-logs');
-    expect(indexPattern(dataView.title).test(todaysIndex())).toBe(true);
+  beforeAll(async () => {
+    const kibana = await stubKibana();
+    try {
+      const run = await runSetup(kibana.url);
+      if (run.code !== 0) throw new Error(run.output);
+      dataView = (JSON.parse(kibana.requests.find((r) => r.path === '/api/data_views/data_view')!.body) as { data_view: typeof dataView }).data_view;
+    } finally {
+      await kibana.close();
+    }
+  }, 60_000);
+
+  it("has setup.sh create a data view over the collectors' daily indices, timed by @timestamp", () => {
+    expect(indexPattern(dataView.title).test(dailyIndex(new Date()))).toBe(true);
     expect(dataView.timeFieldName).toBe('@timestamp');
+    expect(fields.get('@timestamp')?.type).toBe('date');
   });
 
-  it('holds only saved searches, each on the data view setup.sh creates', () => {
-    expect(searches.length).toBeGreaterThanOrEqual(3);
+  it('holds only saved searches, each on that data view, showing mapped fields, written in KQL', () => {
     expect(searches).toHaveLength(savedObjects.length);
+    expect(searches.map(titleOf).sort()).toEqual(Object.keys(SEARCHES).sort());
     for (const search of searches) {
-      const ref = sourceOf(search).indexRefName;
-      expect(search.references, String(search.id)).toContainEqual({ id: dataView.id, name: ref, type: 'index-pattern' });
+      expect(search.references, titleOf(search)).toContainEqual({ id: dataView.id, name: sourceOf(search).indexRefName, type: 'index-pattern' });
+      expect(sourceOf(search).query).toEqual({ query: SEARCHES[titleOf(search)]!.query, language: 'kuery' });
+      const columns = (search.attributes as { columns: string[] }).columns;
+      expect(columns.filter((c) => !fields.has(c)), titleOf(search)).toEqual([]);
     }
   });
 
@@ -236,19 +223,6 @@ describe('Kibana objects (observability/kibana)', () => {
       'hideAggregatedPreview', 'sampleSize', 'headerRowHeight', 'density']);
     const extra = searches.flatMap((s) => Object.keys(s.attributes as object).filter((k) => !allowed.has(k)).map((k) => `${String(s.id)}.${k}`));
     expect(extra).toEqual([]);
-  });
-
-  it('finds error lines, one trace and one order, querying only mapped fields and real levels', () => {
-    const queries = searches.map((s) => ({ title: (s.attributes as { title: string }).title, ...sourceOf(s).query }));
-    expect(queries.map((q) => q.title)).toEqual(expect.arrayContaining(['Errors by service', 'All logs of one trace', "One order's journey"]));
-    for (const q of queries) {
-      expect(q.language, q.title).toBe('kuery');
-      const named = [...q.query.matchAll(/([\w.@]+)\s*(?::|>=|<=|>|<)/g)].map((m) => m[1]!);
-      expect(named.filter((f) => !fields.has(f)), q.title).toEqual([]);
-      const levels = /level:\s*\(([^)]*)\)/.exec(q.query)?.[1]?.split(/\s+or\s+/i) ?? [];
-      expect(levels.filter((l) => !PINO_LEVELS.includes(l)), q.title).toEqual([]);
-    }
-    expect(queries.find((q) => q.title === 'Errors by service')?.query).toMatch(/level:\s*\((?=.*\berror\b)(?=.*\bfatal\b)[^)]*\)/);
   });
 
   it('has setup.sh wait for Kibana, then create the data view and import the searches with kbn-xsrf, retrying a failed call', async () => {
@@ -320,6 +294,7 @@ describe('the log lines the services write, as Fluentd and Elasticsearch will re
   });
 
   const records = () => lines.map((l) => ({ ...l, record: l.record ?? {} }));
+  const paidOrder = () => records().find(({ record }) => record.msg === 'order paid')?.record ?? {};
 
   it('captured lines from all four services, including warn and error lines', () => {
     expect(new Set(lines.map((l) => l.service))).toEqual(new Set(SERVICES));
@@ -328,30 +303,37 @@ describe('the log lines the services write, as Fluentd and Elasticsearch will re
     expect(levels).toContain('error');
   });
 
-  it('are each one JSON object that starts with "{", so they take the parser route', () => {
-    expect(lines.filter((l) => l.record === undefined).map((l) => `${l.service}: ${l.text}`)).toEqual([]);
-    const parserRoute = branchesTaking('{}');
-    expect(lines.filter((l) => JSON.stringify(branchesTaking(l.text)) !== JSON.stringify(parserRoute)).map((l) => l.text)).toEqual([]);
+  it(`are each one JSON object starting with "{" (${JSON_LINE}), so Fluentd parses every one`, () => {
+    expect(lines.filter((l) => l.record === undefined || !JSON_LINE.test(l.text)).map((l) => `${l.service}: ${l.text}`)).toEqual([]);
   });
 
   it("are each shorter than Docker's 16 KiB split, which would cut the JSON in two", () => {
     expect(lines.filter((l) => Buffer.byteLength(l.text) >= DOCKER_LINE_LIMIT).map((l) => l.text.slice(0, 200))).toEqual([]);
   });
 
-  it(`carry the parser's time key in its time_format, dated within the test run`, () => {
-    const format = strptimeRegExp(TIME_FORMAT);
+  it(`carry ${TIME_FIELD} as ISO 8601 with milliseconds and Z (the time_format Fluentd reads), dated within the test run`, () => {
     const bad = records().filter(({ record }) => {
-      const time = record[TIME_KEY];
-      if (typeof time !== 'string' || !format.test(time)) return true;
+      const time = record[TIME_FIELD];
+      if (typeof time !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(time)) return true;
       const at = Date.parse(time);
-      return !(at >= started - 1000 && at <= finished + 1000);
+      return !(new Date(at).toISOString() === time && at >= started - 1000 && at <= finished + 1000);
     });
-    expect(bad.map((l) => `${l.service}: ${String(l.record[TIME_KEY])}`)).toEqual([]);
+    expect(bad.map((l) => `${l.service}: ${String(l.record[TIME_FIELD])}`)).toEqual([]);
   });
 
-  it('carry a level label the saved searches can query, and the compose service name', () => {
+  it('carry a pino level label the saved searches can query, and the compose service name', () => {
     expect(records().filter(({ record }) => !PINO_LEVELS.includes(record.level as string)).map((l) => l.text)).toEqual([]);
     expect(records().filter(({ service, record }) => record.service !== service).map((l) => l.text)).toEqual([]);
+  });
+
+  it.each(Object.keys(SEARCHES))('are found by the saved search "%s"', (title) => {
+    const search = SEARCHES[title]!;
+    const found = records().filter(({ record }) => search.finds(record, paidOrder()));
+    expect(found.length, `no line the search ${search.query} finds`).toBeGreaterThan(0);
+    if (search.services) expect(new Set(found.map((l) => l.service)).size).toBeGreaterThanOrEqual(search.services);
+    for (const field of Object.keys(found[0]!.record).filter((f) => search.query.startsWith(`${f}:`))) {
+      expect(fields.get(field)?.type, `${field} is searched as a keyword`).toBe('keyword');
+    }
   });
 
   it('fit the index template: keyword fields are strings, numbers are numbers, objects are objects', () => {
@@ -376,7 +358,7 @@ describe('the log lines the services write, as Fluentd and Elasticsearch will re
   });
 
   it('use no dotted field names and none of the fields the Docker driver and Fluentd add', () => {
-    const reserved = new Set([...DRIVER_FIELDS, '@timestamp', output.params.tag_key ?? 'tag']);
+    const reserved = new Set([...DRIVER_FIELDS, '@timestamp', TAG_FIELD]);
     const clashes = records().flatMap(({ record }) => Object.keys(record).filter((k) => k.includes('.') || reserved.has(k)));
     expect([...new Set(clashes)]).toEqual([]);
   });
@@ -389,11 +371,11 @@ describe('the log lines the services write, as Fluentd and Elasticsearch will re
   });
 
   it('tie one order to one trace across the services that handled it', () => {
-    const paid = records().find(({ record }) => record.msg === 'order paid')?.record;
-    expect(paid?.order_id).toBeTypeOf('string');
-    const ofOrder = records().filter(({ record }) => record.order_id === paid!.order_id);
+    const paid = paidOrder();
+    expect(paid.order_id).toBeTypeOf('string');
+    const ofOrder = records().filter(({ record }) => record.order_id === paid.order_id);
     expect(new Set(ofOrder.map((l) => l.service))).toEqual(new Set(['order', 'payment', 'notification']));
-    expect(new Set(ofOrder.map((l) => l.record.trace_id))).toEqual(new Set([paid!.trace_id]));
+    expect(new Set(ofOrder.map((l) => l.record.trace_id))).toEqual(new Set([paid.trace_id]));
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BUILT_IN_DATASOURCE_UIDS,
   DASHBOARDS_DIR,
@@ -13,7 +13,6 @@ import {
   datasourceUidsIn,
   datasources,
   knownMetrics,
-  metricNames,
   panelQueries,
   panelsOf,
   substituteVariables,
@@ -21,6 +20,7 @@ import {
   variableQueries,
 } from './support/grafana.js';
 import { alertRules, filesIn } from './support/prometheus-rules.js';
+import { MetricNames } from '../support/promql.js';
 import { promtool } from '../support/tools.js';
 
 // Runs promtool at compose's Prometheus version, like prometheus.config-spec.ts (`node scripts/ci/tools.mjs`).
@@ -60,6 +60,11 @@ interface Box {
 
 const scratch = mkdtempSync(join(tmpdir(), 'grafana-promql-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+/** The metric names of every expression, as Prometheus parses them. */
+let metrics: MetricNames;
+beforeAll(async () => {
+  metrics = await MetricNames.of(ALL_EXPRESSIONS.map((e) => e.expr));
+}, 30_000);
 
 describe('Grafana provisioning', () => {
   describe('datasources.yml', () => {
@@ -263,7 +268,7 @@ describe('Grafana provisioning', () => {
     it('every metric a query reads is recorded, declared in the code, a prom-client default or exported by a scraped exporter', () => {
       const known = knownMetrics(RULE_FILES);
       const unknown = ALL_EXPRESSIONS.flatMap((e) =>
-        metricNames(e.expr)
+        metrics.of(e.expr)
           .filter((name) => !known.has(name))
           .map((name) => `${name} (${e.where})`),
       );
@@ -276,7 +281,7 @@ describe('Grafana provisioning', () => {
       // counters (k6_*_total) and native histograms (k6_*_seconds, compose sets
       // K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM) are cumulative, so rate() follows recent traffic.
       const wrong = ALL_EXPRESSIONS.flatMap((e) =>
-        metricNames(e.expr)
+        metrics.of(e.expr)
           .filter((name) => name.startsWith('k6_'))
           .filter((name) => !/_(total|seconds)$/.test(name) || !new RegExp(`\\b(rate|increase|irate)\\(\\s*${name}\\b`).test(e.expr))
           .map((name) => `${name} (${e.where})`),
@@ -293,19 +298,6 @@ describe('Grafana provisioning', () => {
   });
 
   describe('support module', () => {
-    it('metricNames() keeps metric names and skips functions, keywords, labels, strings and durations', () => {
-      const expr =
-        'histogram_quantile(0.95, sum by (job, le) (rate(http_server_request_duration_seconds_bucket{job=~"a|b", route!="x y"}[5m] offset 1e3s)))' +
-        ' / on (job) group_left (route) max without (instance) (job:http_server_requests:rate5m) > bool 1' +
-        ' unless label_replace(up, "dst", "$1", "job", "(.*)") or time() - process_start_time_seconds';
-      expect(metricNames(expr)).toEqual([
-        'http_server_request_duration_seconds_bucket',
-        'job:http_server_requests:rate5m',
-        'process_start_time_seconds',
-        'up',
-      ]);
-    });
-
     it('substituteVariables() renders every variable form and rejects unknown ones', () => {
       expect(substituteVariables('rate(x{job=~"$job"}[$__rate_interval])')).toBe(
         'rate(x{job=~"gateway|order|payment|notification"}[1m])',

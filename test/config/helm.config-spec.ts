@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { UIS, helmValues, participants, portForwardScript } from '../../deploy/helm/classroom.mjs';
 import { moduleVersions } from '../../scripts/ci/tools.mjs';
-import { loadCompose, mebibytes, parseYamlStrict, readDotEnv } from './support/compose.js';
+import { mebibytes, parseYamlStrict, readDotEnv } from './support/compose.js';
+import { composeConfig } from '../support/compose-config.js';
 import { toolBinary } from '../support/tools.js';
 
 /**
@@ -21,7 +22,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const CHART = join(ROOT, 'deploy/helm/workshop-kit');
 const CLASSROOM = join(ROOT, 'deploy/helm/values-classroom.yaml');
 const ENV = readDotEnv(join(ROOT, '.env'));
-const COMPOSE = loadCompose([join(ROOT, 'docker-compose.yml')], ENV).model;
+const COMPOSE = composeConfig();
 const VALUES = parseYamlStrict<ChartValues>(readFileSync(join(CHART, 'values.yaml'), 'utf8'), 'values.yaml');
 const SERVICES = ['gateway', 'order', 'payment', 'notification'] as const;
 

@@ -25,7 +25,8 @@
  *   span           in backticks: dotted lowercase (spans and span        `payment.authorize`, `workshop.fault`,
  *                  attributes), <Controller>.<method>, or pg's           `OrdersController.create`,
  *                  pg.query:<VERB> <database>; a handler span as Zipkin  `pg.query:SELECT orders`,
- *                  shows it: lower-cased                                 `orderscontroller.create`
+ *                  shows it: lower-cased; a messaging span               `orderscontroller.create`,
+ *                  <operation> <queue>                                   `send notifications`
  *   UI address     http://localhost:<port>: a *_HOST_PORT of .env         http://localhost:9411/zipkin/
  *   compose        `docker compose [-f <file>]… <command> [<service>…]`  `docker compose -f docker-compose.yml
  *                  in code: each -f file exists, each service is in       -f docker-compose.logstash.yml ps logstash`
@@ -46,8 +47,9 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { parseYamlStrict } from './support/compose.js';
-import { describe, expect, it } from 'vitest';
-import { ROOT, dashboards, knownMetrics, metricNames, panelsOf, substituteVariables } from './support/grafana.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, dashboards, knownMetrics, panelsOf, substituteVariables } from './support/grafana.js';
+import { MetricNames } from '../support/promql.js';
 import { alertRules, filesIn } from './support/prometheus-rules.js';
 
 const DOCS_DIR = join(ROOT, 'docs/workshop');
@@ -129,10 +131,25 @@ function sourceFiles(dir: string): string[] {
 const SOURCES = ['apps', 'libs'].flatMap((top) => sourceFiles(join(ROOT, top))).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
 const SOURCE_TEXT = SOURCES.map((s) => s.text).join('\n');
 const STRING_LITERALS = new Set([...SOURCE_TEXT.matchAll(/'([^'\n]+)'|"([^"\n]+)"/g)].map((m) => m[1] ?? m[2]));
-/** Template literals with placeholders (`${event.type} publish`) as regexes; each capture must be a literal. */
-const TEMPLATES = [...SOURCE_TEXT.matchAll(/`([^`\n]*\$\{[^`\n]*)`/g)].map((m) => {
-  const parts = m[1].split(/\$\{[^}]*\}/);
-  return new RegExp(`^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(.+?)')}$`);
+/** `const NAME = 'value'` in the sources: a template's placeholder that names one stands for its value. */
+const CONSTANTS = new Map<string, string[]>();
+for (const m of SOURCE_TEXT.matchAll(/\bconst (\w+) = '([^'\n]+)'/g)) CONSTANTS.set(m[1], [...(CONSTANTS.get(m[1]) ?? []), m[2]]);
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * Template literals with placeholders as regexes: a constant's placeholder (`${SEND} ${NOTIFICATIONS_QUEUE}`)
+ * is its value, any other (`${event.type} publish`) a capture that must be a literal. A template with
+ * neither a word nor a constant (`${amount} ${currency}`) would match any two literals: it names nothing.
+ */
+const TEMPLATES = [...SOURCE_TEXT.matchAll(/`([^`\n]*\$\{[^`\n]*)`/g)].flatMap((m) => {
+  const pieces = m[1].split(/(\$\{[^}]*\})/);
+  const constantAt = (i: number) => (i % 2 === 1 ? CONSTANTS.get(pieces[i].slice(2, -1).trim()) : undefined);
+  if (!pieces.some((piece, i) => (i % 2 === 0 ? /[a-z]/i.test(piece) : constantAt(i)))) return [];
+  const parts = pieces.map((piece, i) => {
+    if (i % 2 === 0) return escapeRegex(piece);
+    const values = constantAt(i);
+    return values ? `(?:${values.map(escapeRegex).join('|')})` : '(.+?)';
+  });
+  return [new RegExp(`^${parts.join('')}$`)];
 });
 /** instrumentation-pg names query spans `pg.query:<VERB> <database>` (when the pg instrumentation is on). */
 const PG_INSTRUMENTED = /DEFAULT_INSTRUMENTATIONS = \[[^\]]*'pg'/.test(readFileSync(join(ROOT, 'libs/observability/src/telemetry/env.ts'), 'utf8'));
@@ -215,7 +232,10 @@ const isMetricShaped = (t: string) =>
   RECORDED_SHAPE.test(t) || (/^[a-z][a-z0-9_]*$/.test(t) && t.includes('_') && (METRIC_SUFFIX.test(t) || METRIC_FAMILY.test(t)));
 const SCENARIO_SHAPE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/;
 const FILE_EXTENSION = /\.(md|ya?ml|json|ndjson|ts|js|mjs|conf|sh|txt|env|html)$/;
-const DOTTED_SHAPE = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+(?: (?:publish|process))?$/;
+/** A dotted name, maybe with a word after it (the old `order.paid publish`, so a page that still names it fails). */
+const DOTTED_SHAPE = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+(?: [a-z]+)?$/;
+/** A messaging span as the conventions name it, `{operation} {destination}`: `send notifications`. */
+const MESSAGING_SHAPE = /^(?:create|send|receive|process|settle) [a-z][\w.-]*$/;
 const HANDLER_SHAPE = /^([A-Z]\w*Controller)\.(\w+)$/;
 const PG_SHAPE = /^pg\.query:([A-Z]+)(?: (\w+))?$/;
 
@@ -271,7 +291,7 @@ const checkMetrics: Check = (doc) => [
   ...doc.fences
     .filter((f) => f.lang === 'promql')
     .flatMap((f) =>
-      metricNames(substituteVariables(f.body))
+      PROMQL.of(substituteVariables(f.body))
         .filter((name) => !knownMetric(name))
         .map((name) => at(doc, f.line, `the PromQL selects \`${name}\`, which nothing exposes`)),
     ),
@@ -405,7 +425,7 @@ const REQ_LOG_FIELDS = new Set(
 
 const checkSpans: Check = (doc) =>
   inlineCode(doc)
-    .filter(({ code }) => (DOTTED_SHAPE.test(code) && !FILE_EXTENSION.test(code)) || HANDLER_SHAPE.test(code) || PG_SHAPE.test(code))
+    .filter(({ code }) => (DOTTED_SHAPE.test(code) && !FILE_EXTENSION.test(code)) || MESSAGING_SHAPE.test(code) || HANDLER_SHAPE.test(code) || PG_SHAPE.test(code))
     .filter(({ code }) => !spanExists(code) && !REQ_LOG_FIELDS.has(code))
     .map(({ code, line }) => at(doc, line, `\`${code}\` is not a span or span attribute the services create (apps/, libs/)`));
 
@@ -646,38 +666,47 @@ function defaultsIssues(text: string, entry: Scenario): string[] {
 }
 
 /** The checks above must be able to fail: a page with one stale name of each kind. */
+const stale = parseDoc(
+  'en/stale.md',
+  [
+    'Open http://localhost:3100/d/no-such-board and **Service overview (RED) › No such panel**.',
+    'Wait for `HighP99Latency`, watch `http_server_request_duration_secs`, then switch `payment-latancy` off.',
+    'In Kibana, saved search "Every error" in data view "Logs".',
+    'Find `payment.authorise` and `OrdersController.destroy` and `pg.query:SELECT carts`, in Zipkin `orderscontroller.destroy`.',
+    'The relay sends in `send notification`, once called `order.paid publish`.',
+    'Open Zipkin on http://localhost:9412/zipkin/.',
+    'See [the setup](00-nothing.md) and [metrics](#no-such-heading).',
+    '',
+    '```bash',
+    'npm run fault -- on payment-latency --latency 3000',
+    'npm run fault -- guess payment-latancy',
+    'npm run fault -- explode',
+    'npm run load -- scenarios/no-such-scenario',
+    "npm run load -- scenarios/slow-query --seconds 10 -e FAULT_PARAMS='{\"delay\":600}'",
+    'npm run loadtest',
+    'K6_SCRIPT=scenarios/nothing docker compose --profile k6 run --rm k6',
+    'K6_SCRIPT=smoke docker compose --profile k6 run --rm -e LOAD_DURATION=1m load',
+    'docker compose run --rm fault on payment-latency --latency 3000',
+    'docker compose run --rm fault guess payment-latancy',
+    'docker compose -f docker-compose.yml -f docker-compose.nothing.yml up -d',
+    'docker compose ps logstash',
+    '```',
+    'Edit `observability/logstash/pipeline/nothing.conf`.',
+    '',
+    '```promql',
+    'rate(http_requests_total[5m])',
+    '```',
+  ].join('\n'),
+);
+
+/** The metric names of every ```promql block, as Prometheus parses them (test/support/promql.ts). */
+let PROMQL: MetricNames;
+beforeAll(async () => {
+  const blocks = [...DOCS, stale].flatMap((doc) => doc.fences.filter((f) => f.lang === 'promql').map((f) => substituteVariables(f.body)));
+  PROMQL = await MetricNames.of(blocks);
+}, 30_000);
+
 describe('the name checks', () => {
-  const stale = parseDoc(
-    'en/stale.md',
-    [
-      'Open http://localhost:3100/d/no-such-board and **Service overview (RED) › No such panel**.',
-      'Wait for `HighP99Latency`, watch `http_server_request_duration_secs`, then switch `payment-latancy` off.',
-      'In Kibana, saved search "Every error" in data view "Logs".',
-      'Find `payment.authorise` and `OrdersController.destroy` and `pg.query:SELECT carts`, in Zipkin `orderscontroller.destroy`.',
-      'Open Zipkin on http://localhost:9412/zipkin/.',
-      'See [the setup](00-nothing.md) and [metrics](#no-such-heading).',
-      '',
-      '```bash',
-      'npm run fault -- on payment-latency --latency 3000',
-      'npm run fault -- guess payment-latancy',
-      'npm run fault -- explode',
-      'npm run load -- scenarios/no-such-scenario',
-      "npm run load -- scenarios/slow-query --seconds 10 -e FAULT_PARAMS='{\"delay\":600}'",
-      'npm run loadtest',
-      'K6_SCRIPT=scenarios/nothing docker compose --profile k6 run --rm k6',
-      'K6_SCRIPT=smoke docker compose --profile k6 run --rm -e LOAD_DURATION=1m load',
-      'docker compose run --rm fault on payment-latency --latency 3000',
-      'docker compose run --rm fault guess payment-latancy',
-      'docker compose -f docker-compose.yml -f docker-compose.nothing.yml up -d',
-      'docker compose ps logstash',
-      '```',
-      'Edit `observability/logstash/pipeline/nothing.conf`.',
-      '',
-      '```promql',
-      'rate(http_requests_total[5m])',
-      '```',
-    ].join('\n'),
-  );
 
   it('flag a dashboard uid and a panel that do not exist', () => {
     expect(checkDashboards(stale)).toHaveLength(2);
@@ -690,8 +719,8 @@ describe('the name checks', () => {
     expect(checkKibana(stale)).toHaveLength(2);
   });
 
-  it('flag a misspelt span, a handler that does not exist (as Jaeger and as Zipkin name it) and a database that does not', () => {
-    expect(checkSpans(stale)).toHaveLength(4);
+  it('flag a misspelt span, a handler that does not exist (as Jaeger and as Zipkin name it), a database and a queue that do not, and a renamed span', () => {
+    expect(checkSpans(stale)).toHaveLength(6);
   });
 
   it('flag a UI port compose does not publish', () => {
@@ -729,7 +758,7 @@ describe('the name checks', () => {
         '# Fine',
         'Open http://localhost:3100/d/service-overview and **Service overview (RED) › 5xx error ratio per service**.',
         '`HighP95Latency`, `http_server_request_duration_seconds`, `job:http_server_errors:ratio_rate5m`, `payment-latency`,',
-        '`payment.authorize`, `order.paid publish`, `OrdersController.create`, `pg.query:SELECT orders`, `workshop.fault`,',
+        '`payment.authorize`, `send notifications`, `OrdersController.create`, `pg.query:SELECT orders`, `workshop.fault`,',
         '`orderscontroller.create`, `docker-compose.zipkin.yml`, http://localhost:9411/zipkin/, http://localhost:16686,',
         'saved search "Errors by service", data view "Fluentd logs", the log field `req.url`, [up](#fine).',
         '```bash',

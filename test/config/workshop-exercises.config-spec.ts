@@ -16,7 +16,7 @@ import { SCENARIOS, type Scenario } from '@app/faults';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type IndexTemplate, mappedFields } from './support/fluentd.js';
+import { type IndexTemplate, mappedFields } from './support/log-documents.js';
 import { ROOT } from './support/grafana.js';
 import { LANGUAGES, type Language, kqlTerms, labPage, onlyAnswer, parseTraceparent, traceparentExamples } from '../support/workshop-exercises.js';
 
@@ -97,8 +97,8 @@ function hintsOf(markdown: string): Hint[] {
 }
 
 const code = (text: string) => [...text.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]!);
-/** Span names as the labs write them: dotted lower case, a Nest handler, a pg query (workshop-docs.config-spec.ts). */
-const SPAN_SHAPE = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+(?: (?:publish|process))?$|^[A-Z]\w*Controller\.\w+$|^pg\.query:[A-Z]+/;
+/** Span names as the labs write them: dotted lower case, a messaging span, a Nest handler, a pg query (workshop-docs.config-spec.ts). */
+const SPAN_SHAPE = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$|^(?:create|send|receive|process|settle) [a-z][\w.-]*$|^[A-Z]\w*Controller\.\w+$|^pg\.query:[A-Z]+/;
 
 function ladderIssues(markdown: string, entry: Scenario): string[] {
   const hints = hintsOf(markdown);

@@ -3,16 +3,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ESM script without types
 import { zipkinJar, zipkinVersion } from '../../scripts/ci/zipkin.mjs';
-import {
-  type Service,
-  endpointsIn,
-  healthcheckArgv,
-  loadCompose,
-  mebibytes,
-  portMapping,
-  publishedPorts,
-  readDotEnv,
-} from './support/compose.js';
+import { composeConfig, composeRun } from '../support/compose-config.js';
+import { endpointsIn, exposedPorts, healthcheckTest, mebibytes, publishedPorts, readDotEnv } from './support/compose.js';
 
 // A contract over the opt-in Zipkin overlay, merged the way compose merges it: over the full stack and
 // over the lite one. Zipkin itself runs for real in test/integration/zipkin.int-spec.ts (same release).
@@ -26,22 +18,22 @@ const APPS = ['gateway', 'order', 'payment', 'notification'];
 /** Zipkin's HTTP port in the image (QUERY_PORT's default): UI, API and /health. */
 const ZIPKIN_PORT = 9411;
 
-const BASE = loadCompose([COMPOSE], ENV);
-const STACKS = {
-  full: loadCompose([COMPOSE, ZIPKIN], ENV),
-  lite: loadCompose([COMPOSE, LITE, ZIPKIN], ENV),
-};
+const FILES = { full: [COMPOSE, ZIPKIN], lite: [COMPOSE, LITE, ZIPKIN] };
+const BASE = composeConfig([COMPOSE]);
+const STACKS = { full: composeConfig(FILES.full), lite: composeConfig(FILES.lite) };
 
-const zipkinOf = (name: keyof typeof STACKS): Service => STACKS[name].model.services.zipkin!;
+const zipkinOf = (name: keyof typeof STACKS) => STACKS[name].services.zipkin!;
 
 describe('docker-compose.zipkin.yml', () => {
   it('is opt in: without the overlay there is no Zipkin and no second exporter', () => {
-    expect(BASE.model.services.zipkin).toBeUndefined();
-    for (const app of APPS) expect(BASE.model.services[app]!.environment?.OTEL_TRACES_EXPORTER, app).toBeUndefined();
+    expect(BASE.services.zipkin).toBeUndefined();
+    for (const app of APPS) expect(BASE.services[app]!.environment?.OTEL_TRACES_EXPORTER, app).toBeUndefined();
   });
 
   it.each(Object.keys(STACKS))('merges over the %s stack without an unset variable', (name) => {
-    expect(STACKS[name as keyof typeof STACKS].errors).toEqual([]);
+    const run = composeRun(FILES[name as keyof typeof FILES]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(/variable is not set/);
     expect(zipkinOf(name as keyof typeof STACKS)).toBeDefined();
   });
 
@@ -84,7 +76,7 @@ describe('docker-compose.zipkin.yml', () => {
     });
 
     it("is health-checked with busybox wget (the Alpine image's own probe tool) on /health", () => {
-      const argv = healthcheckArgv(zipkin);
+      const argv = healthcheckTest(zipkin);
       expect(argv?.slice(0, 2)).toEqual(['CMD', 'wget']);
       const [endpoint] = endpointsIn(argv!.join(' '), 'healthcheck');
       expect(endpoint).toMatchObject({ host: '127.0.0.1', port: ZIPKIN_PORT });
@@ -93,7 +85,7 @@ describe('docker-compose.zipkin.yml', () => {
     });
 
     it('publishes the UI on 127.0.0.1 only, on ZIPKIN_HOST_PORT from .env', () => {
-      const ports = (zipkin.ports ?? []).map(portMapping);
+      const ports = (zipkin.ports ?? []).map((p) => ({ hostIp: p.host_ip, hostPort: Number(p.published), containerPort: p.target }));
       expect(ports).toEqual([{ hostIp: '127.0.0.1', hostPort: Number(ENV.ZIPKIN_HOST_PORT), containerPort: ZIPKIN_PORT }]);
       expect(ENV.ZIPKIN_HOST_PORT).toBe('9411');
       expect(publishedPorts(zipkin).get(Number(ENV.ZIPKIN_HOST_PORT))).toBe(ZIPKIN_PORT);
@@ -109,22 +101,21 @@ describe('docker-compose.zipkin.yml', () => {
   describe('the four services', () => {
     it.each(APPS)('%s exports over OTLP to Jaeger as well as to Zipkin', (app) => {
       for (const stack of Object.values(STACKS)) {
-        const env = stack.model.services[app]!.environment ?? {};
+        const env = stack.services[app]!.environment ?? {};
         expect(String(env.OTEL_TRACES_EXPORTER).split(',')).toEqual(['otlp', 'zipkin']);
         // Unchanged from docker-compose.yml: the overlay adds, it does not redirect.
-        expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(BASE.model.services[app]!.environment?.OTEL_EXPORTER_OTLP_ENDPOINT);
+        expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(BASE.services[app]!.environment?.OTEL_EXPORTER_OTLP_ENDPOINT);
         const url = new URL(String(env.OTEL_EXPORTER_ZIPKIN_ENDPOINT));
         expect(url.pathname).toBe('/api/v2/spans');
         expect(url.hostname).toBe('zipkin');
         // The host:port is the zipkin service and a port it serves inside the network.
-        const container = (stack.model.services.zipkin!.ports ?? []).map((p) => portMapping(p).containerPort);
-        expect(container).toContain(Number(url.port));
+        expect(exposedPorts(stack.services.zipkin!)).toContain(Number(url.port));
       }
     });
 
     it('do not wait for Zipkin (a missing collector drops spans, never requests)', () => {
       for (const app of APPS) {
-        const deps = STACKS.full.model.services[app]!.depends_on ?? {};
+        const deps = STACKS.full.services[app]!.depends_on ?? {};
         expect(Object.keys(deps), app).not.toContain('zipkin');
       }
     });

@@ -232,13 +232,13 @@ describe('one order in Jaeger', () => {
     expect(authorize.attributes).toMatchObject({ 'order.id': orderId, 'payment.outcome': 'approved' });
   });
 
-  it('links the notification consumer through the outbox publish', () => {
-    const publish = find('order', (s) => s.name === 'order.paid publish')!;
-    expect(publish).toMatchObject({ kind: 'producer' });
-    expect(publish.attributes['order.id']).toBe(orderId);
-    expect(ancestors(publish)).toContain(find('order', (s) => s.kind === 'server'));
+  it('links the notification consumer through the outbox send span', () => {
+    const send = find('order', (s) => s.name === 'send notifications')!;
+    expect(send).toMatchObject({ kind: 'producer' });
+    expect(send.attributes).toMatchObject({ 'order.id': orderId, 'order.event_type': 'order.paid' });
+    expect(ancestors(send)).toContain(find('order', (s) => s.kind === 'server'));
     const consume = find('notification', (s) => s.kind === 'consumer')!;
-    expect(ancestors(consume)).toContain(publish);
+    expect(ancestors(consume)).toContain(send);
     const deliver = find('notification', (s) => s.name === 'notification.deliver')!;
     expect(ancestors(deliver)).toContain(consume);
     expect(deliver.attributes['order.id']).toBe(orderId);

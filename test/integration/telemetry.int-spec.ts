@@ -99,19 +99,29 @@ describe('one order across four processes', () => {
   });
 
   it('carries the trace through the outbox and RabbitMQ to the notification consumer', () => {
-    const publish = find('order', (s) => s.name === 'order.paid publish');
-    expect(publish).toMatchObject({ kind: 'producer' });
-    expect(publish!.attributes).toMatchObject({ 'messaging.system': 'rabbitmq', 'order.id': orderId });
-    expect(ancestors(publish!)).toContain(find('order', (s) => s.kind === 'server'));
+    const send = find('order', (s) => s.name === 'send notifications');
+    expect(send).toMatchObject({ kind: 'producer' });
+    expect(send!.attributes).toMatchObject({
+      'messaging.system.name': 'rabbitmq',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': 'notifications',
+      'messaging.rabbitmq.destination.routing_key': 'notifications',
+      'order.event_type': 'order.paid',
+      'order.id': orderId,
+    });
+    expect(ancestors(send!)).toContain(find('order', (s) => s.kind === 'server'));
 
+    // The amqplib instrumentation's spans follow an older version of the conventions, as lab 3 says:
+    // its own producer span under ours, and `{queue} process` with `messaging.system`.
+    const publish = find('order', (s) => s.kind === 'producer' && s.parentSpanId === send!.spanId);
+    expect(publish?.name).toBe('publish <default>');
     const consume = find('notification', (s) => s.kind === 'consumer');
-    expect(consume).toBeDefined();
+    expect(consume).toMatchObject({ name: 'notifications process', parentSpanId: publish!.spanId });
     expect(consume!.attributes['messaging.system']).toBe('rabbitmq');
-    expect(ancestors(consume!)).toContain(publish);
 
     const deliver = find('notification', (s) => s.name === 'notification.deliver');
     expect(ancestors(deliver!)).toContain(consume);
-    expect(deliver!.attributes['order.id']).toBe(orderId);
+    expect(deliver!.attributes).toMatchObject({ 'order.id': orderId, 'order.event_type': 'order.paid' });
   });
 
   it('puts the trace id on the log lines of every service', () => {

@@ -154,11 +154,11 @@ describe('one order in Zipkin', () => {
     expect(find('payment', (s) => s.name === 'payment.authorize')!.attributes).toMatchObject({ 'order.id': orderId, 'payment.outcome': 'approved' });
   });
 
-  it('links the notification consumer through the outbox publish', () => {
-    const publish = find('order', (s) => s.name === 'order.paid publish')!;
-    expect(publish.kind).toBe('producer');
+  it('links the notification consumer through the outbox send span', () => {
+    const send = find('order', (s) => s.name === 'send notifications')!;
+    expect(send.kind).toBe('producer');
     const consume = find('notification', (s) => s.kind === 'consumer')!;
-    expect(ancestors(consume)).toContain(publish);
+    expect(ancestors(consume)).toContain(send);
     expect(ancestors(find('notification', (s) => s.name === 'notification.deliver')!)).toContain(consume);
   });
 

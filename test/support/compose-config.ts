@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { findTool } from '../../scripts/ci/tools.mjs';
@@ -8,6 +8,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 /** A service as `docker compose config --format json` prints it (the fields the tests read). */
 export interface ConfiguredService {
   image?: string;
+  build?: { context: string; dockerfile?: string; args?: Record<string, string> };
   entrypoint?: string[] | null;
   command?: string[] | null;
   working_dir?: string;
@@ -16,18 +17,41 @@ export interface ConfiguredService {
   profiles?: string[];
   restart?: string;
   init?: boolean;
+  container_name?: string;
+  hostname?: string;
   volumes?: { type: string; source: string; target: string; read_only?: boolean }[];
+  secrets?: { source: string; target?: string }[];
   ports?: { target: number; published?: string; host_ip?: string }[];
-  healthcheck?: { test?: string[] };
+  expose?: string[];
+  healthcheck?: { test?: string[]; disable?: boolean; start_period?: string };
   depends_on?: Record<string, { condition: string }>;
+  /** Memory in bytes, as a string: compose-go normalises `256M` to `"268435456"`. */
+  deploy?: { replicas?: number; resources?: { limits?: { memory?: string } } };
+  logging?: { driver?: string; options?: Record<string, string> };
 }
 
 export interface ConfiguredProject {
   name: string;
   services: Record<string, ConfiguredService>;
+  secrets?: Record<string, { environment?: string; file?: string }>;
+  volumes?: Record<string, unknown>;
+  [extension: `x-${string}`]: unknown;
 }
 
-const loaded = new Map<string, ConfiguredProject>();
+/** One run of compose-config: the project it printed (exit 0), or its exit code; its warnings and errors. */
+export interface ComposeRun {
+  code: number;
+  project?: ConfiguredProject;
+  /** compose-go's warnings (e.g. `The "X" variable is not set`) and, on failure, its error. */
+  stderr: string;
+}
+
+const loaded = new Map<string, ComposeRun>();
+
+function run(files: string[], env: Record<string, string>): ComposeRun {
+  const result = spawnSync(findTool('compose-config'), files, { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 });
+  return { code: result.status ?? 1, project: result.status === 0 ? (JSON.parse(result.stdout) as ConfiguredProject) : undefined, stderr: result.stderr };
+}
 
 /**
  * The compose project as Docker Compose reads it: compose-go (the library `docker compose` is built
@@ -36,12 +60,24 @@ const loaded = new Map<string, ConfiguredProject>();
  * out, so .env alone decides, as on a participant's laptop with nothing exported.
  */
 export function composeConfig(files: string[] = ['docker-compose.yml']): ConfiguredProject {
+  const result = composeRun(files);
+  if (!result.project) throw new Error(`compose-config ${files.join(' ')} failed (${result.code}):\n${result.stderr}`);
+  return result.project;
+}
+
+/** The same load, with its exit code and compose-go's warnings kept (cached per file list). */
+export function composeRun(files: string[] = ['docker-compose.yml']): ComposeRun {
   const key = files.join('\n');
-  if (!loaded.has(key)) {
-    const json = execFileSync(findTool('compose-config'), files, { cwd: ROOT, env: {}, encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 });
-    loaded.set(key, JSON.parse(json) as ConfiguredProject);
-  }
+  if (!loaded.has(key)) loaded.set(key, run(files, {}));
   return loaded.get(key)!;
+}
+
+/**
+ * The same load with .env left out and `env` as the whole environment instead: what compose does
+ * when a variable is missing from .env (a default, or a refusal naming it). Not cached.
+ */
+export function composeRunWithout(files: string[], env: Record<string, string>): ComposeRun {
+  return run(files, { ...env, COMPOSE_DISABLE_ENV_FILE: 'true' });
 }
 
 /** A service's container, laid out on this machine: its bind mounts copied under one folder. */

@@ -1,3 +1,5 @@
+import { ROOT_CONTEXT, TraceFlags, defaultTextMapGetter, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -49,19 +51,17 @@ export function faultCommands(markdown: string): string[][] {
 }
 
 /**
- * W3C Trace Context, version 00: `00-<32 hex>-<16 hex>-<2 hex>`, lower case, neither id all zeros
- * (https://www.w3.org/TR/trace-context/#traceparent-header-field-values). Anything else must be
- * ignored by the receiver, which then starts a trace of its own.
+ * W3C Trace Context (`00-<32 hex>-<16 hex>-<2 hex>`, neither id all zeros): a header the propagator
+ * cannot read is ignored, and the receiver starts a trace of its own.
  */
-const TRACEPARENT_00 = /^00-(?!0{32}-)([0-9a-f]{32})-(?!0{16}-)([0-9a-f]{16})-([0-9a-f]{2})$/;
-
 export type TraceparentKind = 'sampled' | 'unsampled' | 'malformed';
 
+/** A traceparent header as the services read it: OpenTelemetry's W3C propagator, the one the SDK installs. */
 export function parseTraceparent(value: string): { kind: TraceparentKind; traceId?: string; parentId?: string } {
-  const m = TRACEPARENT_00.exec(value);
-  if (!m) return { kind: 'malformed' };
-  const sampled = (parseInt(m[3]!, 16) & 1) === 1;
-  return { kind: sampled ? 'sampled' : 'unsampled', traceId: m[1]!, parentId: m[2]! };
+  const context = new W3CTraceContextPropagator().extract(ROOT_CONTEXT, { traceparent: value }, defaultTextMapGetter);
+  const span = trace.getSpanContext(context);
+  if (!span) return { kind: 'malformed' };
+  return { kind: (span.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED ? 'sampled' : 'unsampled', traceId: span.traceId, parentId: span.spanId };
 }
 
 /** One condition of a KQL query: `field:value`, `field:"value"` or `field:(a or b)`. */

@@ -23,6 +23,7 @@ const apps: BootedApp[] = [];
 let gateway: BootedApp;
 let spans: ReadableSpan[] = [];
 let traceId = '';
+let orderId = '';
 
 const parentOf = (span: ReadableSpan) => spans.find((s) => s.spanContext().spanId === span.parentSpanContext?.spanId);
 const ancestors = (span: ReadableSpan) => {
@@ -59,7 +60,7 @@ beforeAll(async () => {
 
   exporter.reset();
   const res = await request(gateway.url).post('/api/orders').send(ORDER).expect(201);
-  const orderId = res.body.id as string;
+  orderId = res.body.id as string;
   for (let waited = 0; !exporter.getFinishedSpans().some((s) => s.name === 'notification.deliver'); waited += 50) {
     if (waited > 10_000) throw new Error('no notification.deliver span within 10 s');
     await new Promise((r) => setTimeout(r, 50));
@@ -99,16 +100,30 @@ describe('one order, in process', () => {
     expect(authorize.attributes['payment.outcome']).toBe('approved');
   });
 
-  it('hangs the notification off the order through the outbox publish span', () => {
-    const publish = named('order.paid publish')!;
-    const consume = named('order.paid process')!;
+  it('hangs the notification off the order through the outbox send span', () => {
+    const send = named('send notifications')!;
+    const consume = named('process notifications')!;
     const deliver = named('notification.deliver')!;
-    expect(publish.kind).toBe(SpanKind.PRODUCER);
-    expect(ancestors(publish)).toContain(named('POST /orders'));
+    expect(send.kind).toBe(SpanKind.PRODUCER);
+    expect(ancestors(send)).toContain(named('POST /orders'));
     expect(consume.kind).toBe(SpanKind.CONSUMER);
-    expect(parentOf(consume)).toBe(publish);
-    expect(consume.attributes).toMatchObject({ 'messaging.operation.type': 'process', 'messaging.destination.name': 'notifications' });
+    expect(parentOf(consume)).toBe(send);
     expect(parentOf(deliver)).toBe(consume);
+  });
+
+  it('names and types the messaging spans as the messaging conventions say, with the event type as an attribute', () => {
+    const message = { 'messaging.system.name': 'nest-tcp', 'messaging.destination.name': 'notifications', 'order.event_type': 'order.paid' };
+    const send = named('send notifications')!;
+    expect(send.attributes).toMatchObject({ ...message, 'messaging.operation.name': 'send', 'messaging.operation.type': 'send', 'order.id': orderId });
+    const eventId = send.attributes['messaging.message.id'];
+    expect(eventId).toEqual(expect.any(String));
+    expect(named('process notifications')!.attributes).toMatchObject({
+      ...message,
+      'messaging.operation.name': 'process',
+      'messaging.operation.type': 'process',
+      'messaging.message.id': eventId,
+    });
+    expect(named('notification.deliver')!.attributes).toMatchObject({ 'order.id': orderId, 'order.event_type': 'order.paid', 'messaging.message.id': eventId });
   });
 
   it('writes the trace id on the logs of the request, the relay and the consumer', () => {

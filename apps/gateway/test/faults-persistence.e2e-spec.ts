@@ -51,6 +51,16 @@ describe('gateway faults kept under FAULTS_STATE_DIR (e2e)', () => {
     await expect.poll(async () => (await get(a)).active, { timeout: 5_000, interval: 200 }).toEqual([]);
   });
 
+  it('fans a per-fault PUT and DELETE out to a replica that shares the directory', async () => {
+    const dir = join(root, 'per-fault');
+    const [a, b] = [await start(dir), await start(dir)];
+    await request(a.url).put('/admin/faults/sequential-calls').set(auth).send({}).expect(201);
+    await expect.poll(async () => (await get(b)).active, { timeout: 5_000, interval: 200 }).toEqual([SEQUENTIAL]);
+    await request(b.url).delete('/admin/faults/sequential-calls').set(auth).expect(204);
+    await expect.poll(async () => (await get(a)).active, { timeout: 5_000, interval: 200 }).toEqual([]);
+    await request(a.url).delete('/admin/faults/sequential-calls').set(auth).expect(404);
+  });
+
   it('keeps them in memory only without FAULTS_STATE_DIR', async () => {
     const first = await start();
     expect((await put(first, [SEQUENTIAL])).body.store).toBe('memory only');

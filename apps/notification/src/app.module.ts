@@ -1,4 +1,4 @@
-import { type EnvSource, configModuleFor, DatabaseModule, HealthModule } from '@app/common';
+import { DatabaseModule, EnvModule, type EnvSource, HealthModule, validateEnv } from '@app/common';
 import { CreateWorkshopFaults1768000000000, FaultsModule } from '@app/faults';
 import { ObservabilityModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -10,16 +10,20 @@ import { CreateAlerts1765000000000 } from './migrations/1765000000000-create-ale
 import { Notification } from './notifications/notification.entity.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 
-/** The whole service; `env` is validated at boot (process.env in production, an object in tests). */
+/**
+ * The whole service. Its config is validated here, once (`source` is process.env in
+ * production, an object in tests): a bad variable throws, naming it, before Nest starts.
+ */
 @Module({})
 export class AppModule {
-  static forRoot(env: EnvSource = process.env): DynamicModule {
+  static forRoot(source: EnvSource = process.env): DynamicModule {
+    const env = validateEnv(NotificationEnv, source);
     return {
       module: AppModule,
       imports: [
-        ObservabilityModule.forRoot({ service: 'notification' }),
-        configModuleFor(NotificationEnv, env),
-        FaultsModule.forRoot({ service: 'notification', store: 'database' }),
+        EnvModule.forRoot(env),
+        ObservabilityModule.forRoot({ service: 'notification', env }),
+        FaultsModule.forRoot({ service: 'notification', store: 'database', env }),
         DatabaseModule.forRoot({
           service: 'notification',
           entities: [Notification, Alert],

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { runService } from '@app/common';
 import { AppModule } from './app.module.js';
-import { NotificationEnv } from './config/env.validation.js';
 import { startEventConsumer } from './event-consumer.js';
 
-await runService({ name: 'notification', module: AppModule.forRoot(), env: NotificationEnv, beforeListen: startEventConsumer });
+await runService({ name: 'notification', module: AppModule, beforeListen: startEventConsumer });

@@ -1,4 +1,4 @@
-import { type EnvSource, configModuleFor, DatabaseModule, HealthModule } from '@app/common';
+import { DatabaseModule, EnvModule, type EnvSource, HealthModule, validateEnv } from '@app/common';
 import { CreateWorkshopFaults1768000000000, FaultsModule } from '@app/faults';
 import { ObservabilityModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -10,16 +10,20 @@ import { Order, OrderItem } from './orders/order.entity.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { OutboxEvent } from './outbox/outbox-event.entity.js';
 
-/** The whole service; `env` is validated at boot (process.env in production, an object in tests). */
+/**
+ * The whole service. Its config is validated here, once (`source` is process.env in
+ * production, an object in tests): a bad variable throws, naming it, before Nest starts.
+ */
 @Module({})
 export class AppModule {
-  static forRoot(env: EnvSource = process.env): DynamicModule {
+  static forRoot(source: EnvSource = process.env): DynamicModule {
+    const env = validateEnv(OrderEnv, source);
     return {
       module: AppModule,
       imports: [
-        ObservabilityModule.forRoot({ service: 'order' }),
-        configModuleFor(OrderEnv, env),
-        FaultsModule.forRoot({ service: 'order', store: 'database' }),
+        EnvModule.forRoot(env),
+        ObservabilityModule.forRoot({ service: 'order', env }),
+        FaultsModule.forRoot({ service: 'order', store: 'database', env }),
         DatabaseModule.forRoot({
           service: 'order',
           entities: [Order, OrderItem, OutboxEvent],

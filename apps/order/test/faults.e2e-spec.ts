@@ -111,9 +111,29 @@ describe('order faults (e2e)', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(200);
   });
 
+  it('pool-exhaustion leaves only poolSize connections for requests, as the db_pool gauges show, and gives them back when off', async () => {
+    const gauge = async (series: string) => {
+      const text = (await request(order.url).get('/metrics').expect(200)).text;
+      return Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(text)?.[1]);
+    };
+    const active = () => gauge('db_pool_connections{service="order",state="active"}');
+    const settles = async (expected: number) => {
+      for (let i = 0; i < 100 && (await active()) !== expected; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await active()).toBe(expected);
+    };
+
+    expect(await gauge('db_pool_max_connections{service="order"}')).toBe(10);
+    await faults(order, [{ name: 'pool-exhaustion', params: { poolSize: 3, holdMs: 0 } }]);
+    await settles(7);
+    await http.post('/orders').send(ORDER).expect(201);
+    await faults(order, []);
+    await settles(0);
+  });
+
   it('retry-storm retries a slow payment at once, piling calls on it, and answers 502 with the order pending', async () => {
-    await faults(payment, [{ name: 'retry-storm', params: { latencyMs: 150 } }]);
-    await faults(order, [{ name: 'retry-storm', params: { timeoutMs: 50, retries: 3 } }]);
+    // Margins a busy CI machine keeps: each attempt must reach payment (counted there) before order gives up on it.
+    await faults(payment, [{ name: 'retry-storm', params: { latencyMs: 600 } }]);
+    await faults(order, [{ name: 'retry-storm', params: { timeoutMs: 200, retries: 3 } }]);
     paymentRequests = 0;
     const res = await http.post('/orders').send(ORDER);
     expect([502, 504]).toContain(res.status);

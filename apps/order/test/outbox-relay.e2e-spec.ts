@@ -1,10 +1,10 @@
 import { OrderEvents } from '@app/contracts';
 import type { ClientProxy } from '@nestjs/microservices';
-import type { ConfigService } from '@nestjs/config';
 import { Observable, of, throwError } from 'rxjs';
 import { DataSource, type Repository } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDatabase } from '../../../test/support/boot.js';
+import { OrderEnv } from '../src/config/env.validation.js';
 import { CreateOrders1764000000000 } from '../src/migrations/1764000000000-create-orders.js';
 import { OutboxTraceContext1764100000000 } from '../src/migrations/1764100000000-outbox-trace-context.js';
 import { ReplicaClaims1767100000000 } from '../src/migrations/1767100000000-replica-claims.js';
@@ -25,10 +25,7 @@ class FakeClient {
   async close() {}
 }
 
-const config = {
-  getOrThrow: (key: string) => ({ OUTBOX_POLL_INTERVAL_MS: 50, OUTBOX_BATCH_SIZE: 2, OUTBOX_PUBLISH_TIMEOUT_MS: 100, OUTBOX_LEASE_MS: 5_000 })[key],
-  get: () => undefined,
-};
+const config = Object.assign(new OrderEnv(), { OUTBOX_POLL_INTERVAL_MS: 50, OUTBOX_BATCH_SIZE: 2, OUTBOX_PUBLISH_TIMEOUT_MS: 100, OUTBOX_LEASE_MS: 5_000 });
 
 describe('OutboxRelay', () => {
   let dataSource: DataSource;
@@ -66,7 +63,7 @@ describe('OutboxRelay', () => {
     await dataSource.initialize();
     repo = dataSource.getRepository(OutboxEvent);
     client = new FakeClient();
-    relay = new OutboxRelay(repo, client as unknown as ClientProxy, config as unknown as ConfigService);
+    relay = new OutboxRelay(repo, client as unknown as ClientProxy, config);
   });
 
   afterEach(async () => {

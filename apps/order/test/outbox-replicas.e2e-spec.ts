@@ -1,11 +1,11 @@
 import { OrderEvents } from '@app/contracts';
-import type { ConfigService } from '@nestjs/config';
 import type { ClientProxy } from '@nestjs/microservices';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { of } from 'rxjs';
 import { DataSource, IsNull, Not } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDatabase } from '../../../test/support/boot.js';
+import { OrderEnv } from '../src/config/env.validation.js';
 import { CreateOrders1764000000000 } from '../src/migrations/1764000000000-create-orders.js';
 import { OutboxTraceContext1764100000000 } from '../src/migrations/1764100000000-outbox-trace-context.js';
 import { ReplicaClaims1767100000000 } from '../src/migrations/1767100000000-replica-claims.js';
@@ -32,11 +32,7 @@ class RecordingClient {
 }
 
 const config = (leaseMs = 5_000) =>
-  ({
-    getOrThrow: (key: string) =>
-      ({ OUTBOX_POLL_INTERVAL_MS: 50, OUTBOX_BATCH_SIZE: 10, OUTBOX_PUBLISH_TIMEOUT_MS: 500, OUTBOX_LEASE_MS: leaseMs })[key],
-    get: () => undefined,
-  }) as unknown as ConfigService;
+  Object.assign(new OrderEnv(), { OUTBOX_POLL_INTERVAL_MS: 50, OUTBOX_BATCH_SIZE: 10, OUTBOX_PUBLISH_TIMEOUT_MS: 500, OUTBOX_LEASE_MS: leaseMs });
 
 const event = (orderId: string, at: number, type: (typeof OrderEvents)[keyof typeof OrderEvents] = OrderEvents.Paid) =>
   newOutboxEvent(

@@ -9,6 +9,7 @@ import { AppModule } from '../src/app.module.js';
 const TOKEN = 'test-admin-token-123';
 const auth = { Authorization: `Bearer ${TOKEN}` };
 const LATENCY = { name: 'payment-latency', params: { latencyMs: 700, probability: 1 } };
+const ERRORS = { name: 'payment-errors', params: { probability: 0.3, status: 503 } };
 
 /**
  * The payment service's faults in its own PostgreSQL database: they survive a
@@ -75,6 +76,28 @@ describe('payment faults kept in its database (e2e)', () => {
     await put(b, [], 'mystery-feed0123');
     await expect.poll(async () => (await get(a)).marker, { timeout: 3_000, interval: 100 }).toBe('mystery-feed0123');
     expect((await get(a)).active).toEqual([]);
+  });
+
+  it('fans a per-fault PUT and DELETE on one replica out to the other, keeping the faults it did not name', async () => {
+    const url = await testDatabase('payment');
+    const [a, b] = [await start(url), await start(url)];
+    await put(a, [ERRORS]);
+    await expect.poll(async () => (await get(b)).active, { timeout: 3_000, interval: 100 }).toEqual([ERRORS]);
+    await request(b.url).put('/admin/faults/payment-latency').set(auth).send({ params: { latencyMs: 700 } }).expect(201);
+    await expect.poll(async () => (await get(a)).active, { timeout: 3_000, interval: 100 }).toEqual([ERRORS, LATENCY]);
+    await request(a.url).delete('/admin/faults/payment-errors').set(auth).expect(204);
+    await expect.poll(async () => (await get(b)).active, { timeout: 3_000, interval: 100 }).toEqual([LATENCY]);
+  });
+
+  it('keeps every fault when two replicas switch different ones on at the same moment (no lost update)', async () => {
+    const url = await testDatabase('payment');
+    const [a, b] = [await start(url), await start(url)];
+    const names = ['payment-latency', 'payment-errors', 'event-loop-block', 'retry-storm'];
+    const answers = await Promise.all(names.map((name, i) => request((i % 2 ? a : b).url).put(`/admin/faults/${name}`).set(auth).send({})));
+    expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    const on = async (app: BootedApp) => ((await get(app)).active as { name: string }[]).map((f) => f.name).sort();
+    // Each replica follows the other's commits through LISTEN/NOTIFY: both end with all four.
+    for (const app of [a, b]) await expect.poll(() => on(app), { timeout: 3_000, interval: 100 }).toEqual([...names].sort());
   });
 
   it('catches up with a change made while its listening connection was cut', async () => {

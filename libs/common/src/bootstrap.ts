@@ -1,16 +1,15 @@
-import { type INestApplication, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { type DynamicModule, type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { InvalidEnvironmentError, createEnvValidator } from './config/validate-env.js';
+import { BaseEnv } from './config/base-env.js';
+import { type EnvSource, InvalidEnvironmentError } from './config/validate-env.js';
 import { configureHttpApp } from './http/configure-app.js';
 
 export interface RunServiceOptions {
   /** The service name, the same string as its folder, compose service and metrics job. */
   name: string;
-  module: unknown;
-  /** The app's env schema: checked before Nest starts, so a bad variable gives one clear message. */
-  env: new () => object;
+  /** The app's root module; its `forRoot(process.env)` validates the environment, before Nest starts. */
+  module: { forRoot(env: EnvSource): DynamicModule };
   /** Runs after the shared HTTP setup and before the app is initialised (e.g. the gateway's API docs). */
   configure?: (app: INestApplication) => void;
   /** Runs after the app is initialised and before HTTP listens (e.g. start consumers). */
@@ -57,19 +56,18 @@ function closeGracefullyOnSignal(app: INestApplication, timeoutMs: number, logge
 export async function runService(options: RunServiceOptions): Promise<INestApplication> {
   const logger = new Logger(options.name);
   try {
-    createEnvValidator(options.env)(process.env);
+    // A bad variable throws here, before Nest logs anything: one message naming it.
+    const module = options.module.forRoot(process.env);
     // Nest's own boot messages wait for the JSON logger (configureHttpApp installs it).
-    const app = await NestFactory.create(options.module as never, { bodyParser: false, abortOnError: false, bufferLogs: true });
+    const app = await NestFactory.create(module, { bodyParser: false, abortOnError: false, bufferLogs: true });
     configureHttpApp(app);
     options.configure?.(app);
     await app.init();
     await options.beforeListen?.(app);
-    const config = app.get(ConfigService);
-    const port = config.getOrThrow<number>('PORT');
-    const host = config.getOrThrow<string>('HOST');
-    await app.listen(port, host);
-    closeGracefullyOnSignal(app, config.getOrThrow<number>('SHUTDOWN_TIMEOUT_MS'), logger);
-    logger.log(`${options.name} listening on http://${host}:${port}`);
+    const { PORT, HOST, SHUTDOWN_TIMEOUT_MS } = app.get(BaseEnv);
+    await app.listen(PORT, HOST);
+    closeGracefullyOnSignal(app, SHUTDOWN_TIMEOUT_MS, logger);
+    logger.log(`${options.name} listening on http://${HOST}:${PORT}`);
     return app;
   } catch (error) {
     if (error instanceof InvalidEnvironmentError) {

@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
+import { FAULTS_ENV, type FaultsEnv } from './faults-env.js';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
@@ -13,9 +13,8 @@ const digest = (value: string): Buffer => createHash('sha256').update(value).dig
 export class AdminTokenGuard implements CanActivate {
   private readonly expected: Buffer | null;
 
-  constructor(@Inject(ConfigService) config: ConfigService) {
-    const token = config.get<string>('ADMIN_TOKEN');
-    this.expected = token ? digest(token) : null;
+  constructor(@Inject(FAULTS_ENV) env: FaultsEnv) {
+    this.expected = env.ADMIN_TOKEN ? digest(env.ADMIN_TOKEN) : null;
   }
 
   canActivate(context: ExecutionContext): boolean {

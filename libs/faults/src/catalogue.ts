@@ -244,7 +244,7 @@ export const SCENARIOS = [
       trace: {
         culprit: 'notification',
         span: 'notification.deliver',
-        shows: 'the order\'s trace ends long after its HTTP part: a growing gap between "order.paid publish" and the consumer span, and a long notification.deliver.',
+        shows: 'the order\'s trace ends long after its HTTP part: a growing gap between "send notifications" and the consumer span, and a long notification.deliver.',
       },
       logs: '"notified customer" lines arrive later and later after the matching "order paid" line with the same trace_id.',
     },

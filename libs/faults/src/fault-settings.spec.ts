@@ -23,6 +23,22 @@ describe('resolveFault()', () => {
     expect(() => resolveFault(service, name, params as Record<string, unknown>)).toThrow(FaultSettingsError);
     expect(() => resolveFault(service, name, params as Record<string, unknown>)).toThrow(message);
   });
+
+  it.each([
+    ['nope', {}, 'name'],
+    ['slow-query', {}, 'name'],
+    ['payment-latency', { latency: 5 }, 'params.latency'],
+    ['payment-errors', { probability: 2 }, 'params.probability'],
+  ] as const)('names the field at fault in %s %j, for a 400 that says which', (name, params, field) => {
+    const error = (() => {
+      try {
+        resolveFault('payment', name, params as Record<string, unknown>);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toMatchObject({ field });
+  });
 });
 
 describe('parseFaultsEnv()', () => {

@@ -6,7 +6,15 @@ export interface ActiveFault {
   params: Record<string, number>;
 }
 
-export class FaultSettingsError extends Error {}
+/** A fault or parameter the catalogue refuses; `field` names what is wrong (`name`, `params.latencyMs`), for a 400's field. */
+export class FaultSettingsError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Checks a requested fault against the catalogue: known name, acting in this
@@ -16,26 +24,26 @@ export class FaultSettingsError extends Error {}
 export function resolveFault(service: ServiceName, name: string, params: Record<string, unknown> = {}): ActiveFault {
   const entry: Scenario | undefined = scenario(name);
   if (!entry) {
-    throw new FaultSettingsError(`unknown fault "${name}"; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+    throw new FaultSettingsError(`unknown fault "${name}"; known: ${SCENARIOS.map((s) => s.name).join(', ')}`, 'name');
   }
   if (!(entry.services as readonly string[]).includes(service)) {
-    throw new FaultSettingsError(`fault "${name}" acts in ${entry.services.join(', ')}, not in the ${service} service`);
+    throw new FaultSettingsError(`fault "${name}" acts in ${entry.services.join(', ')}, not in the ${service} service`, 'name');
   }
   const resolved: Record<string, number> = {};
   for (const key of Object.keys(params)) {
     if (!(key in entry.params)) {
       const known = Object.keys(entry.params).join(', ');
-      throw new FaultSettingsError(`fault "${name}" has no parameter "${key}"${known ? `; it takes ${known}` : ''}`);
+      throw new FaultSettingsError(`fault "${name}" has no parameter "${key}"${known ? `; it takes ${known}` : ''}`, `params.${key}`);
     }
   }
   for (const [key, spec] of Object.entries(entry.params)) {
     const raw = params[key];
     const value = raw === undefined ? spec.default : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new FaultSettingsError(`${name}.${key} must be a number`);
+      throw new FaultSettingsError(`${name}.${key} must be a number`, `params.${key}`);
     }
     if (value < spec.min || value > spec.max) {
-      throw new FaultSettingsError(`${name}.${key} must be between ${spec.min} and ${spec.max} (${spec.unit}), got ${value}`);
+      throw new FaultSettingsError(`${name}.${key} must be between ${spec.min} and ${spec.max} (${spec.unit}), got ${value}`, `params.${key}`);
     }
     resolved[key] = value;
   }
@@ -56,7 +64,7 @@ export function parseFaultsEnv(service: ServiceName, value: string | undefined):
     const params: Record<string, string> = {};
     for (const pair of paramText.split(',').map((p) => p.trim()).filter(Boolean)) {
       const eq = pair.indexOf('=');
-      if (eq <= 0) throw new FaultSettingsError(`FAULTS: "${pair}" in "${part}" is not key=value`);
+      if (eq <= 0) throw new FaultSettingsError(`FAULTS: "${pair}" in "${part}" is not key=value`, 'FAULTS');
       params[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
     }
     faults.push(resolveFault(service, name, params));

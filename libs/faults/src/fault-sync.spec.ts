@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { FaultNotOnError, MysteryOnError, withFault, withoutFault } from './fault-changes.js';
 import { FaultRegistry } from './fault-registry.js';
 import { resolveFault } from './fault-settings.js';
 import { FaultStoreError, FaultSync } from './fault-sync.js';
@@ -123,6 +124,35 @@ describe('FaultSync', () => {
       store.failSaves = true;
       await expect(sync.write([latency], null)).rejects.toThrow(FaultStoreError);
       await expect(sync.write([latency], null)).rejects.toThrow(/could not store the faults in memory only: connection refused/);
+      expect(names(sync)).toEqual([]);
+    });
+  });
+
+  describe('change()', () => {
+    it('edits what is stored, not what this replica has applied: a fault another replica switched on stays on', async () => {
+      const store = new SharedStore();
+      const [a, b] = [replica(store), replica(store)];
+      await b.write([errors], null); // a has not followed it yet
+      const { before, state } = await a.change((set) => withFault(set, latency));
+      expect(before.faults).toEqual([errors]);
+      expect(state.faults.map((f) => f.name)).toEqual(['payment-errors', 'payment-latency']);
+      expect((await store.load())?.faults.map((f) => f.name)).toEqual(['payment-errors', 'payment-latency']);
+    });
+
+    it('passes a refusal on as it is and stores nothing', async () => {
+      const store = new SharedStore();
+      const sync = replica(store);
+      await sync.write([latency], 'mystery-0a1b2c3d');
+      await expect(sync.change((set) => withoutFault(set, 'payment-latency', 'payment'))).rejects.toBeInstanceOf(MysteryOnError);
+      await expect(sync.change((set) => withoutFault(set, 'payment-errors', 'payment', 'mystery-0a1b2c3d'))).rejects.toBeInstanceOf(FaultNotOnError);
+      expect(await store.load()).toMatchObject({ faults: [latency], marker: 'mystery-0a1b2c3d' });
+    });
+
+    it('changes nothing when the store cannot be written', async () => {
+      const store = new SharedStore();
+      const sync = replica(store);
+      store.failSaves = true;
+      await expect(sync.change((set) => withFault(set, latency))).rejects.toThrow(FaultStoreError);
       expect(names(sync)).toEqual([]);
     });
   });

@@ -1,4 +1,5 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { FaultChangeRefused, type FaultSet } from './fault-changes.js';
 import { type ActiveFault, FaultSettingsError, parseFaultsEnv, resolveFault } from './fault-settings.js';
 import type { FaultRegistry, FaultState } from './fault-registry.js';
 import type { FaultStore, StoredFaults } from './store/fault-store.js';
@@ -87,6 +88,30 @@ export class FaultSync implements OnApplicationBootstrap, OnModuleDestroy {
         throw new FaultStoreError(`could not store the faults in ${this.store.where}: ${(error as Error).message}`);
       }
       return this.registry.set(faults, marker);
+    });
+  }
+
+  /**
+   * A change computed from the stored state (one fault on or off): made in the
+   * store atomically, so a change another replica makes at the same time is
+   * kept, then applied here. `edit` refuses by throwing a FaultChangeRefused,
+   * which is passed on as it is; a store that cannot be written is a FaultStoreError.
+   * Returns the state before and after.
+   */
+  change(edit: (current: FaultSet) => FaultSet): Promise<{ before: FaultSet; state: FaultState }> {
+    return this.serial(async () => {
+      let before: FaultSet = { faults: [], marker: null };
+      let stored: StoredFaults;
+      try {
+        stored = await this.store.update((current) => {
+          before = { faults: current?.faults ?? [], marker: current?.marker ?? null };
+          return { ...edit(before), bootFaults: this.bootFaults };
+        });
+      } catch (error) {
+        if (error instanceof FaultChangeRefused) throw error;
+        throw new FaultStoreError(`could not store the faults in ${this.store.where}: ${(error as Error).message}`);
+      }
+      return { before, state: this.apply(stored) };
     });
   }
 

@@ -1,10 +1,10 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import type { ServiceName } from './catalogue.js';
 import { FaultRegistry } from './fault-registry.js';
 import { FaultSync } from './fault-sync.js';
+import { FAULTS_ENV, type FaultsEnv } from './faults-env.js';
 import { FaultsController } from './faults.controller.js';
 import { INSTANCE } from './instance.js';
 import { FileFaultStore } from './store/file-fault-store.js';
@@ -19,6 +19,8 @@ export interface FaultsModuleOptions {
    * `file`, a JSON file under FAULTS_STATE_DIR (memory only when it is unset).
    */
   store: 'database' | 'file';
+  /** The service's validated config: ADMIN_TOKEN, FAULTS, FAULTS_STATE_DIR. */
+  env: FaultsEnv;
   /** How often a replica re-reads the database in case a notification was missed. */
   pollMs?: number;
 }
@@ -37,7 +39,8 @@ async function fileStore(service: ServiceName, dir: string | undefined): Promise
  * Runtime fault injection for the workshop's bottleneck scenarios: the
  * FaultRegistry that code asks where a fault acts, kept in step with the
  * service's fault store (FaultSync: stored state or FAULTS at boot, changes of
- * other replicas), and the admin API GET/PUT /admin/faults guarded by ADMIN_TOKEN.
+ * other replicas), and the admin API under /admin/faults (the whole set, and
+ * one fault at a time: PUT/DELETE /admin/faults/:name) guarded by ADMIN_TOKEN.
  */
 @Module({})
 export class FaultsModule {
@@ -48,17 +51,18 @@ export class FaultsModule {
       global: true,
       controllers: [FaultsController],
       providers: [
+        { provide: FAULTS_ENV, useValue: options.env },
         AdminTokenGuard,
         {
           provide: FaultSync,
-          inject: database ? [ConfigService, DataSource] : [ConfigService],
+          inject: database ? [DataSource] : [],
           // A bad FAULTS value stops the boot with the reason, like any other invalid setting.
-          useFactory: async (config: ConfigService, dataSource?: DataSource) => {
+          useFactory: async (dataSource?: DataSource) => {
             const store = dataSource
               ? new PgFaultStore(dataSource, options.service, { instance: INSTANCE })
-              : await fileStore(options.service, config.get<string>('FAULTS_STATE_DIR'));
+              : await fileStore(options.service, options.env.FAULTS_STATE_DIR);
             const sync = new FaultSync(new FaultRegistry(options.service), store, { pollMs: database ? (options.pollMs ?? 10_000) : 0 });
-            await sync.restore(config.get<string>('FAULTS'));
+            await sync.restore(options.env.FAULTS);
             return sync;
           },
         },

@@ -6,6 +6,7 @@ export { FaultRegistry, faultActive } from './fault-registry.js';
 export type { FaultState } from './fault-registry.js';
 export { FaultsModule } from './faults.module.js';
 export type { FaultsModuleOptions } from './faults.module.js';
+export type { FaultsEnv } from './faults-env.js';
 export { FaultStoreError, FaultSync } from './fault-sync.js';
 export type { FaultSyncOptions, RestoredFrom } from './fault-sync.js';
 export { MemoryFaultStore } from './store/fault-store.js';

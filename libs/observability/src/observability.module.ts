@@ -1,9 +1,8 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
-import { defaultLogFormat, loggerParams } from './logging/logger-options.js';
+import { defaultLogFormat, type LoggingEnv, loggerParams } from './logging/logger-options.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { shutdownTelemetry } from './telemetry/sdk.js';
 import { HandlerSpanInterceptor } from './tracing/handler-span.interceptor.js';
@@ -13,6 +12,8 @@ export const OBSERVABILITY_OPTIONS = Symbol('OBSERVABILITY_OPTIONS');
 export interface ObservabilityOptions {
   /** The service name: the same string as its folder, compose service, OTEL_SERVICE_NAME and Prometheus job. */
   service: string;
+  /** The service's validated config (its env object): the log level and format. */
+  env: LoggingEnv;
 }
 
 // Default metrics (event loop, GC, heap, CPU) are process-wide: start them once,
@@ -39,15 +40,7 @@ export class ObservabilityModule implements OnApplicationShutdown {
       module: ObservabilityModule,
       global: true,
       imports: [
-        LoggerModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService) =>
-            loggerParams({
-              service: options.service,
-              level: config.get<string>('LOG_LEVEL') ?? 'info',
-              format: defaultLogFormat(),
-            }),
-        }),
+        LoggerModule.forRoot(loggerParams({ service: options.service, level: options.env.LOG_LEVEL, format: defaultLogFormat(options.env) })),
         PrometheusModule.register({
           controller: MetricsController,
           defaultMetrics: { enabled: startDefaultMetricsOnce() },

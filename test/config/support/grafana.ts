@@ -15,7 +15,6 @@
  *   substituteVariables(expr, values?)
  *                                replaces Grafana variables with concrete values so Prometheus can run
  *                                the query (see DEFAULT_VARIABLE_VALUES)
- *   metricNames(expr)            the metric names a PromQL expression selects
  *   knownMetrics(ruleFiles)      every metric name that exists, with where it comes from
  *
  * Variable substitution. Dashboards use only these variables, in these forms:
@@ -256,31 +255,6 @@ export function substituteVariables(expr: string, values: Record<string, string>
     if (value === undefined) throw new Error(`unknown Grafana variable ${match} in: ${expr}`);
     return value;
   });
-}
-
-const KEYWORDS = new Set([
-  'and', 'or', 'unless', 'atan2', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right',
-  'bool', 'offset', 'inf', 'nan',
-]);
-
-/**
- * Metric names a PromQL expression selects: identifiers that are not functions, keywords,
- * label names (in {...} matchers or by/without/on/ignoring/group_x lists), strings or
- * durations. Run it on a substituted expression.
- */
-export function metricNames(expr: string): string[] {
-  const stripped = expr
-    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""')
-    .replace(/\{[^}]*\}/g, '{}')
-    .replace(/\[[^\]]*\]/g, '[]')
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/gi, ' ');
-  const names = new Set<string>();
-  for (const m of stripped.matchAll(/(?<![\w.:])([a-zA-Z_:][\w:]*)(?!\w)(\s*\()?/g)) {
-    const [, name, call] = m;
-    if (call || KEYWORDS.has(name.toLowerCase())) continue;
-    names.add(name);
-  }
-  return [...names].sort();
 }
 
 /** prom-client 15 collectDefaultMetrics() on Linux (ObservabilityModule enables them); not declared in this repo. */

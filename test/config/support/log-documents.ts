@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * The documents a log collector writes to Elasticsearch, whichever runs: Fluentd
  * (observability/fluentd/fluent.conf, the default) or Logstash (the overlay
@@ -70,4 +72,102 @@ export const DROPPED_FIELDS = [LINE_FIELD, 'com.docker.compose.service'] as cons
 export function dailyIndex(at: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${INDEX_PREFIX}-${at.getUTCFullYear()}.${pad(at.getUTCMonth() + 1)}.${pad(at.getUTCDate())}`;
+}
+
+// ---- observability/elasticsearch/index-template.json, and what Elasticsearch would make of a value ----
+
+interface FieldMapping {
+  type?: string;
+  dynamic?: boolean | string;
+  properties?: Record<string, FieldMapping>;
+}
+
+export interface IndexTemplate {
+  index_patterns: string[];
+  priority?: number;
+  template: {
+    settings?: Record<string, unknown>;
+    mappings: {
+      date_detection?: boolean;
+      dynamic_templates?: Record<string, { match_mapping_type?: string; mapping: { type: string } }>[];
+      properties: Record<string, FieldMapping>;
+    };
+  };
+}
+
+/** A mapped field: its type (`object` for sections with properties) and whether unknown subfields are dropped. */
+export interface MappedField {
+  type: string;
+  closed: boolean;
+}
+
+/** Every mapped field of the template by dotted path (`req.id`). */
+export function mappedFields(template: IndexTemplate): Map<string, MappedField> {
+  const out = new Map<string, MappedField>();
+  const walk = (props: Record<string, FieldMapping>, prefix: string) => {
+    for (const [name, field] of Object.entries(props)) {
+      const path = `${prefix}${name}`;
+      out.set(path, { type: field.type ?? 'object', closed: field.dynamic === false || field.dynamic === 'false' });
+      if (field.properties) walk(field.properties, `${path}.`);
+    }
+  };
+  walk(template.template.mappings.properties, '');
+  return out;
+}
+
+/** An index pattern (`fluentd-*`) as a RegExp. */
+export function indexPattern(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
+/** The JSON objects of an ndjson file, one a line; throws naming the line that is not one. */
+export function readNdjson(file: string): Record<string, unknown>[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line, i) => {
+      const value: unknown = JSON.parse(line);
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`line ${i + 1} is not a JSON object`);
+      return value as Record<string, unknown>;
+    });
+}
+
+export type JsonKind = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'null';
+
+export function kindOf(value: unknown): JsonKind {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value as JsonKind;
+}
+
+/** Every leaf and object of a record by dotted path, arrays as one entry per element. */
+export function flatten(record: Record<string, unknown>, prefix = ''): [string, unknown][] {
+  return Object.entries(record).flatMap(([key, value]) => {
+    const path = `${prefix}${key}`;
+    const values = Array.isArray(value) ? value : [value];
+    return values.flatMap((v): [string, unknown][] =>
+      kindOf(v) === 'object' ? [[path, v], ...flatten(v as Record<string, unknown>, `${path}.`)] : [[path, v]],
+    );
+  });
+}
+
+const TYPE_ACCEPTS: Record<string, (v: unknown) => boolean> = {
+  keyword: (v) => typeof v === 'string',
+  text: (v) => typeof v === 'string',
+  date: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
+  long: (v) => Number.isInteger(v),
+  integer: (v) => Number.isInteger(v) && Math.abs(v as number) <= 2 ** 31 - 1,
+  short: (v) => Number.isInteger(v) && Math.abs(v as number) <= 2 ** 15 - 1,
+  float: (v) => typeof v === 'number',
+  double: (v) => typeof v === 'number',
+  boolean: (v) => typeof v === 'boolean',
+  object: (v) => kindOf(v) === 'object',
+};
+
+/** Whether Elasticsearch would index `value` into a field of `type` without a mapping error (null always is). */
+export function fits(type: string, value: unknown): boolean {
+  if (value === null) return true;
+  const accepts = TYPE_ACCEPTS[type];
+  if (!accepts) throw new Error(`mapping type ${type} is not known to this check`);
+  return accepts(value);
 }

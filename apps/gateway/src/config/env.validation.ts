@@ -1,9 +1,8 @@
-import { BaseEnv, IsPort } from '@app/common';
+import { BaseEnv } from '@app/common';
 import { IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 
 export class GatewayEnv extends BaseEnv {
-  @IsPort()
-  PORT: number = 3000;
+  override PORT = 3000;
 
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   ORDER_SERVICE_URL: string = 'http://127.0.0.1:3001';

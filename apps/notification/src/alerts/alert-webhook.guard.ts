@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { NotificationEnv } from '../config/env.validation.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -19,10 +19,10 @@ export function bearerMatches(header: string | undefined, expected: string): boo
  */
 @Injectable()
 export class AlertWebhookGuard implements CanActivate {
-  constructor(private readonly config: ConfigService) {}
+  constructor(private readonly env: NotificationEnv) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const expected = this.config.get<string>('ALERT_WEBHOOK_TOKEN');
+    const expected = this.env.ALERT_WEBHOOK_TOKEN;
     if (!expected) throw new ServiceUnavailableException('alert webhook not configured');
     const http = context.switchToHttp();
     if (bearerMatches(http.getRequest<Request>().headers.authorization, expected)) return true;

@@ -1,4 +1,4 @@
-import { createEnvValidator } from '@app/common';
+import { validateEnv } from '@app/common';
 import { describe, expect, it } from 'vitest';
 import { NotificationEnv } from '../config/env.validation.js';
 import { bearerMatches } from './alert-webhook.guard.js';
@@ -61,7 +61,7 @@ describe('toAlert()', () => {
 });
 
 describe('NotificationEnv ALERT_WEBHOOK_TOKEN', () => {
-  const validate = createEnvValidator(NotificationEnv);
+  const validate = (raw: Record<string, string>) => validateEnv(NotificationEnv, raw);
 
   it('is optional', () => {
     expect(validate({ DATABASE_URL: 'postgres://workshop@127.0.0.1/notifications' }).ALERT_WEBHOOK_TOKEN).toBeUndefined();

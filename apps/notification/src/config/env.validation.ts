@@ -1,9 +1,8 @@
-import { MessagingEnv, IsPort } from '@app/common';
+import { MessagingEnv } from '@app/common';
 import { IsInt, IsOptional, Matches, Max, Min, MinLength } from 'class-validator';
 
 export class NotificationEnv extends MessagingEnv {
-  @IsPort()
-  PORT: number = 3003;
+  override PORT = 3003;
 
   /** How long the simulated e-mail provider takes to report a delivery status (GET /notifications?orderId=). */
   @IsInt()

@@ -1,8 +1,8 @@
 import { ListNotificationsQueryDto, type NotificationView } from '@app/contracts';
-import { withSpan } from '@app/observability';
+import { ATTR_NOTIFICATION_PROVIDER, ATTR_ORDER_ID, withSpan } from '@app/observability';
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { NotificationEnv } from '../config/env.validation.js';
 import { toNotificationView } from './notification.entity.js';
 import { NotificationsService } from './notifications.service.js';
 
@@ -12,9 +12,9 @@ export class NotificationsController {
 
   constructor(
     private readonly notifications: NotificationsService,
-    @Inject(ConfigService) config: ConfigService,
+    @Inject(NotificationEnv) env: NotificationEnv,
   ) {
-    this.deliveryStatusLatencyMs = config.get<number>('DELIVERY_STATUS_LATENCY_MS') ?? 0;
+    this.deliveryStatusLatencyMs = env.DELIVERY_STATUS_LATENCY_MS;
   }
 
   /**
@@ -29,7 +29,7 @@ export class NotificationsController {
     if (query.orderId && found.length > 0 && this.deliveryStatusLatencyMs > 0) {
       await withSpan(
         'notification.delivery_status',
-        { attributes: { 'order.id': query.orderId, 'notification.provider': 'simulated' } },
+        { attributes: { [ATTR_ORDER_ID]: query.orderId, [ATTR_NOTIFICATION_PROVIDER]: 'simulated' } },
         () => sleep(this.deliveryStatusLatencyMs),
       );
     }

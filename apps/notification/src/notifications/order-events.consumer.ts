@@ -1,5 +1,8 @@
 import { NOTIFICATIONS_QUEUE, OrderEvents } from '@app/contracts';
 import {
+  ATTR_ORDER_EVENT_TYPE,
+  ATTR_ORDER_ID,
+  MESSAGING_SYSTEM_NAME_VALUE_NEST_TCP,
   SpanKind,
   activeTraceIds,
   exemplarLabels,
@@ -14,6 +17,14 @@ import {
 import { FaultRegistry, releaseRetainedMemory, retainMemory } from '@app/faults';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import {
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM_NAME,
+  MESSAGING_OPERATION_TYPE_VALUE_PROCESS,
+} from '@opentelemetry/semantic-conventions/incubating';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,6 +32,9 @@ import { MAX_DELIVERY_ATTEMPTS } from '@app/common';
 import { deliveryFor, retryDelayMs } from './delivery.js';
 import { NotificationsService } from './notifications.service.js';
 import { OrderEventDto } from './order-event.dto.js';
+
+/** `messaging.operation.name` of the consumer span, named `{operation} {queue}`: `process notifications`. */
+const PROCESS = 'process';
 
 /** Consumes the order service's events and records one notification per event. */
 @Controller()
@@ -57,26 +71,37 @@ export class OrderEventsConsumer {
   /**
    * Runs in the trace of the order that produced the event: on RabbitMQ the
    * amqplib instrumentation has already opened the consumer span from the
-   * message headers; on the TCP transport this opens it from the payload.
+   * message headers; on the TCP transport this opens it (`process notifications`)
+   * from the payload, with the producer's span as parent.
    */
   handle(data: unknown, context: unknown): Promise<void> {
     const eventType = typeof (data as { type?: unknown })?.type === 'string' ? String((data as { type: string }).type) : 'unknown';
+    const messageId = String((data as { eventId?: unknown })?.eventId ?? '');
     const process = () =>
       withSpan(
         'notification.deliver',
-        { attributes: { 'order.id': String((data as { orderId?: unknown })?.orderId ?? ''), 'messaging.message.id': String((data as { eventId?: unknown })?.eventId ?? '') } },
+        {
+          attributes: {
+            [ATTR_ORDER_ID]: String((data as { orderId?: unknown })?.orderId ?? ''),
+            [ATTR_ORDER_EVENT_TYPE]: eventType,
+            [ATTR_MESSAGING_MESSAGE_ID]: messageId,
+          },
+        },
         () => this.consume(data, context, eventType),
       );
     if (activeTraceIds()) return process();
     return withSpan(
-      `${eventType} process`,
+      `${PROCESS} ${NOTIFICATIONS_QUEUE}`,
       {
         kind: SpanKind.CONSUMER,
         parent: extractTraceContext((data as { traceContext?: Record<string, string> })?.traceContext),
         attributes: {
-          'messaging.system': 'nest-tcp',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': NOTIFICATIONS_QUEUE,
+          [ATTR_MESSAGING_SYSTEM_NAME]: MESSAGING_SYSTEM_NAME_VALUE_NEST_TCP,
+          [ATTR_MESSAGING_OPERATION_NAME]: PROCESS,
+          [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_VALUE_PROCESS,
+          [ATTR_MESSAGING_DESTINATION_NAME]: NOTIFICATIONS_QUEUE,
+          [ATTR_MESSAGING_MESSAGE_ID]: messageId,
+          [ATTR_ORDER_EVENT_TYPE]: eventType,
         },
       },
       process,

@@ -1,9 +1,9 @@
-import { createEnvValidator } from '@app/common';
+import { validateEnv } from '@app/common';
 import { describe, expect, it } from 'vitest';
 import { OrderEnv } from './env.validation.js';
 
 describe('OrderEnv', () => {
-  const validate = createEnvValidator(OrderEnv);
+  const validate = (raw: Record<string, string>) => validateEnv(OrderEnv, raw);
   const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/orders', RABBITMQ_URL: 'amqp://127.0.0.1:5672' };
 
   it('holds outbox events for 15 s by default, longer than a publish may take', () => {

@@ -1,4 +1,4 @@
-import { MessagingEnv, IsPort } from '@app/common';
+import { MessagingEnv } from '@app/common';
 import { IsInt, IsUrl, Max, Min, ValidateBy, type ValidationArguments } from 'class-validator';
 import { LEASE_MARGIN_MS } from '../outbox/outbox-claims.js';
 
@@ -16,8 +16,7 @@ function OutlastsPublishTimeout(): PropertyDecorator {
 }
 
 export class OrderEnv extends MessagingEnv {
-  @IsPort()
-  PORT: number = 3001;
+  override PORT = 3001;
 
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   PAYMENT_SERVICE_URL: string = 'http://127.0.0.1:3002';

@@ -1,3 +1,4 @@
+import { DatabasePool } from '@app/common';
 import type { DataSource } from 'typeorm';
 import { FaultRegistry, resolveFault } from '@app/faults';
 import { Logger } from '@nestjs/common';
@@ -11,7 +12,7 @@ describe('OrderFaults.floodLogs (log-flood)', () => {
 
   it('writes the configured number of padded lines per order, and nothing when off', () => {
     const registry = new FaultRegistry('order');
-    const faults = new OrderFaults(registry, {} as DataSource);
+    const faults = new OrderFaults(registry, {} as DataSource, new DatabasePool());
     const log = vi.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
 
     faults.floodLogs('o-1', items);

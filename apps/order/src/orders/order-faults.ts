@@ -1,15 +1,10 @@
+import { DatabasePool } from '@app/common';
 import { FaultRegistry } from '@app/faults';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { OrderItem } from './order.entity.js';
 import { seedPastOrders } from './past-orders.js';
-
-interface PgClient {
-  release(): void;
-}
-interface PgPool {
-  connect(): Promise<PgClient>;
-}
 
 /** slow-query's statement: lower() on the column defeats the (customer_id, created_at, id) index. */
 export const DUPLICATE_CHECK_SQL = 'SELECT count(*)::int AS previous_orders FROM orders o WHERE lower(o.customer_id) = lower($1)';
@@ -23,7 +18,7 @@ export const DUPLICATE_CHECK_SQL = 'SELECT count(*)::int AS previous_orders FROM
 export class OrderFaults implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('OrdersService');
   /** Connections taken out of the pool by pool-exhaustion (a leak, as far as the pool can tell). */
-  private pinned: PgClient[] = [];
+  private pinned: PoolClient[] = [];
   private pinning = Promise.resolve();
   /** slow-query's seeding, one at a time; `seededRows` is what the table holds once it is done. */
   private seeding = Promise.resolve();
@@ -33,6 +28,7 @@ export class OrderFaults implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(FaultRegistry) private readonly faults: FaultRegistry,
     private readonly dataSource: DataSource,
+    private readonly database: DatabasePool,
   ) {}
 
   onModuleInit(): void {
@@ -110,9 +106,9 @@ export class OrderFaults implements OnModuleInit, OnApplicationShutdown {
     this.pinning = this.pinning.then(async () => {
       const fault = this.faults.active('pool-exhaustion');
       if (!fault) return this.releasePinned();
-      const pool = this.pgPool();
+      const pool = this.database.pool;
       if (!pool) return;
-      const max = (pool as { options?: { max?: number } }).options?.max ?? 10;
+      const max = pool.options.max ?? 10;
       const target = Math.max(0, max - fault.poolSize);
       while (this.pinned.length > target) this.pinned.pop()?.release();
       while (this.pinned.length < target) this.pinned.push(await pool.connect());
@@ -126,9 +122,5 @@ export class OrderFaults implements OnModuleInit, OnApplicationShutdown {
   private releasePinned(): void {
     for (const client of this.pinned) client.release();
     this.pinned = [];
-  }
-
-  private pgPool(): PgPool | undefined {
-    return (this.dataSource.driver as unknown as { master?: PgPool }).master;
   }
 }

@@ -1,12 +1,16 @@
 import { CreateOrderDto, ListOrdersQueryDto, type OrderView, type Page } from '@app/contracts';
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { FindOrders } from './find-orders.js';
 import { parseIdempotencyKey } from './idempotency.js';
-import { OrdersService } from './orders.service.js';
+import { PlaceOrder } from './place-order.js';
 
 @Controller('orders')
 export class OrdersController {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(
+    private readonly placeOrder: PlaceOrder,
+    private readonly findOrders: FindOrders,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -15,18 +19,18 @@ export class OrdersController {
     @Headers('idempotency-key') rawKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<OrderView> {
-    const { order, replayed } = await this.orders.create(body, parseIdempotencyKey(rawKey));
+    const { order, replayed } = await this.placeOrder.execute(body, parseIdempotencyKey(rawKey));
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     return order;
   }
 
   @Get()
   list(@Query() query: ListOrdersQueryDto): Promise<Page<OrderView>> {
-    return this.orders.list(query);
+    return this.findOrders.list(query);
   }
 
   @Get(':id')
   get(@Param('id', new ParseUUIDPipe()) id: string): Promise<OrderView> {
-    return this.orders.get(id);
+    return this.findOrders.get(id);
   }
 }

@@ -2,15 +2,19 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OutboxModule } from '../outbox/outbox.module.js';
 import { PaymentsModule } from '../payments/payments.module.js';
+import { FindOrders } from './find-orders.js';
 import { Order, OrderItem } from './order.entity.js';
-import { OrdersController } from './orders.controller.js';
 import { OrderFaults } from './order-faults.js';
-import { OrdersService } from './orders.service.js';
+import { OrdersController } from './orders.controller.js';
 import { PaymentReconciler } from './payment-reconciler.js';
+import { PlaceOrder } from './place-order.js';
+import { ReconcilePendingOrders } from './reconcile-pending-orders.js';
+import { ReplayOrder } from './replay-order.js';
+import { SettleOrder } from './settle-order.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Order, OrderItem]), OutboxModule, PaymentsModule],
   controllers: [OrdersController],
-  providers: [OrdersService, OrderFaults, PaymentReconciler],
+  providers: [PlaceOrder, ReplayOrder, FindOrders, SettleOrder, ReconcilePendingOrders, PaymentReconciler, OrderFaults],
 })
 export class OrdersModule {}

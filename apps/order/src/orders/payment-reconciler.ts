@@ -4,8 +4,8 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { OrdersService } from './orders.service.js';
+import { OrderEnv } from '../config/env.validation.js';
+import { ReconcilePendingOrders } from './reconcile-pending-orders.js';
 
 /** Periodically settles orders whose synchronous payment call failed or timed out. */
 @Injectable()
@@ -17,19 +17,19 @@ export class PaymentReconciler implements OnApplicationBootstrap, BeforeApplicat
   private running: Promise<void> | null = null;
 
   constructor(
-    private readonly orders: OrdersService,
-    config: ConfigService,
+    private readonly reconcile: ReconcilePendingOrders,
+    env: OrderEnv,
   ) {
-    this.intervalMs = config.getOrThrow<number>('RECONCILE_INTERVAL_MS');
+    this.intervalMs = env.RECONCILE_INTERVAL_MS;
     // Never race a request that is still waiting for its own payment answer.
-    this.graceMs = config.getOrThrow<number>('PAYMENT_TIMEOUT_MS') + 1_000;
+    this.graceMs = env.PAYMENT_TIMEOUT_MS + 1_000;
   }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
       if (this.running) return;
-      this.running = this.orders
-        .reconcilePending(this.graceMs)
+      this.running = this.reconcile
+        .execute(this.graceMs)
         .then((settled) => {
           if (settled > 0) this.logger.log(`settled ${settled} pending order(s)`);
         })

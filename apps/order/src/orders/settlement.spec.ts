@@ -1,6 +1,6 @@
 import type { PaymentView } from '@app/contracts';
 import { describe, expect, it } from 'vitest';
-import { settlementFor } from './orders.service.js';
+import { settlementFor } from './settlement.js';
 
 const payment = (patch: Partial<PaymentView>): PaymentView => ({
   id: 'p-1',

@@ -1,6 +1,11 @@
 import { NOTIFICATIONS_QUEUE, OrderEvents, type OrderEventPayload } from '@app/contracts';
 import {
+  ATTR_ORDER_EVENT_TYPE,
+  ATTR_ORDER_ID,
+  ATTR_OUTBOX_AGE_MS,
+  ATTR_OUTBOX_ATTEMPT,
   type BacklogStats,
+  MESSAGING_SYSTEM_NAME_VALUE_NEST_TCP,
   SpanKind,
   extractTraceContext,
   injectTraceContext,
@@ -18,17 +23,33 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { ClientProxy, RmqRecordBuilder } from '@nestjs/microservices';
 import { InjectRepository } from '@nestjs/typeorm';
+import {
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY,
+  ATTR_MESSAGING_SYSTEM_NAME,
+  MESSAGING_OPERATION_TYPE_VALUE_SEND,
+  MESSAGING_SYSTEM_NAME_VALUE_RABBITMQ,
+} from '@opentelemetry/semantic-conventions/incubating';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { firstValueFrom, timeout } from 'rxjs';
 import { IsNull, Repository } from 'typeorm';
+import { OrderEnv } from '../config/env.validation.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { LEASE_MARGIN_MS, claimOutboxEvents, releaseOutboxEvents } from './outbox-claims.js';
 
 export const EVENTS_CLIENT = Symbol('EVENTS_CLIENT');
+
+/**
+ * The operation as the messaging conventions name it for RabbitMQ (`messaging.operation.name`);
+ * the producer span is `{operation} {queue}`: `send notifications`.
+ */
+const SEND = 'send';
 
 /** Builds the outbox row for an event; the caller inserts it in its own transaction. */
 export function newOutboxEvent(payload: Omit<OrderEventPayload, 'eventId' | 'occurredAt'>, now = new Date()): OutboxEvent {
@@ -82,13 +103,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     @InjectRepository(OutboxEvent) private readonly outbox: Repository<OutboxEvent>,
     @Inject(EVENTS_CLIENT) private readonly client: ClientProxy,
-    config: ConfigService,
+    env: OrderEnv,
   ) {
-    this.intervalMs = config.getOrThrow<number>('OUTBOX_POLL_INTERVAL_MS');
-    this.batchSize = config.getOrThrow<number>('OUTBOX_BATCH_SIZE');
-    this.publishTimeoutMs = config.getOrThrow<number>('OUTBOX_PUBLISH_TIMEOUT_MS');
-    this.leaseMs = config.getOrThrow<number>('OUTBOX_LEASE_MS');
-    this.rabbit = Boolean(config.get<string>('RABBITMQ_URL'));
+    this.intervalMs = env.OUTBOX_POLL_INTERVAL_MS;
+    this.batchSize = env.OUTBOX_BATCH_SIZE;
+    this.publishTimeoutMs = env.OUTBOX_PUBLISH_TIMEOUT_MS;
+    this.leaseMs = env.OUTBOX_LEASE_MS;
+    this.rabbit = Boolean(env.RABBITMQ_URL);
     // Exported from 0, so the first failure shows in rate() and on the dashboard.
     for (const event of Object.values(OrderEvents)) outboxPublishFailures.inc({ event }, 0);
   }
@@ -131,24 +152,30 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * One event, in a producer span that joins the trace of the request that
-   * wrote it. The trace context travels in the message headers (RabbitMQ) or
-   * in the payload (TCP, which has no headers). True when the broker confirmed.
+   * One event, in a producer ("send") span that joins the trace of the request
+   * that wrote it; the span's context is the message's creation context. It
+   * travels in the message headers (RabbitMQ) or in the payload (TCP, which has
+   * no headers). The event type is an attribute: the conventions name the span
+   * after the operation and the queue. True when the broker confirmed.
    */
   private publish(event: OutboxEvent): Promise<boolean> {
     return withSpan(
-      `${event.type} publish`,
+      `${SEND} ${NOTIFICATIONS_QUEUE}`,
       {
         kind: SpanKind.PRODUCER,
         parent: extractTraceContext(event.traceContext),
         attributes: {
-          'messaging.system': this.rabbit ? 'rabbitmq' : 'nest-tcp',
-          'messaging.operation.type': 'send',
-          'messaging.destination.name': NOTIFICATIONS_QUEUE,
-          'messaging.message.id': event.id,
-          'order.id': event.aggregateId,
-          'outbox.attempt': event.attempts + 1,
-          'outbox.age_ms': Date.now() - event.createdAt.getTime(),
+          [ATTR_MESSAGING_SYSTEM_NAME]: this.rabbit ? MESSAGING_SYSTEM_NAME_VALUE_RABBITMQ : MESSAGING_SYSTEM_NAME_VALUE_NEST_TCP,
+          [ATTR_MESSAGING_OPERATION_NAME]: SEND,
+          [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_VALUE_SEND,
+          [ATTR_MESSAGING_DESTINATION_NAME]: NOTIFICATIONS_QUEUE,
+          // Nest sends to the queue through the default exchange: the routing key is the queue's name.
+          ...(this.rabbit ? { [ATTR_MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY]: NOTIFICATIONS_QUEUE } : {}),
+          [ATTR_MESSAGING_MESSAGE_ID]: event.id,
+          [ATTR_ORDER_EVENT_TYPE]: event.type,
+          [ATTR_ORDER_ID]: event.aggregateId,
+          [ATTR_OUTBOX_ATTEMPT]: event.attempts + 1,
+          [ATTR_OUTBOX_AGE_MS]: Date.now() - event.createdAt.getTime(),
         },
       },
       async (span) => {

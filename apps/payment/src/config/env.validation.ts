@@ -1,9 +1,8 @@
-import { DataEnv, IsPort } from '@app/common';
+import { DataEnv } from '@app/common';
 import { IsInt, Max, Min } from 'class-validator';
 
 export class PaymentEnv extends DataEnv {
-  @IsPort()
-  PORT: number = 3002;
+  override PORT = 3002;
 
   /** How long the simulated card provider takes to answer, in ms. */
   @IsInt()

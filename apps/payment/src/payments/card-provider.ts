@@ -1,9 +1,18 @@
 import { DECLINED_TEST_CARD } from '@app/contracts';
 import { FaultRegistry, burnCpu } from '@app/faults';
-import { paymentsProcessed, withSpan } from '@app/observability';
+import {
+  ATTR_ORDER_ID,
+  ATTR_PAYMENT_AMOUNT_CENTS,
+  ATTR_PAYMENT_DECLINE_REASON,
+  ATTR_PAYMENT_FRAUD_SCORE,
+  ATTR_PAYMENT_OUTCOME,
+  ATTR_PAYMENT_PROVIDER,
+  paymentsProcessed,
+  withSpan,
+} from '@app/observability';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PaymentEnv } from '../config/env.validation.js';
 
 export type ProviderOutcome = { approved: true } | { approved: false; reason: string };
 
@@ -31,10 +40,10 @@ export class CardProvider {
   private readonly latencyMs: number;
 
   constructor(
-    @Inject(ConfigService) config: ConfigService,
+    @Inject(PaymentEnv) env: PaymentEnv,
     @Inject(FaultRegistry) private readonly faults: FaultRegistry,
   ) {
-    this.latencyMs = config.getOrThrow<number>('PAYMENT_PROVIDER_LATENCY_MS');
+    this.latencyMs = env.PAYMENT_PROVIDER_LATENCY_MS;
   }
 
   /** The card number goes to the provider only: it is in no span attribute, log or metric. */
@@ -42,7 +51,7 @@ export class CardProvider {
     await this.fraudScore(orderId);
     return withSpan(
       'payment.authorize',
-      { attributes: { 'order.id': orderId, 'payment.amount_cents': amountCents, 'payment.provider': 'simulated' } },
+      { attributes: { [ATTR_ORDER_ID]: orderId, [ATTR_PAYMENT_AMOUNT_CENTS]: amountCents, [ATTR_PAYMENT_PROVIDER]: 'simulated' } },
       async (span) => {
         const latencyMs = this.latencyMs + (this.faults.hit('payment-latency')?.latencyMs ?? 0);
         if (latencyMs > 0) await sleep(latencyMs);
@@ -52,8 +61,8 @@ export class CardProvider {
           throw new ProviderError(failure.status);
         }
         const outcome = decide(cardNumber);
-        span.setAttribute('payment.outcome', outcome.approved ? 'approved' : 'declined');
-        if (!outcome.approved) span.setAttribute('payment.decline_reason', outcome.reason);
+        span.setAttribute(ATTR_PAYMENT_OUTCOME, outcome.approved ? 'approved' : 'declined');
+        if (!outcome.approved) span.setAttribute(ATTR_PAYMENT_DECLINE_REASON, outcome.reason);
         paymentsProcessed.inc({ outcome: outcome.approved ? 'approved' : 'declined' });
         return outcome;
       },
@@ -64,8 +73,8 @@ export class CardProvider {
   private async fraudScore(orderId: string): Promise<void> {
     const fault = this.faults.hit('event-loop-block');
     if (!fault) return;
-    await withSpan('payment.fraud_score', { attributes: { 'order.id': orderId } }, async (span) => {
-      span.setAttribute('payment.fraud_score', burnCpu(fault.blockMs) % 100);
+    await withSpan('payment.fraud_score', { attributes: { [ATTR_ORDER_ID]: orderId } }, async (span) => {
+      span.setAttribute(ATTR_PAYMENT_FRAUD_SCORE, burnCpu(fault.blockMs) % 100);
     });
   }
 }

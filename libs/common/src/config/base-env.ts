@@ -9,8 +9,15 @@ export function IsPort(): PropertyDecorator {
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
-/** Variables every service reads. Each app's `config/env.validation.ts` extends this. */
+/**
+ * Variables every service reads. Each app's `config/env.validation.ts` extends this; the
+ * defaults are the property initialisers, here and there, and nowhere else.
+ */
 export class BaseEnv {
+  /** The HTTP port; each service's class gives its own default. */
+  @IsPort()
+  PORT!: number;
+
   @IsIn(NODE_ENVS)
   NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
 

@@ -1,6 +1,9 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 
+/** The raw variables a service is started with: process.env in production, an object in tests. */
+export type EnvSource = Record<string, string | undefined>;
+
 export class InvalidEnvironmentError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid environment configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -25,16 +28,16 @@ function describe(error: ValidationError, raw: Record<string, unknown>): string 
 }
 
 /**
- * Builds the `validate` function for `ConfigModule.forRoot`: converts the raw
- * environment into an instance of `schema` and throws one error naming every
- * variable that is missing or malformed, so the service stops at boot.
+ * Converts the raw environment into an instance of `schema` (its property
+ * initialisers are the defaults; an empty variable counts as unset) and throws
+ * one error naming every variable that is missing or malformed. Each app calls
+ * it once, in `AppModule.forRoot`, so a bad variable stops the boot.
  */
-export function createEnvValidator<T extends object>(schema: new () => T) {
-  return (raw: Record<string, unknown>): T => {
-    const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
-    const env = plainToInstance(schema, cleaned, { enableImplicitConversion: true });
-    const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
-    if (errors.length > 0) throw new InvalidEnvironmentError(errors.map((e) => describe(e, raw)));
-    return env;
-  };
+export function validateEnv<T extends object>(schema: new () => T, raw: Record<string, unknown>): T {
+  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
+  const env = plainToInstance(schema, cleaned, { enableImplicitConversion: true });
+  // whitelist: the rest of process.env (PATH, HOME, OTEL_*…) is not part of the service's config.
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: true });
+  if (errors.length > 0) throw new InvalidEnvironmentError(errors.map((e) => describe(e, raw)));
+  return env;
 }

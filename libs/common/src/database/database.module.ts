@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
 import type { MixedList, EntitySchema } from 'typeorm';
+import { DataEnv } from '../config/base-env.js';
+import { DatabasePool } from './database-pool.js';
 import { DATABASE_SERVICE, DbPoolMetrics } from './db-pool.metrics.js';
 
 export interface DatabaseModuleOptions {
@@ -13,12 +14,7 @@ export interface DatabaseModuleOptions {
   migrations: MixedList<Function | string>;
 }
 
-interface DatabaseEnv {
-  DATABASE_URL: string;
-  DB_POOL_SIZE: number;
-}
-
-export function typeOrmOptions(options: DatabaseModuleOptions, env: DatabaseEnv): TypeOrmModuleOptions {
+export function typeOrmOptions(options: DatabaseModuleOptions, env: Pick<DataEnv, 'DATABASE_URL' | 'DB_POOL_SIZE'>): TypeOrmModuleOptions {
   return {
     type: 'postgres',
     url: env.DATABASE_URL,
@@ -37,20 +33,18 @@ export function typeOrmOptions(options: DatabaseModuleOptions, env: DatabaseEnv)
 @Module({})
 export class DatabaseModule {
   static forRoot(options: DatabaseModuleOptions): DynamicModule {
+    const pool = new DatabasePool();
     return {
       module: DatabaseModule,
       global: true,
       imports: [
         TypeOrmModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService<DatabaseEnv, true>) =>
-            typeOrmOptions(options, {
-              DATABASE_URL: config.get('DATABASE_URL', { infer: true }),
-              DB_POOL_SIZE: config.get('DB_POOL_SIZE', { infer: true }),
-            }),
+          inject: [DataEnv],
+          useFactory: (env: DataEnv) => ({ ...typeOrmOptions(options, env), driver: pool.driver() }),
         }),
       ],
-      providers: [{ provide: DATABASE_SERVICE, useValue: options.service }, DbPoolMetrics],
+      providers: [{ provide: DATABASE_SERVICE, useValue: options.service }, { provide: DatabasePool, useValue: pool }, DbPoolMetrics],
+      exports: [DatabasePool],
     };
   }
 }

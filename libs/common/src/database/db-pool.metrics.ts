@@ -1,29 +1,22 @@
 import { registerDbPool, unregisterDbPool } from '@app/observability';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DatabasePool } from './database-pool.js';
 
 export const DATABASE_SERVICE = Symbol('DATABASE_SERVICE');
-
-interface PgPool {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-  options?: { max?: number };
-}
 
 /** Publishes the PostgreSQL pool behind TypeORM (total, idle, active, waiting) as gauges. */
 @Injectable()
 export class DbPoolMetrics implements OnModuleInit, OnApplicationShutdown {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: DatabasePool,
     @Inject(DATABASE_SERVICE) private readonly service: string,
   ) {}
 
   onModuleInit(): void {
     registerDbPool(this.service, () => {
-      const pool = (this.dataSource.driver as unknown as { master?: PgPool }).master;
+      const pool = this.database.pool;
       if (!pool) return undefined;
-      return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options?.max ?? 10 };
+      return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 };
     });
   }
 

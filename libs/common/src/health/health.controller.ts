@@ -1,5 +1,4 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { Transport } from '@nestjs/microservices';
 import {
   HealthCheck,
@@ -8,6 +7,7 @@ import {
   MicroserviceHealthIndicator,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { MessagingEnv } from '../config/base-env.js';
 import { HEALTH_OPTIONS, type HealthOptions } from './health.options.js';
 
 const CHECK_TIMEOUT_MS = 1_500;
@@ -16,10 +16,11 @@ const CHECK_TIMEOUT_MS = 1_500;
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly config: ConfigService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly microservice: MicroserviceHealthIndicator,
     @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
+    // Only the services at either end of the event channel have a broker to check.
+    @Optional() @Inject(MessagingEnv) private readonly messaging?: MessagingEnv,
   ) {}
 
   /** The process is up and serving HTTP. Never checks dependencies. */
@@ -37,7 +38,7 @@ export class HealthController {
     if (this.options.database) {
       checks.push(() => this.db.pingCheck('database', { timeout: CHECK_TIMEOUT_MS }));
     }
-    const rabbitUrl = this.config.get<string>('RABBITMQ_URL');
+    const rabbitUrl = this.messaging?.RABBITMQ_URL;
     if (this.options.broker && rabbitUrl) {
       checks.push(() =>
         this.microservice.pingCheck('broker', {

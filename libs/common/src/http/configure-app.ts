@@ -1,9 +1,9 @@
 import { BadRequestException, type INestApplication } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { httpMetricsMiddleware } from '@app/observability';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import { BaseEnv } from '../config/base-env.js';
 import { describeError, JsonExceptionFilter, sendError } from './exception.filter.js';
 import { prototypeKeyPath } from './prototype-keys.js';
 import { requireJson } from './require-json.middleware.js';
@@ -16,12 +16,11 @@ import { createValidationPipe } from './validation.js';
  */
 export function configureHttpApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
-  const config = app.get(ConfigService);
   express.disable('x-powered-by');
   app.useLogger(app.get(PinoLogger));
   express.use(httpMetricsMiddleware);
   express.use(requireJson);
-  express.useBodyParser('json', { limit: config.get<number>('BODY_LIMIT_BYTES') ?? 64 * 1024 });
+  express.useBodyParser('json', { limit: app.get(BaseEnv).BODY_LIMIT_BYTES });
   express.use((req: Request, _res: Response, next: NextFunction) => {
     const body: unknown = req.body;
     const isObject = body === undefined || (typeof body === 'object' && body !== null && !Array.isArray(body));

@@ -4,9 +4,10 @@ import {
   HttpException,
   type Provider,
   ServiceUnavailableException,
+  type Type,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { recordHttpClientCall } from '@app/observability';
+import type { BaseEnv } from '../config/base-env.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 
 export interface DownstreamRequest {
@@ -122,30 +123,29 @@ export class DownstreamClient {
   }
 }
 
+/** Where one downstream service is and how long a call to it may take, from the app's config. */
+export interface DownstreamTarget {
+  url: string;
+  timeoutMs: number;
+}
+
 /**
- * Registers one downstream client under `token`, its URL and deadline read
- * from validated config, with a circuit breaker (CIRCUIT_FAILURE_THRESHOLD,
- * CIRCUIT_COOLDOWN_MS).
+ * Registers one downstream client under `token`, its URL and deadline picked
+ * from the app's validated config (`envClass`), with a circuit breaker
+ * (CIRCUIT_FAILURE_THRESHOLD, CIRCUIT_COOLDOWN_MS).
  */
-export function downstreamClientProvider(
+export function downstreamClientProvider<E extends BaseEnv>(
   token: symbol | string,
   service: string,
-  urlKey: string,
-  timeoutKey: string,
+  envClass: Type<E>,
+  target: (env: E) => DownstreamTarget,
 ): Provider {
   return {
     provide: token,
-    inject: [ConfigService],
-    useFactory: (config: ConfigService) =>
-      new DownstreamClient(
-        service,
-        config.getOrThrow<string>(urlKey),
-        config.getOrThrow<number>(timeoutKey),
-        new CircuitBreaker(
-          service,
-          config.get<number>('CIRCUIT_FAILURE_THRESHOLD') ?? 5,
-          config.get<number>('CIRCUIT_COOLDOWN_MS') ?? 5_000,
-        ),
-      ),
+    inject: [envClass],
+    useFactory: (env: E) => {
+      const { url, timeoutMs } = target(env);
+      return new DownstreamClient(service, url, timeoutMs, new CircuitBreaker(service, env.CIRCUIT_FAILURE_THRESHOLD, env.CIRCUIT_COOLDOWN_MS));
+    },
   };
 }

@@ -1,5 +1,6 @@
 import { NOTIFICATIONS_DEAD_LETTER_QUEUE, NOTIFICATIONS_QUEUE } from '@app/contracts';
 import { type ClientProvider, type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import type { MessagingEnv } from '../config/base-env.js';
 
 /** How many times the broker hands a failing message to the consumer before dead-lettering it. */
 export const MAX_DELIVERY_ATTEMPTS = 5;
@@ -20,11 +21,7 @@ export const NOTIFICATIONS_QUEUE_OPTIONS = {
   },
 };
 
-export interface EventTransportConfig {
-  RABBITMQ_URL?: string;
-  EVENTS_TCP_HOST: string;
-  EVENTS_TCP_PORT: number;
-}
+export type EventTransportConfig = Pick<MessagingEnv, 'RABBITMQ_URL' | 'EVENTS_TCP_HOST' | 'EVENTS_TCP_PORT'>;
 
 export type EventTransportKind = 'rmq' | 'tcp';
 

@@ -12,6 +12,10 @@ export class FaultRequestDto {
   params?: Record<string, number>;
 }
 
+/** A mystery's marker: an opaque id that logs, spans and metrics show instead of the fault names. */
+export const MARKER = /^mystery-[a-z0-9]{4,32}$/;
+export const MARKER_MESSAGE = 'marker must look like mystery-<4 to 32 lowercase letters or digits>';
+
 /** PUT /admin/faults: the complete set of faults this service should run with. */
 export class PutFaultsDto {
   @IsArray()
@@ -22,6 +26,6 @@ export class PutFaultsDto {
 
   /** Mystery mode: show this opaque id instead of the fault names in logs, spans and metrics. */
   @IsOptional()
-  @Matches(/^mystery-[a-z0-9]{4,32}$/, { message: 'marker must look like mystery-<4 to 32 lowercase letters or digits>' })
+  @Matches(MARKER, { message: MARKER_MESSAGE })
   marker?: string;
 }

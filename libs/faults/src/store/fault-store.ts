@@ -18,7 +18,14 @@ export interface FaultStore {
   readonly where: string;
   /** The stored state, or null when nothing was ever stored. Not validated against the catalogue. */
   load(): Promise<StoredFaults | null>;
+  /** Replaces the stored state (waiting for an `update` in progress, also another replica's). */
   save(state: StoredFaults): Promise<void>;
+  /**
+   * Reads the stored state and stores what `edit` makes of it, with no other
+   * write in between, also from another replica: two replicas switching
+   * different faults at once both keep their change. Nothing is written when `edit` throws.
+   */
+  update(edit: (current: StoredFaults | null) => StoredFaults): Promise<StoredFaults>;
   /**
    * Calls `changed` whenever the stored state may have changed (another
    * replica wrote it, or the watch reconnected and may have missed a change).
@@ -40,6 +47,13 @@ export class MemoryFaultStore implements FaultStore {
 
   async save(state: StoredFaults): Promise<void> {
     this.state = structuredClone(state);
+  }
+
+  /** One process, and FaultSync makes one change at a time: read, edit, save. */
+  async update(edit: (current: StoredFaults | null) => StoredFaults): Promise<StoredFaults> {
+    const next = edit(await this.load());
+    await this.save(next);
+    return next;
   }
 
   async close(): Promise<void> {}

@@ -1,8 +1,9 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveFault } from '../fault-settings.js';
+import type { StoredFaults } from './fault-store.js';
 import { FileFaultStore } from './file-fault-store.js';
 
 const sequential = { faults: [resolveFault('gateway', 'sequential-calls')], marker: null, bootFaults: null };
@@ -46,5 +47,43 @@ describe('FileFaultStore', () => {
     } finally {
       await stop();
     }
+  });
+
+  describe('update()', () => {
+    const adding = (name: string) => (current: StoredFaults | null): StoredFaults => ({
+      faults: [...(current?.faults ?? []), { name, params: {} }],
+      marker: null,
+      bootFaults: null,
+    });
+
+    it('keeps every change when two replicas sharing the directory edit the file at once', async () => {
+      const [a, b] = [new FileFaultStore(dir, 'gateway'), new FileFaultStore(dir, 'gateway')];
+      const names = Array.from({ length: 12 }, (_, i) => `fault-${i}`);
+      await Promise.all(names.map((name, i) => (i % 2 ? a : b).update(adding(name))));
+      expect((await a.load())?.faults.map((f) => f.name).sort()).toEqual([...names].sort());
+      expect(await readdir(dir)).toEqual(['gateway-faults.json']);
+    });
+
+    it('writes nothing when the edit throws, and lets the next write through', async () => {
+      const store = new FileFaultStore(dir, 'gateway');
+      await store.save(sequential);
+      await expect(
+        store.update(() => {
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+      expect(await store.load()).toEqual(sequential);
+      await store.update(adding('after'));
+      expect((await store.load())?.faults.map((f) => f.name)).toEqual(['sequential-calls', 'after']);
+    });
+
+    it('takes over a lock left behind by a replica that died holding it', async () => {
+      const store = new FileFaultStore(dir, 'gateway');
+      await writeFile(`${store.file}.lock`, '');
+      const longAgo = new Date(Date.now() - 60_000);
+      await utimes(`${store.file}.lock`, longAgo, longAgo);
+      await store.update(adding('after-a-crash'));
+      expect((await store.load())?.faults.map((f) => f.name)).toEqual(['after-a-crash']);
+    });
   });
 });

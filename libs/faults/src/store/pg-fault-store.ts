@@ -19,9 +19,8 @@ export interface PgFaultStoreOptions {
 
 /**
  * The faults in the service's own PostgreSQL database (table workshop_faults).
- * A write and its NOTIFY are one statement, so the notification goes out when
- * the write commits; every replica LISTENs on its own connection and re-reads
- * the row. Reads and writes (one at a time: FaultSync serialises them) use a
+ * Every write is a read-edit-write transaction whose NOTIFY goes out when it
+ * commits; every replica LISTENs on its own connection and re-reads the row. Reads and writes (one at a time: FaultSync serialises them) use a
  * one-connection pool of their own, not the app's: a trainer must be able to
  * switch pool-exhaustion off while it starves that pool.
  */
@@ -38,7 +37,37 @@ export class PgFaultStore implements FaultStore {
   }
 
   async load(): Promise<StoredFaults | null> {
-    const { rows } = await this.queries().query<{ faults: unknown; marker: string | null; boot_faults: string | null }>(
+    return this.read(this.queries());
+  }
+
+  async save(state: StoredFaults): Promise<void> {
+    await this.update(() => state);
+  }
+
+  /**
+   * One transaction on the store's own connection: a transaction-level
+   * advisory lock per service (it also covers a row not written yet) orders
+   * this against every other replica's write; the NOTIFY goes out at commit.
+   */
+  async update(edit: (current: StoredFaults | null) => StoredFaults): Promise<StoredFaults> {
+    const client = await this.queries().connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('${FAULTS_CHANNEL}'), hashtext($1))`, [this.service]);
+      const next = edit(await this.read(client));
+      await this.write(client, next);
+      await client.query('COMMIT');
+      return next;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async read(db: pg.Pool | pg.PoolClient): Promise<StoredFaults | null> {
+    const { rows } = await db.query<{ faults: unknown; marker: string | null; boot_faults: string | null }>(
       'SELECT faults, marker, boot_faults FROM workshop_faults WHERE service = $1',
       [this.service],
     );
@@ -46,8 +75,8 @@ export class PgFaultStore implements FaultStore {
     return row ? storedFaultsFrom({ faults: row.faults, marker: row.marker, bootFaults: row.boot_faults }) : null;
   }
 
-  async save(state: StoredFaults): Promise<void> {
-    await this.queries().query(
+  private async write(db: pg.PoolClient, state: StoredFaults): Promise<void> {
+    await db.query(
       `WITH saved AS (
          INSERT INTO workshop_faults (service, faults, marker, boot_faults, updated_at, updated_by)
          VALUES ($1, $2::jsonb, $3, $4, now(), $5)

@@ -28,8 +28,15 @@ export function routeOf(request: IncomingMessage): string {
   return `${req.baseUrl ?? ''}${path}` || '/';
 }
 
+/** What the logger reads from the service's validated config. */
+export interface LoggingEnv {
+  LOG_LEVEL: string;
+  LOG_FORMAT?: LogFormat;
+  NODE_ENV: string;
+}
+
 /** JSON to stdout unless asked for pretty output (a developer's terminal). */
-export function defaultLogFormat(env: NodeJS.ProcessEnv = process.env): LogFormat {
+export function defaultLogFormat(env: Pick<LoggingEnv, 'LOG_FORMAT' | 'NODE_ENV'>): LogFormat {
   if (env.LOG_FORMAT === 'json' || env.LOG_FORMAT === 'pretty') return env.LOG_FORMAT;
   return env.NODE_ENV === 'development' && process.stdout.isTTY ? 'pretty' : 'json';
 }
