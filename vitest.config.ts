@@ -22,15 +22,33 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['apps/**/src/**/*.spec.ts', 'libs/**/src/**/*.spec.ts', 'scripts/**/*.spec.ts', 'test/unit/**/*.spec.ts'] },
+        test: {
+          name: 'unit',
+          include: [
+            'apps/**/src/**/*.spec.ts',
+            'libs/**/src/**/*.spec.ts',
+            'scripts/**/*.spec.ts',
+            'test/unit/**/*.spec.ts',
+          ],
+        },
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['apps/**/test/**/*.e2e-spec.ts', 'test/cli/**/*.e2e-spec.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+        test: {
+          name: 'e2e',
+          include: ['apps/**/test/**/*.e2e-spec.ts', 'test/cli/**/*.e2e-spec.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
       },
       {
         extends: true,
-        test: { name: 'config', include: ['test/config/**/*.config-spec.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+        test: {
+          name: 'config',
+          include: ['test/config/**/*.config-spec.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
       },
       {
         extends: true,

@@ -13,10 +13,31 @@ const RATE = rate(5);
 export const options = {
   tags: testTags('baseline'),
   scenarios: {
-    shoppers: { executor: 'constant-arrival-rate', rate: RATE, timeUnit: '1s', duration: duration('5m'), preAllocatedVUs: Math.max(2, RATE * 2), maxVUs: Math.max(10, RATE * 10), gracefulStop: '10s', exec: 'shoppers' },
-    regulars: { executor: 'constant-vus', vus: scaled(1), duration: duration('5m'), gracefulStop: '10s', exec: 'regulars' },
+    shoppers: {
+      executor: 'constant-arrival-rate',
+      rate: RATE,
+      timeUnit: '1s',
+      duration: duration('5m'),
+      preAllocatedVUs: Math.max(2, RATE * 2),
+      maxVUs: Math.max(10, RATE * 10),
+      gracefulStop: '10s',
+      exec: 'shoppers',
+    },
+    regulars: {
+      executor: 'constant-vus',
+      vus: scaled(1),
+      duration: duration('5m'),
+      gracefulStop: '10s',
+      exec: 'regulars',
+    },
   },
-  thresholds: sloThresholds(['create_order', 'get_order', 'list_orders', 'list_orders_with_notifications', 'get_notifications']),
+  thresholds: sloThresholds([
+    'create_order',
+    'get_order',
+    'list_orders',
+    'list_orders_with_notifications',
+    'get_notifications',
+  ]),
 };
 
 export const shoppers = shopper;

@@ -9,7 +9,15 @@ import { sloThresholds } from './lib/slo.js';
 export const options = {
   tags: testTags('breakpoint'),
   scenarios: {
-    breakpoint: { executor: 'ramping-arrival-rate', startRate: 1, timeUnit: '1s', preAllocatedVUs: scaled(10), maxVUs: scaled(500), stages: [{ duration: duration('10m'), target: scaled(200) }], gracefulStop: '10s' },
+    breakpoint: {
+      executor: 'ramping-arrival-rate',
+      startRate: 1,
+      timeUnit: '1s',
+      preAllocatedVUs: scaled(10),
+      maxVUs: scaled(500),
+      stages: [{ duration: duration('10m'), target: scaled(200) }],
+      gracefulStop: '10s',
+    },
   },
   thresholds: sloThresholds(['create_order'], { failed: 0.05, checks: 0.95, p95: { create_order: 2000 }, abort: true }),
 };

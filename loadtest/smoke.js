@@ -8,7 +8,14 @@ import { pause } from './lib/engine.js';
 import { clientMistakes, getNotifications, getOrder, listOrders, placeOrder } from './lib/flows.js';
 import { sloThresholds } from './lib/slo.js';
 
-const ENDPOINTS = ['create_order', 'create_order_replay', 'get_order', 'list_orders', 'list_orders_with_notifications', 'get_notifications'];
+const ENDPOINTS = [
+  'create_order',
+  'create_order_replay',
+  'get_order',
+  'list_orders',
+  'list_orders_with_notifications',
+  'get_notifications',
+];
 
 export const options = {
   tags: testTags('smoke'),
@@ -16,7 +23,9 @@ export const options = {
   thresholds: {
     ...sloThresholds(ENDPOINTS),
     // Every endpoint of the walk was called (a p95 of no requests passes), and every check passed.
-    ...Object.fromEntries([...ENDPOINTS, 'create_order_invalid', 'get_order_unknown'].map((e) => [`http_reqs{endpoint:${e}}`, ['count>0']])),
+    ...Object.fromEntries(
+      [...ENDPOINTS, 'create_order_invalid', 'get_order_unknown'].map((e) => [`http_reqs{endpoint:${e}}`, ['count>0']]),
+    ),
     checks: ['rate==1'],
   },
 };
@@ -25,7 +34,12 @@ let walks = 0;
 
 export default async function () {
   walks++;
-  const order = await placeOrder({ order: newOrder({ declined: walks % 3 === 0 }), keyShare: 1, retryShare: 1, readBackShare: 0 });
+  const order = await placeOrder({
+    order: newOrder({ declined: walks % 3 === 0 }),
+    keyShare: 1,
+    retryShare: 1,
+    readBackShare: 0,
+  });
   if (order) {
     await getOrder(order);
     await listOrders({ customer: order.customerId });

@@ -11,7 +11,15 @@ const RATE = rate(5);
 export const options = {
   tags: testTags('soak'),
   scenarios: {
-    soak: { executor: 'constant-arrival-rate', rate: RATE, timeUnit: '1s', duration: duration('30m'), preAllocatedVUs: Math.max(2, RATE * 2), maxVUs: Math.max(10, RATE * 10), gracefulStop: '10s' },
+    soak: {
+      executor: 'constant-arrival-rate',
+      rate: RATE,
+      timeUnit: '1s',
+      duration: duration('30m'),
+      preAllocatedVUs: Math.max(2, RATE * 2),
+      maxVUs: Math.max(10, RATE * 10),
+      gracefulStop: '10s',
+    },
   },
   thresholds: sloThresholds(['create_order', 'get_order', 'list_orders'], { abort: true }),
 };

@@ -7,8 +7,17 @@ rmSync('dist', { recursive: true, force: true });
 execFileSync(
   process.execPath,
   [
-    'node_modules/@swc/cli/bin/swc.js', 'apps', 'libs', 'scripts/waterfall', '-d', 'dist', '--config-file', '.swcrc',
-    '--ignore', '**/*.spec.ts,**/*.fixture.ts,**/test/**', '--quiet',
+    'node_modules/@swc/cli/bin/swc.js',
+    'apps',
+    'libs',
+    'scripts/waterfall',
+    '-d',
+    'dist',
+    '--config-file',
+    '.swcrc',
+    '--ignore',
+    '**/*.spec.ts,**/*.fixture.ts,**/test/**',
+    '--quiet',
   ],
   { stdio: 'inherit' },
 );

@@ -37,7 +37,13 @@ if (!process.argv.includes('--no-build')) execFileSync(process.execPath, ['scrip
 
 let database;
 try {
-  database = await startPostgres({ dataDir: PG_DIR, port: PG_PORT, databases: Object.values(DATABASES), portVariable: 'DEV_PGPORT', log: say });
+  database = await startPostgres({
+    dataDir: PG_DIR,
+    port: PG_PORT,
+    databases: Object.values(DATABASES),
+    portVariable: 'DEV_PGPORT',
+    log: say,
+  });
 } catch (error) {
   fail(`PostgreSQL: ${error.message.split('\n').join(' ')}`);
 }
@@ -52,8 +58,16 @@ const commonEnv = {
 };
 const serviceEnv = {
   // The gateway has no database: its switched-on faults are kept here, beside the cluster, across restarts.
-  gateway: { ORDER_SERVICE_URL: url('order'), NOTIFICATION_SERVICE_URL: url('notification'), FAULTS_STATE_DIR: process.env.FAULTS_STATE_DIR ?? join(DATA_DIR, 'faults') },
-  order: { DATABASE_URL: database.url(DATABASES.order), PAYMENT_SERVICE_URL: url('payment'), EVENTS_TCP_PORT: String(EVENTS_PORT) },
+  gateway: {
+    ORDER_SERVICE_URL: url('order'),
+    NOTIFICATION_SERVICE_URL: url('notification'),
+    FAULTS_STATE_DIR: process.env.FAULTS_STATE_DIR ?? join(DATA_DIR, 'faults'),
+  },
+  order: {
+    DATABASE_URL: database.url(DATABASES.order),
+    PAYMENT_SERVICE_URL: url('payment'),
+    EVENTS_TCP_PORT: String(EVENTS_PORT),
+  },
   payment: { DATABASE_URL: database.url(DATABASES.payment) },
   notification: { DATABASE_URL: database.url(DATABASES.notification), EVENTS_TCP_PORT: String(EVENTS_PORT) },
 };
@@ -87,10 +101,14 @@ const children = new Map();
 let stopping = false;
 
 function start(name) {
-  const child = spawn(process.execPath, ['--enable-source-maps', '--import', PRELOAD, `dist/apps/${name}/src/main.js`], {
-    env: { ...commonEnv, ...serviceEnv[name], PORT: String(PORTS[name]) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--enable-source-maps', '--import', PRELOAD, `dist/apps/${name}/src/main.js`],
+    {
+      env: { ...commonEnv, ...serviceEnv[name], PORT: String(PORTS[name]) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const prefix = `\x1b[${COLORS[name]}m${name.padEnd(12)}\x1b[0m| `;
   for (const stream of [child.stdout, child.stderr]) {
     let rest = '';
@@ -119,10 +137,14 @@ async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   setTimeout(() => process.exit(code), 15_000).unref();
-  const exits = [...children.values()].filter((c) => c.exitCode === null).map((c) => new Promise((r) => (c.once('exit', r), c.kill('SIGTERM'))));
+  const exits = [...children.values()]
+    .filter((c) => c.exitCode === null)
+    .map((c) => new Promise((r) => (c.once('exit', r), c.kill('SIGTERM'))));
   await Promise.all(exits);
   await collector?.close();
-  await stopPostgres(PG_DIR).catch((error) => process.stderr.write(`npm run dev: stopping PostgreSQL: ${error.message}\n`));
+  await stopPostgres(PG_DIR).catch((error) =>
+    process.stderr.write(`npm run dev: stopping PostgreSQL: ${error.message}\n`),
+  );
   process.exit(code);
 }
 process.on('SIGINT', () => stop(0));

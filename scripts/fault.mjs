@@ -25,7 +25,8 @@ import { pathToFileURL } from 'node:url';
 /** The single catalogue the services, k6 scripts, tests and docs read (Node 24 loads the .ts directly). */
 const { SCENARIOS, scenario } = await import('../libs/faults/src/catalogue.ts');
 /** The admin API's requests and answers, shared with loadtest/lib/faults.js. */
-const { FaultApiError, getFaults, putFaults, switchOff, switchOn } = await import('../libs/faults/src/client/fault-client.ts');
+const { FaultApiError, getFaults, putFaults, switchOff, switchOn } =
+  await import('../libs/faults/src/client/fault-client.ts');
 
 export const DEFAULT_ADMIN_TOKEN = 'workshop-admin-token';
 const SERVICES = ['gateway', 'order', 'payment', 'notification'];
@@ -35,7 +36,14 @@ export class CliError extends Error {}
 
 function settings(env) {
   const apis = Object.fromEntries(
-    SERVICES.map((s) => [s, { service: s, url: env[`${s.toUpperCase()}_URL`] ?? `http://127.0.0.1:${DEFAULT_PORTS[s]}`, token: env.ADMIN_TOKEN || DEFAULT_ADMIN_TOKEN }]),
+    SERVICES.map((s) => [
+      s,
+      {
+        service: s,
+        url: env[`${s.toUpperCase()}_URL`] ?? `http://127.0.0.1:${DEFAULT_PORTS[s]}`,
+        token: env.ADMIN_TOKEN || DEFAULT_ADMIN_TOKEN,
+      },
+    ]),
   );
   // How the hints name this CLI: compose's one-shot `fault` service sets FAULT_CLI to its own command.
   return { apis, cli: env.FAULT_CLI || 'npm run fault --' };
@@ -77,7 +85,9 @@ function parseParams(args, entry) {
     const [key, inline] = flag.slice(2).split('=', 2);
     const value = inline ?? args[++i];
     if (!(key in entry.params)) {
-      const known = Object.keys(entry.params).map((k) => `--${k}`).join(', ');
+      const known = Object.keys(entry.params)
+        .map((k) => `--${k}`)
+        .join(', ');
       throw new CliError(`${entry.name} has no parameter --${key}; it takes ${known || 'none'}`);
     }
     if (value === undefined || Number.isNaN(Number(value))) throw new CliError(`--${key} needs a number`);
@@ -88,7 +98,10 @@ function parseParams(args, entry) {
 
 function requireScenario(name) {
   const entry = name ? scenario(name) : undefined;
-  if (!entry) throw new CliError(`${name ? `unknown scenario "${name}"` : 'name a scenario'}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  if (!entry)
+    throw new CliError(
+      `${name ? `unknown scenario "${name}"` : 'name a scenario'}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`,
+    );
   return entry;
 }
 
@@ -116,7 +129,8 @@ export async function main(argv, { env = process.env, out = (line) => process.st
   } catch (error) {
     if (!(error instanceof FaultApiError)) throw error;
     // The services' refusals, said as this CLI would have you act on them.
-    if (error.kind === 'mystery') throw new CliError(`a mystery scenario is on; guess it or run "${config.cli} off --all" first`);
+    if (error.kind === 'mystery')
+      throw new CliError(`a mystery scenario is on; guess it or run "${config.cli} off --all" first`);
     throw new CliError(error.message);
   }
 }
@@ -140,13 +154,20 @@ async function run(argv, config, out) {
       const hints = args[0] === '--hints';
       if (args.length > (hints ? 1 : 0)) throw new CliError(`status takes only --hints, not "${args.join(' ')}"`);
       const all = await states(config);
-      const markers = [...new Set(Object.values(all).map((s) => s.marker).filter(Boolean))];
+      const markers = [
+        ...new Set(
+          Object.values(all)
+            .map((s) => s.marker)
+            .filter(Boolean),
+        ),
+      ];
       // Every service carries the mystery's marker: without --hints, nothing here says where it acts.
       for (const marker of markers) out(`mystery ${marker} is on; answer with: ${config.cli} guess <scenario>`);
       for (const [service, state] of Object.entries(all)) {
         const on = state.active.map((f) => `${f.name} (${describeParams(f.params)})`).join(', ');
         if (!state.marker) out(`${service.padEnd(13)} ${on || 'no faults'}`);
-        else if (hints) out(`${service.padEnd(13)} ${state.active.length > 0 ? `mystery ${state.marker} acts here` : 'marker only'}`);
+        else if (hints)
+          out(`${service.padEnd(13)} ${state.active.length > 0 ? `mystery ${state.marker} acts here` : 'marker only'}`);
       }
       return 0;
     }
@@ -176,7 +197,12 @@ async function run(argv, config, out) {
       const marker = `mystery-${randomBytes(4).toString('hex')}`;
       // Every service carries the marker (logs, spans, workshop_fault_active), only the picked ones the fault.
       for (const service of SERVICES) {
-        await setFaults(config, service, pick.services.includes(service) ? [{ name: pick.name, params: {} }] : [], marker);
+        await setFaults(
+          config,
+          service,
+          pick.services.includes(service) ? [{ name: pick.name, params: {} }] : [],
+          marker,
+        );
       }
       out(`A mystery scenario is on. Logs, spans and metrics call it ${marker}.`);
       out(`Find the culprit with Kibana, Grafana and Jaeger, then: ${config.cli} guess <scenario>`);
@@ -185,9 +211,11 @@ async function run(argv, config, out) {
     case 'guess': {
       const entry = requireScenario(args[0]);
       const all = await states(config);
-      if (!Object.values(all).some((s) => s.marker)) throw new CliError(`no mystery scenario is on; start one with: ${config.cli} mystery`);
+      if (!Object.values(all).some((s) => s.marker))
+        throw new CliError(`no mystery scenario is on; start one with: ${config.cli} mystery`);
       const answer = Object.values(all).find((s) => s.marker && s.active.length > 0)?.active[0]?.name;
-      if (!answer) throw new CliError(`the mystery has no fault left on anywhere; end it with: ${config.cli} off --all`);
+      if (!answer)
+        throw new CliError(`the mystery has no fault left on anywhere; end it with: ${config.cli} off --all`);
       if (answer !== entry.name) {
         out(`Not ${entry.name}. Look again: which service's spans grow, which metric moved, what do the logs say?`);
         return 1;

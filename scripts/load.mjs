@@ -31,14 +31,23 @@ import { pathToFileURL } from 'node:url';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const LOADTEST = join(ROOT, 'loadtest');
-const FLAGS_TO_ENV = { '--duration': 'LOAD_DURATION', '--rate': 'LOAD_RATE', '--vus': 'LOAD_VUS', '--scale': 'LOAD_SCALE' };
+const FLAGS_TO_ENV = {
+  '--duration': 'LOAD_DURATION',
+  '--rate': 'LOAD_RATE',
+  '--vus': 'LOAD_VUS',
+  '--scale': 'LOAD_SCALE',
+};
 
 export class UsageError extends Error {}
 
 /** The scripts `npm run load` knows, as names: smoke, …, scenarios/<name>. */
 export function scriptNames() {
-  const top = readdirSync(LOADTEST).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3));
-  const scenarios = readdirSync(join(LOADTEST, 'scenarios')).filter((f) => f.endsWith('.js')).map((f) => `scenarios/${f.slice(0, -3)}`);
+  const top = readdirSync(LOADTEST)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => f.slice(0, -3));
+  const scenarios = readdirSync(join(LOADTEST, 'scenarios'))
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => `scenarios/${f.slice(0, -3)}`);
   return [...top.sort(), ...scenarios.sort()];
 }
 
@@ -115,7 +124,9 @@ function onPath(command) {
 export function runK6(args, { command = 'k6', stdio = 'inherit' } = {}) {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { stdio, detached: true });
-    const handlers = Object.fromEntries(['SIGINT', 'SIGTERM', 'SIGHUP'].map((signal) => [signal, () => child.kill(signal)]));
+    const handlers = Object.fromEntries(
+      ['SIGINT', 'SIGTERM', 'SIGHUP'].map((signal) => [signal, () => child.kill(signal)]),
+    );
     for (const [signal, handler] of Object.entries(handlers)) process.on(signal, handler);
     const done = () => {
       for (const [signal, handler] of Object.entries(handlers)) process.off(signal, handler);
@@ -141,7 +152,10 @@ export async function main(argv) {
   const k6Found = onPath('k6');
   const engine = options.engine ?? (k6Found ? 'k6' : 'node');
   if (engine === 'k6') {
-    if (!k6Found) throw new UsageError('k6 is not on PATH: install it (grafana.com/docs/k6/latest/set-up/install-k6), use `docker compose --profile k6 run --rm k6`, or use --engine node');
+    if (!k6Found)
+      throw new UsageError(
+        'k6 is not on PATH: install it (grafana.com/docs/k6/latest/set-up/install-k6), use `docker compose --profile k6 run --rm k6`, or use --engine node',
+      );
     const args = ['run', ...Object.entries(options.env).flatMap(([k, v]) => ['-e', `${k}=${v}`])];
     if (options.summaryExport) args.push('--summary-export', options.summaryExport);
     if (options.quiet) args.push('--quiet');
@@ -151,7 +165,11 @@ export async function main(argv) {
   const { runScript } = await import(pathToFileURL(join(LOADTEST, 'runner/index.js')).href);
   const why = options.engine ? '' : ' (no k6 on PATH; install k6 to run it there, or choose with --engine k6|node)';
   process.stderr.write(`load: ${relative(ROOT, file)} on the Node engine (loadtest/runner)${why}\n`);
-  const { exitCode } = await runScript(file, { env: options.env, summaryExport: options.summaryExport, quiet: options.quiet });
+  const { exitCode } = await runScript(file, {
+    env: options.env,
+    summaryExport: options.summaryExport,
+    quiet: options.quiet,
+  });
   return exitCode;
 }
 

@@ -107,10 +107,15 @@ async function main() {
     OTEL_BSP_SCHEDULE_DELAY: '200',
   });
   cleanups.push(() => rmSync(data, { recursive: true, force: true }));
-  await until('npm run dev: the four services ready', async () => {
-    if (dev.exitCode !== null) throw new Fatal(`npm run dev exited with ${dev.exitCode} (see ${join(logDir, 'dev.log')})`);
-    return ok(`${GATEWAY}/health/ready`);
-  }, 120_000);
+  await until(
+    'npm run dev: the four services ready',
+    async () => {
+      if (dev.exitCode !== null)
+        throw new Fatal(`npm run dev exited with ${dev.exitCode} (see ${join(logDir, 'dev.log')})`);
+      return ok(`${GATEWAY}/health/ready`);
+    },
+    120_000,
+  );
   await until('Zipkin healthy', () => ok(`${ZIPKIN}/health`), 90_000);
 
   // The first order pays for every cold start (connections, JIT): the picture shows the second.
@@ -146,6 +151,10 @@ try {
   await main();
 } finally {
   // `npm run dev` stops the services, then its PostgreSQL, on SIGTERM.
-  await Promise.all(children.reverse().map((child) => child.exitCode === null && new Promise((r) => (child.once('exit', r), child.kill('SIGTERM')))));
+  await Promise.all(
+    children
+      .reverse()
+      .map((child) => child.exitCode === null && new Promise((r) => (child.once('exit', r), child.kill('SIGTERM')))),
+  );
   for (const cleanup of cleanups) cleanup();
 }

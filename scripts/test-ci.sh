@@ -9,7 +9,7 @@
 #      (scripts/ci/tools.mjs; cached per machine by version, so only a machine's first run pays for it) and
 #      fetches Zipkin's jar from Maven Central (scripts/ci/zipkin.mjs) and installs Debian's Chromium for the
 #      browser test (scripts/ci/chromium.mjs),
-#   5. builds, type-checks, lints, and runs the unit, e2e, telemetry, config and integration suites,
+#   5. builds, type-checks, lints, checks the formatting (Prettier), and runs the unit, e2e, telemetry, config and integration suites,
 #   6. ends with one line "N passed, N failed" summing every suite.
 # SKIP_INSTALL=1 skips step 2 when node_modules is already current.
 set -uo pipefail
@@ -81,6 +81,7 @@ suite() { # a vitest project; its test counts are added up
 check "Build" npm run --silent build
 check "Type check" npm run --silent typecheck
 check "Lint" npm run --silent lint
+check "Formatting (prettier --check)" npm run --silent format:check
 suite unit
 suite e2e
 suite telemetry

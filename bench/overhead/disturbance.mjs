@@ -45,7 +45,8 @@ export async function waitForQuiet() {
   for (let waited = 0; waited < 120_000; waited += 1_000) {
     const busy = await machineBusyOver(1_000);
     if (busy < 0.25) return;
-    if (waited === 0) process.stderr.write(`machine ${(busy * 100).toFixed(0)} % busy before the run, waiting for it to calm down… `);
+    if (waited === 0)
+      process.stderr.write(`machine ${(busy * 100).toFixed(0)} % busy before the run, waiting for it to calm down… `);
   }
   process.stderr.write('still busy, going on… ');
 }

@@ -9,7 +9,10 @@ import { randomUUID } from 'node:crypto';
 export const DECLINED_CARD = '4000000000000002';
 /** Test cards that pass the Luhn check and are approved. */
 const APPROVED_CARDS = ['4242424242424242', '4111111111111111', '5555555555554444', '378282246310005'];
-const CATALOG = Array.from({ length: 40 }, (_, i) => ({ sku: `SKU-${100 + i}`, unitPrice: Math.round((2 + ((i * 37) % 200) + (i % 4) * 0.25) * 100) / 100 }));
+const CATALOG = Array.from({ length: 40 }, (_, i) => ({
+  sku: `SKU-${100 + i}`,
+  unitPrice: Math.round((2 + ((i * 37) % 200) + (i % 4) * 0.25) * 100) / 100,
+}));
 
 /** A small deterministic PRNG, so both modes send the same sequence of orders. */
 function mulberry32(seed) {
@@ -35,7 +38,11 @@ export function makeOrder(random, declinedShare) {
   }
   const declined = random() < declinedShare;
   const cardNumber = declined ? DECLINED_CARD : APPROVED_CARDS[pick(APPROVED_CARDS.length)];
-  return { order: { customerId: `c-${1 + pick(500)}`, items, payment: { cardNumber } }, declined, withKey: random() < 0.5 };
+  return {
+    order: { customerId: `c-${1 + pick(500)}`, items, payment: { cardNumber } },
+    declined,
+    withKey: random() < 0.5,
+  };
 }
 
 /** Sends one order and checks the answer a user would check: 201 and the expected status. */
@@ -43,7 +50,12 @@ async function placeOrder(url, { order, declined, withKey }) {
   const headers = { 'content-type': 'application/json' };
   if (withKey) headers['idempotency-key'] = `bench-${randomUUID()}`;
   try {
-    const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(order), signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(order),
+      signal: AbortSignal.timeout(30_000),
+    });
     const body = await res.json().catch(() => undefined);
     if (res.status !== 201) return `HTTP ${res.status}`;
     const expected = declined ? 'payment_failed' : 'paid';
@@ -58,7 +70,16 @@ async function placeOrder(url, { order, declined, withKey }) {
  * edges (for CPU snapshots). Returns latencies (ms, sorted) of the requests
  * started and finished inside the window, the window length, and failures.
  */
-export async function runLoad({ url, concurrency, warmupMs, durationMs, seed, declinedShare, onMeasureStart, onMeasureEnd }) {
+export async function runLoad({
+  url,
+  concurrency,
+  warmupMs,
+  durationMs,
+  seed,
+  declinedShare,
+  onMeasureStart,
+  onMeasureEnd,
+}) {
   const began = performance.now();
   const windowStart = began + warmupMs;
   const windowEnd = windowStart + durationMs;
@@ -95,5 +116,13 @@ export async function runLoad({ url, concurrency, warmupMs, durationMs, seed, de
   await Promise.all(Array.from({ length: concurrency }, (_, i) => worker(i)));
   await Promise.all([measureStart, measureEnd]);
   latencies.sort((a, b) => a - b);
-  return { latencies, windowMs: durationMs, sent, failed, warmupFailed, failures, timeline: Array.from(timeline, (n) => n ?? 0) };
+  return {
+    latencies,
+    windowMs: durationMs,
+    sent,
+    failed,
+    warmupFailed,
+    failures,
+    timeline: Array.from(timeline, (n) => n ?? 0),
+  };
 }

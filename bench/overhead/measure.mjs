@@ -167,6 +167,8 @@ export async function abandon(run) {
   if (!run) return;
   await run.set.stop();
   run.collector?.child.kill();
-  await run.set.cleanUp().catch((error) => process.stderr.write(`[bench] could not drop the run's databases: ${error.message}\n`));
+  await run.set
+    .cleanUp()
+    .catch((error) => process.stderr.write(`[bench] could not drop the run's databases: ${error.message}\n`));
   if (current === run) current = undefined;
 }

@@ -29,7 +29,8 @@ export function modeList(builtIn, variants) {
     .split(',')
     .filter(Boolean)
     .map((name) => {
-      if (!BUILT_IN_MODES[name]) throw new Error(`unknown mode ${name} (built in: full, off; use --variant for others)`);
+      if (!BUILT_IN_MODES[name])
+        throw new Error(`unknown mode ${name} (built in: full, off; use --variant for others)`);
       return { name, env: BUILT_IN_MODES[name] };
     });
   return [...modes, ...variants.map(parseVariant)];
@@ -39,5 +40,7 @@ export const telemetryOn = (env) => String(env.OTEL_SDK_DISABLED).toLowerCase() 
 
 /** Round 1 runs the modes in order, round 2 in reverse, and so on: drift hits every mode alike. */
 export function schedule(modes, rounds) {
-  return Array.from({ length: rounds }, (_, i) => (i % 2 === 0 ? modes : [...modes].reverse()).map((mode) => ({ mode, round: i + 1 }))).flat();
+  return Array.from({ length: rounds }, (_, i) =>
+    (i % 2 === 0 ? modes : [...modes].reverse()).map((mode) => ({ mode, round: i + 1 })),
+  ).flat();
 }

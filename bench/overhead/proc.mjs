@@ -34,7 +34,11 @@ function statOf(pid) {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const [utime, stime] = [Number(fields[11]), Number(fields[12])];
     // starttime tells a reused pid from the same process (kernel threads rename themselves, so comm cannot).
-    return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), started: fields[19], cpuMs: ((utime + stime) * 1000) / TICKS_PER_SECOND };
+    return {
+      comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      started: fields[19],
+      cpuMs: ((utime + stime) * 1000) / TICKS_PER_SECOND,
+    };
   } catch {
     return undefined;
   }

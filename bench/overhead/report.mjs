@@ -43,8 +43,16 @@ function summariseMode(mode, all) {
     disturbed: runs.filter(isDisturbed).map((r) => `round ${r.round}: ${r.otherTop.join(', ')}`),
     spansPerRequest: medianOf(runs, (r) => r.spans?.perRequest),
     spansPerRequestByService: perService(runs, (r, s) => r.spans?.perRequestByService[s]),
-    droppedSpans: runs.some((r) => r.droppedSpans !== undefined) ? sum(runs.map((r) => r.droppedSpans ?? 0)) : undefined,
-    perRound: runs.map((r) => ({ round: r.round, throughput: r.throughput, p50: r.p50, p99: r.p99, bootTotal: sum(Object.values(r.boot)) })),
+    droppedSpans: runs.some((r) => r.droppedSpans !== undefined)
+      ? sum(runs.map((r) => r.droppedSpans ?? 0))
+      : undefined,
+    perRound: runs.map((r) => ({
+      round: r.round,
+      throughput: r.throughput,
+      p50: r.p50,
+      p99: r.p99,
+      bootTotal: sum(Object.values(r.boot)),
+    })),
     bootOnly: all.filter((r) => r.bootOnly).map((r) => sum(Object.values(r.boot))),
   };
 }
@@ -80,7 +88,9 @@ export function compare(summary, baselineMode) {
         mode: m.mode,
         ratios,
         goals: {
-          throughput: (Number.isFinite(ratios.throughputPaired) ? ratios.throughputPaired : ratios.throughput) >= GOALS.throughputRatio,
+          throughput:
+            (Number.isFinite(ratios.throughputPaired) ? ratios.throughputPaired : ratios.throughput) >=
+            GOALS.throughputRatio,
           boot: ratios.bootWorst <= GOALS.bootRatio,
         },
       };
@@ -95,12 +105,31 @@ const yes = (ok) => (ok ? 'met' : '**missed**');
 /** Ratios to the baseline; the goal columns only against `off`, which is what the goals are about. */
 function comparisonTable(comparisons, baseline) {
   const goals = baseline === 'off';
-  const head = ['Throughput (ratio of medians)', 'Throughput (median of per-round ratios)', 'p50', 'p99', 'CPU/order', 'Boot (all)', 'Boot (worst service)'];
+  const head = [
+    'Throughput (ratio of medians)',
+    'Throughput (median of per-round ratios)',
+    'p50',
+    'p99',
+    'CPU/order',
+    'Boot (all)',
+    'Boot (worst service)',
+  ];
   if (goals) head.push(`≥ ${pct(GOALS.throughputRatio)} throughput`, `≤ ${GOALS.bootRatio}× boot`);
-  const lines = [`| Against \`${baseline}\` | ${head.join(' | ')} |`, `|---|${head.map((h) => (h.startsWith('≥') || h.startsWith('≤') ? '---' : '---:')).join('|')}|`];
+  const lines = [
+    `| Against \`${baseline}\` | ${head.join(' | ')} |`,
+    `|---|${head.map((h) => (h.startsWith('≥') || h.startsWith('≤') ? '---' : '---:')).join('|')}|`,
+  ];
   for (const c of comparisons) {
     const [worstService, worst] = Object.entries(c.ratios.boot).reduce((a, b) => (b[1] > a[1] ? b : a));
-    const cells = [pct(c.ratios.throughput), pct(c.ratios.throughputPaired), x(c.ratios.p50), x(c.ratios.p99), x(c.ratios.cpuPerRequest), x(c.ratios.bootTotal), `${x(worst)} (${worstService})`];
+    const cells = [
+      pct(c.ratios.throughput),
+      pct(c.ratios.throughputPaired),
+      x(c.ratios.p50),
+      x(c.ratios.p99),
+      x(c.ratios.cpuPerRequest),
+      x(c.ratios.bootTotal),
+      `${x(worst)} (${worstService})`,
+    ];
     if (goals) cells.push(yes(c.goals.throughput), yes(c.goals.boot));
     lines.push(`| \`${c.mode}\` | ${cells.join(' | ')} |`);
   }
@@ -122,11 +151,17 @@ export function markdown({ summary, comparisons, meta }) {
   if (meta.repeated?.length > 0) push(`Runs repeated: ${meta.repeated.join('; ')}.`, '');
   const failed = summary.filter((m) => m.failed > 0);
   if (failed.length > 0) {
-    push(`> **⚠ ${sum(failed.map((m) => m.failed))} REQUESTS FAILED** (${failed.map((m) => m.mode).join(', ')}) — these figures are not a valid result.`, '');
+    push(
+      `> **⚠ ${sum(failed.map((m) => m.failed))} REQUESTS FAILED** (${failed.map((m) => m.mode).join(', ')}) — these figures are not a valid result.`,
+      '',
+    );
   }
   const disturbed = summary.filter((m) => m.disturbed.length > 0);
   if (disturbed.length > 0) {
-    push(`> **⚠ Other processes used more than ${pct(DISTURBED_SHARE)} of the machine** in ${disturbed.map((m) => `\`${m.mode}\` (${m.disturbed.join('; ')})`).join(', ')} — rerun on a quiet machine.`, '');
+    push(
+      `> **⚠ Other processes used more than ${pct(DISTURBED_SHARE)} of the machine** in ${disturbed.map((m) => `\`${m.mode}\` (${m.disturbed.join('; ')})`).join(', ')} — rerun on a quiet machine.`,
+      '',
+    );
   }
   const modes = summary.map((m) => m.mode);
   push(`| Median over rounds | ${modes.join(' | ')} |`, `|---|${modes.map(() => '---:').join('|')}|`);
@@ -138,24 +173,37 @@ export function markdown({ summary, comparisons, meta }) {
   row('Requests measured / failed', (m) => `${m.requests} / ${m.failed}`);
   row('Boot, all four, one after the other (ms)', (m) => `${f(m.bootTotal)} (${m.bootSamples} boots)`);
   for (const s of SERVICES) row(`Boot ${s} (ms)`, (m) => f(m.boot[s]));
-  for (const s of SERVICES) row(`RSS ${s}: idle / peak / end (MiB)`, (m) => `${f(m.rssIdle[s])} / ${f(m.rssPeak[s])} / ${f(m.rssEnd[s])}`);
+  for (const s of SERVICES)
+    row(`RSS ${s}: idle / peak / end (MiB)`, (m) => `${f(m.rssIdle[s])} / ${f(m.rssPeak[s])} / ${f(m.rssEnd[s])}`);
   for (const s of SERVICES) row(`CPU ${s} (ms per order)`, (m) => f(m.cpuPerRequest[s], 2));
   row('CPU, four services (ms per order)', (m) => f(m.cpuPerRequestAll, 2));
   row('CPU, load generator (ms per order)', (m) => f(m.benchCpuPerRequest, 2));
   row('CPU, OTLP receiver (ms per order)', (m) => f(m.collectorCpuPerRequest, 2));
   row('CPU, PostgreSQL + RabbitMQ (ms per order)', (m) => f(m.backingCpuPerRequest, 2));
-  row('Machine busy / kernel threads / other processes', (m) => `${pct(m.machineBusy)} / ${pct(m.kernelShare)} / ${pct(m.otherShare)}`);
+  row(
+    'Machine busy / kernel threads / other processes',
+    (m) => `${pct(m.machineBusy)} / ${pct(m.kernelShare)} / ${pct(m.otherShare)}`,
+  );
   row('Spans exported per order', (m) => f(m.spansPerRequest, 1));
-  row(`Spans per order: ${SERVICES.join(' / ')}`, (m) => (Number.isFinite(m.spansPerRequest) ? SERVICES.map((s) => f(m.spansPerRequestByService[s], 1)).join(' / ') : '–'));
+  row(`Spans per order: ${SERVICES.join(' / ')}`, (m) =>
+    Number.isFinite(m.spansPerRequest) ? SERVICES.map((s) => f(m.spansPerRequestByService[s], 1)).join(' / ') : '–',
+  );
   row('Spans dropped by the batch processor', (m) => (m.droppedSpans === undefined ? '–' : String(m.droppedSpans)));
   push('');
   if (comparisons.length > 0) push(...comparisonTable(comparisons, meta.baseline), '');
   push('Per round (throughput orders/s · p50 ms · p99 ms · boot ms):', '');
   for (const m of summary) {
     const extraBoots = m.bootOnly.length > 0 ? `; boot only: ${m.bootOnly.map((b) => f(b)).join(', ')}` : '';
-    push(`- \`${m.mode}\`: ${m.perRound.map((r) => `r${r.round} ${f(r.throughput, 1)} · ${f(r.p50, 1)} · ${f(r.p99, 1)} · ${f(r.bootTotal)}`).join('; ')}${extraBoots}`);
+    push(
+      `- \`${m.mode}\`: ${m.perRound.map((r) => `r${r.round} ${f(r.throughput, 1)} · ${f(r.p50, 1)} · ${f(r.p99, 1)} · ${f(r.bootTotal)}`).join('; ')}${extraBoots}`,
+    );
   }
   push('', 'Modes:', '');
-  for (const m of summary) push(`- \`${m.mode}\`: ${Object.entries(m.env).map(([k, v]) => `\`${k}=${v}\``).join(' ')}`);
+  for (const m of summary)
+    push(
+      `- \`${m.mode}\`: ${Object.entries(m.env)
+        .map(([k, v]) => `\`${k}=${v}\``)
+        .join(' ')}`,
+    );
   return lines.join('\n');
 }

@@ -121,12 +121,18 @@ async function runUndisturbed(mode, round, ctx, repeated) {
 /** Failed requests make the figures worthless, a busy machine makes them doubtful: say so where nobody can miss it. */
 function shoutAboutProblems(summary, tmp) {
   for (const m of summary) {
-    for (const d of m.disturbed) process.stderr.write(`[bench] ⚠ ${m.mode} ${d}: other processes competed for the CPU; rerun on a quiet machine\n`);
+    for (const d of m.disturbed)
+      process.stderr.write(
+        `[bench] ⚠ ${m.mode} ${d}: other processes competed for the CPU; rerun on a quiet machine\n`,
+      );
   }
   const failed = sum(summary.map((m) => m.failed));
   if (failed === 0) return false;
-  process.stderr.write(`\n[bench] ⚠⚠⚠ ${failed} REQUESTS FAILED — the figures above are not a valid result; logs kept in ${tmp}\n`);
-  for (const m of summary) for (const [reason, n] of m.failures) process.stderr.write(`[bench]   ${m.mode}: ${n} × ${reason}\n`);
+  process.stderr.write(
+    `\n[bench] ⚠⚠⚠ ${failed} REQUESTS FAILED — the figures above are not a valid result; logs kept in ${tmp}\n`,
+  );
+  for (const m of summary)
+    for (const [reason, n] of m.failures) process.stderr.write(`[bench]   ${m.mode}: ${n} × ${reason}\n`);
   return true;
 }
 
@@ -151,7 +157,8 @@ async function main() {
   const meta = { ...describeRun(ctx, plan, started, loadAtStart), repeated };
   const text = markdown({ summary, comparisons, meta });
   if (args.json) writeFileSync(args.json, JSON.stringify({ meta, summary, comparisons, results }, null, 2));
-  if (args.write) process.stderr.write(`[bench] wrote section "${args.section}" of ${writeSection(args.section, text)}\n`);
+  if (args.write)
+    process.stderr.write(`[bench] wrote section "${args.section}" of ${writeSection(args.section, text)}\n`);
   process.stdout.write(`${text}\n`);
   if (shoutAboutProblems(summary, ctx.tmp)) process.exitCode = 1;
   else if (!args['keep-logs']) rmSync(ctx.tmp, { recursive: true, force: true });

@@ -28,7 +28,8 @@ export function assertBuilt() {
 /** Where PostgreSQL and RabbitMQ are: env vars, else the file `node scripts/ci/backing-services.mjs start` wrote. */
 export function backingServices() {
   const { adminUrl, rabbitUrl } = readServicesEnv();
-  if (!adminUrl || !rabbitUrl) throw new Error('PostgreSQL and RabbitMQ are not running: run `node scripts/ci/backing-services.mjs start` first');
+  if (!adminUrl || !rabbitUrl)
+    throw new Error('PostgreSQL and RabbitMQ are not running: run `node scripts/ci/backing-services.mjs start` first');
   return { adminUrl, rabbitUrl };
 }
 
@@ -75,7 +76,8 @@ export class ServiceSet {
    */
   async prepare() {
     await withAdmin(this.backing.adminUrl, async (c) => {
-      for (const svc of Object.keys(DATABASES)) await c.query(`CREATE DATABASE "${new URL(this.databaseUrl(svc)).pathname.slice(1)}"`);
+      for (const svc of Object.keys(DATABASES))
+        await c.query(`CREATE DATABASE "${new URL(this.databaseUrl(svc)).pathname.slice(1)}"`);
     });
     this.rabbitUrl = this.ownVhost();
   }
@@ -88,7 +90,9 @@ export class ServiceSet {
       this.vhost = this.runId;
       url.pathname = `/${this.runId}`;
     } catch (error) {
-      process.stderr.write(`[bench] no vhost of its own (${error.message.split('\n')[0]}); sharing the broker's default vhost\n`);
+      process.stderr.write(
+        `[bench] no vhost of its own (${error.message.split('\n')[0]}); sharing the broker's default vhost\n`,
+      );
     }
     return url.toString();
   }
@@ -113,7 +117,14 @@ export class ServiceSet {
       notification: { ...storage('notification'), ...events },
     };
     // Nothing inherited from the caller's shell but PATH: no stray OTEL_* or LOG_* variable.
-    return { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(this.ports[name]), PATH: process.env.PATH ?? '', ...specific[name], ...modeEnv };
+    return {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(this.ports[name]),
+      PATH: process.env.PATH ?? '',
+      ...specific[name],
+      ...modeEnv,
+    };
   }
 
   /** Starts the services one by one; returns ms from spawn to the first 200 of /health/ready, per service. */
@@ -137,7 +148,8 @@ export class ServiceSet {
     child.once('exit', (code, signal) => (this.exits[name] = { code, signal }));
     const deadline = started + BOOT_TIMEOUT_MS;
     while (performance.now() < deadline) {
-      if (this.exits[name]) throw new Error(`${name} exited during boot (${JSON.stringify(this.exits[name])}); see ${this.logOf(name)}`);
+      if (this.exits[name])
+        throw new Error(`${name} exited during boot (${JSON.stringify(this.exits[name])}); see ${this.logOf(name)}`);
       try {
         const res = await fetch(`${this.url(name)}/health/ready`, { signal: AbortSignal.timeout(2_000) });
         await res.arrayBuffer();

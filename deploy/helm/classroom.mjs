@@ -67,7 +67,8 @@ export function parseArgs(argv) {
 export function participants(count, first = 1) {
   if (/^p\d{2,3}$/.test(String(count))) return [String(count)];
   const n = Number(count);
-  if (!Number.isInteger(n) || n < 1 || n > 500) throw new Error(`the number of participants must be 1..500, not ${count}`);
+  if (!Number.isInteger(n) || n < 1 || n > 500)
+    throw new Error(`the number of participants must be 1..500, not ${count}`);
   if (!Number.isInteger(first) || first < 1) throw new Error(`--first must be a positive integer`);
   return Array.from({ length: n }, (_, i) => `p${String(first + i).padStart(2, '0')}`);
 }
@@ -81,7 +82,8 @@ export function helmValues(namespace, options) {
     args.push('--set', 'ingress.enabled=true', '--set', `ingress.domain=${options.domain}`);
     if (options.ingressClass) args.push('--set', `ingress.className=${options.ingressClass}`);
     // The links Prometheus, Alertmanager, Grafana and Kibana build point at the participant's hosts.
-    for (const ui of ['prometheus', 'alertmanager', 'grafana', 'kibana']) args.push('--set', `urls.${ui}=${uiUrl(ui, namespace, options)}`);
+    for (const ui of ['prometheus', 'alertmanager', 'grafana', 'kibana'])
+      args.push('--set', `urls.${ui}=${uiUrl(ui, namespace, options)}`);
   }
   for (const set of options.sets) args.push('--set', set);
   return args;
@@ -98,7 +100,8 @@ export function urlsText(namespaces, options) {
   const lines = [];
   for (const ns of namespaces) {
     lines.push(`${ns}:`);
-    if (!options.domain) lines.push(`  sh ${ns}-port-forward.sh   (with ${ns}.kubeconfig; from \`classroom.mjs kubeconfigs\`)`);
+    if (!options.domain)
+      lines.push(`  sh ${ns}-port-forward.sh   (with ${ns}.kubeconfig; from \`classroom.mjs kubeconfigs\`)`);
     for (const u of uis) lines.push(`  ${u.ui.padEnd(13)}${uiUrl(u.ui, ns, options)}`);
   }
   return `${lines.join('\n')}\n`;
@@ -146,7 +149,9 @@ function main(argv) {
     case 'install':
       for (const ns of list()) {
         process.stderr.write(`[classroom] ${ns}\n`);
-        run(HELM, ['upgrade', '--install', RELEASE, CHART, '--create-namespace', ...helmValues(ns, options)], { stdio: ['ignore', 'ignore', 'inherit'] });
+        run(HELM, ['upgrade', '--install', RELEASE, CHART, '--create-namespace', ...helmValues(ns, options)], {
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
       }
       process.stdout.write(urlsText(list(), options));
       return;
@@ -159,9 +164,19 @@ function main(argv) {
       mkdirSync(options.out, { recursive: true });
       for (const ns of list()) {
         if (options.command === 'render') {
-          writeFileSync(join(options.out, `${ns}.yaml`), run(HELM, ['template', RELEASE, CHART, ...helmValues(ns, options)]));
+          writeFileSync(
+            join(options.out, `${ns}.yaml`),
+            run(HELM, ['template', RELEASE, CHART, ...helmValues(ns, options)]),
+          );
         } else {
-          const token = run(KUBECTL, ['-n', ns, 'create', 'token', 'participant', `--duration=${options.duration}`]).trim();
+          const token = run(KUBECTL, [
+            '-n',
+            ns,
+            'create',
+            'token',
+            'participant',
+            `--duration=${options.duration}`,
+          ]).trim();
           writeFileSync(join(options.out, `${ns}.kubeconfig`), kubeconfigFor(ns, token), { mode: 0o600 });
           writeFileSync(join(options.out, `${ns}-port-forward.sh`), portForwardScript(ns, options), { mode: 0o755 });
         }
@@ -171,7 +186,15 @@ function main(argv) {
     }
     case 'status':
       for (const ns of list()) {
-        const pods = run(KUBECTL, ['-n', ns, 'get', 'pods', '--no-headers', '-o', 'custom-columns=READY:.status.containerStatuses[*].ready,PHASE:.status.phase']);
+        const pods = run(KUBECTL, [
+          '-n',
+          ns,
+          'get',
+          'pods',
+          '--no-headers',
+          '-o',
+          'custom-columns=READY:.status.containerStatuses[*].ready,PHASE:.status.phase',
+        ]);
         const rows = pods.trim().split('\n').filter(Boolean);
         const ready = rows.filter((r) => /^true(,true)*\s+Running/.test(r.trim())).length;
         process.stdout.write(`${ns}: ${ready}/${rows.filter((r) => !/Succeeded/.test(r)).length} pods ready\n`);
@@ -186,18 +209,27 @@ function main(argv) {
         const values = join(dir, 'values.yaml');
         writeFileSync(values, run(HELM, ['get', 'values', RELEASE, '--namespace', ns, '--output', 'yaml']));
         run(KUBECTL, ['delete', 'namespace', ns, '--wait=true'], { stdio: ['ignore', 'inherit', 'inherit'] });
-        run(HELM, ['install', RELEASE, CHART, '--namespace', ns, '--create-namespace', '--values', values], { stdio: ['ignore', 'ignore', 'inherit'] });
+        run(HELM, ['install', RELEASE, CHART, '--namespace', ns, '--create-namespace', '--values', values], {
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
-      process.stdout.write(`${ns}: reinstalled, empty (databases, queues, metrics, traces, logs); same URLs, new ServiceAccount: \`kubeconfigs ${ns} --out DIR\` again\n`);
+      process.stdout.write(
+        `${ns}: reinstalled, empty (databases, queues, metrics, traces, logs); same URLs, new ServiceAccount: \`kubeconfigs ${ns} --out DIR\` again\n`,
+      );
       return;
     }
     case 'uninstall':
-      for (const ns of list()) run(KUBECTL, ['delete', 'namespace', ns, '--ignore-not-found', '--wait=false'], { stdio: ['ignore', 'inherit', 'inherit'] });
+      for (const ns of list())
+        run(KUBECTL, ['delete', 'namespace', ns, '--ignore-not-found', '--wait=false'], {
+          stdio: ['ignore', 'inherit', 'inherit'],
+        });
       return;
     default:
-      throw new Error('usage: classroom.mjs install|urls|kubeconfigs|status|reset|uninstall|render … (see the header of deploy/helm/classroom.mjs)');
+      throw new Error(
+        'usage: classroom.mjs install|urls|kubeconfigs|status|reset|uninstall|render … (see the header of deploy/helm/classroom.mjs)',
+      );
   }
 }
 

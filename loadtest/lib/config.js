@@ -46,8 +46,13 @@ const seconds = (text) => {
 
 /** Stages squeezed or stretched to add up to LOAD_DURATION when it is set (the shape kept), else as written. */
 export function shape(stages) {
-  const factor = env.LOAD_DURATION ? seconds(env.LOAD_DURATION) / stages.reduce((sum, s) => sum + seconds(s.duration), 0) : 1;
-  return stages.map((s) => ({ duration: `${Math.max(0.1, Math.round(seconds(s.duration) * factor * 10) / 10)}s`, target: s.target }));
+  const factor = env.LOAD_DURATION
+    ? seconds(env.LOAD_DURATION) / stages.reduce((sum, s) => sum + seconds(s.duration), 0)
+    : 1;
+  return stages.map((s) => ({
+    duration: `${Math.max(0.1, Math.round(seconds(s.duration) * factor * 10) / 10)}s`,
+    target: s.target,
+  }));
 }
 
 /**
@@ -63,6 +68,7 @@ export const SWITCH_FAULT = env.FAULT !== 'off';
 /** JSON parameters for a scenario's fault (FAULT_PARAMS), or {} for the catalogue's defaults. */
 export function faultParams() {
   const params = JSON.parse(env.FAULT_PARAMS || '{}');
-  if (!params || typeof params !== 'object' || Array.isArray(params)) throw new Error('FAULT_PARAMS must be a JSON object');
+  if (!params || typeof params !== 'object' || Array.isArray(params))
+    throw new Error('FAULT_PARAMS must be a JSON object');
   return params;
 }

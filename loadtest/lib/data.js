@@ -6,7 +6,10 @@ const DECLINED_CARD = '4000000000000002';
 const APPROVED_CARDS = ['4242424242424242', '5555555555554444', '4111111111111111', '378282246310005'];
 
 /** 40 SKUs with prices of at most two decimals. */
-const CATALOGUE = Array.from({ length: 40 }, (_, i) => ({ sku: `SKU-${100 + i}`, unitPrice: Math.round((2 + ((i * 37) % 200) + (i % 4) * 0.25) * 100) / 100 }));
+const CATALOGUE = Array.from({ length: 40 }, (_, i) => ({
+  sku: `SKU-${100 + i}`,
+  unitPrice: Math.round((2 + ((i * 37) % 200) + (i % 4) * 0.25) * 100) / 100,
+}));
 
 const pick = (n) => Math.floor(Math.random() * n);
 export const chance = (share) => Math.random() < share;
@@ -21,7 +24,10 @@ export const heavyCustomerId = () => `c-${1 + pick(HEAVY_BUYERS)}`;
 /** A cart: 1–5 distinct items, quantities 1–4, ~`declinedShare` of the cards declined. Its body, whether it must be declined, its total. */
 export function newOrder({ declinedShare = 0.1, customer = customerId(), declined = chance(declinedShare) } = {}) {
   const start = pick(CATALOGUE.length);
-  const items = Array.from({ length: 1 + pick(5) }, (_, i) => ({ ...CATALOGUE[(start + i * 7) % CATALOGUE.length], quantity: 1 + pick(4) }));
+  const items = Array.from({ length: 1 + pick(5) }, (_, i) => ({
+    ...CATALOGUE[(start + i * 7) % CATALOGUE.length],
+    quantity: 1 + pick(4),
+  }));
   const cardNumber = declined ? DECLINED_CARD : APPROVED_CARDS[pick(APPROVED_CARDS.length)];
   // Money in integer cents, as the services compute it.
   const total = items.reduce((sum, it) => sum + it.quantity * Math.round(it.unitPrice * 100), 0) / 100;

@@ -13,7 +13,12 @@ import { requestName } from './names.js';
 export function request({ method, url, body, headers = {}, tags = {}, expect, timeout = '60s' }) {
   const params = { headers, tags: { ...tags, name: requestName(method, url) }, timeout };
   if (expect) params.responseCallback = http.expectedStatuses(...expect);
-  return http.asyncRequest(method, url, body && typeof body === 'object' ? JSON.stringify(body) : (body ?? null), params);
+  return http.asyncRequest(
+    method,
+    url,
+    body && typeof body === 'object' ? JSON.stringify(body) : (body ?? null),
+    params,
+  );
 }
 
 /** Think time: k6's sleep() would block the VU, and the Node engine cannot block one. */
@@ -27,6 +32,7 @@ export async function run(flow, ...args) {
   const steps = flow({ check }, ...args);
   if (typeof steps?.next !== 'function') return steps; // a flow that is already async
   let step = steps.next();
-  while (!step.done) step = steps.next(step.value.sleep === undefined ? await request(step.value) : await pause(step.value.sleep));
+  while (!step.done)
+    step = steps.next(step.value.sleep === undefined ? await request(step.value) : await pause(step.value.sleep));
   return step.value;
 }

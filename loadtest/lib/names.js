@@ -9,7 +9,10 @@ const WORD = /^[a-z][a-z_-]*$/;
  * not a plain word replaced by `{id}`, origin and query string dropped. A bounded set, whatever the ids.
  */
 export function requestName(method, url) {
-  const path = String(url).replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/[?#].*$/s, '') || '/';
+  const path =
+    String(url)
+      .replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '')
+      .replace(/[?#].*$/s, '') || '/';
   const template = path
     .split('/')
     .map((segment, i) => (i === 0 || segment === '' || WORD.test(segment) ? segment : '{id}'))

@@ -14,20 +14,51 @@ import { browseHistory, placeOrder, seedHistory } from './flows.js';
  * `history`: `{ vus, include, pause, seed }` readers of the heavy buyers' history, seeded at setup when
  * `seed`; `ready(data, off)`: what setup waits for once the fault is on; `endpoints`: latencies listed.
  */
-export function faultScenario(catalogue, name, { rate: perSecond, to, maxVUs = 4, order, history, ready, setupTimeout, endpoints = ['create_order', 'get_order'] }) {
+export function faultScenario(
+  catalogue,
+  name,
+  { rate: perSecond, to, maxVUs = 4, order, history, ready, setupTimeout, endpoints = ['create_order', 'get_order'] },
+) {
   const entry = findScenario(catalogue, name);
   const start = rate(perSecond);
-  const arrivals = to ? { executor: 'ramping-arrival-rate', startRate: start, stages: [{ duration: duration('2m'), target: rate(to) }] } : { executor: 'constant-arrival-rate', rate: start, duration: duration('2m') };
-  const scenarios = { orders: { ...arrivals, timeUnit: '1s', preAllocatedVUs: start, maxVUs: start * maxVUs, gracefulStop: '15s', exec: 'orders' } };
-  if (history) scenarios.history = { executor: 'constant-vus', vus: vus(history.vus), duration: duration('2m'), gracefulStop: '15s', exec: 'history' };
+  const arrivals = to
+    ? { executor: 'ramping-arrival-rate', startRate: start, stages: [{ duration: duration('2m'), target: rate(to) }] }
+    : { executor: 'constant-arrival-rate', rate: start, duration: duration('2m') };
+  const scenarios = {
+    orders: {
+      ...arrivals,
+      timeUnit: '1s',
+      preAllocatedVUs: start,
+      maxVUs: start * maxVUs,
+      gracefulStop: '15s',
+      exec: 'orders',
+    },
+  };
+  if (history)
+    scenarios.history = {
+      executor: 'constant-vus',
+      vus: vus(history.vus),
+      duration: duration('2m'),
+      gracefulStop: '15s',
+      exec: 'history',
+    };
   // Gates only on what must still hold while a fault is on: its own 502/503/504 answers are expected (see
   // flows.js), so http_req_failed counts undocumented failures; the checks, that the answers stay correct.
   // `max>=0` always holds: it makes k6 (and the Node engine) list each endpoint's latency in the summary.
-  const thresholds = { http_req_failed: ['rate<0.1'], checks: ['rate>0.9'], ...Object.fromEntries(endpoints.map((e) => [`http_req_duration{endpoint:${e}}`, ['max>=0']])) };
+  const thresholds = {
+    http_req_failed: ['rate<0.1'],
+    checks: ['rate>0.9'],
+    ...Object.fromEntries(endpoints.map((e) => [`http_req_duration{endpoint:${e}}`, ['max>=0']])),
+  };
   const off = () => run(switchOff, entry);
   return {
     // Seeding places 100 orders one after another: past k6's 60 s default when the services are slow.
-    options: { tags: testTags(name), setupTimeout: setupTimeout ?? (history?.seed ? '5m' : '60s'), scenarios, thresholds },
+    options: {
+      tags: testTags(name),
+      setupTimeout: setupTimeout ?? (history?.seed ? '5m' : '60s'),
+      scenarios,
+      thresholds,
+    },
     async setup() {
       if (history?.seed) await seedHistory(); // before the fault slows things down
       const data = await run(switchOn, entry, faultParams());

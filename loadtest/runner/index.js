@@ -11,7 +11,15 @@ import { abortTest, context, reset, state } from './runtime.js';
 import { summaryData, textSummary } from './summary.js';
 
 /** k6's exit codes for the cases the Node engine can meet. */
-export const EXIT = { ok: 0, thresholdsFailed: 99, setupTimeout: 100, teardownTimeout: 101, invalidConfig: 104, externalAbort: 105, scriptException: 107 };
+export const EXIT = {
+  ok: 0,
+  thresholdsFailed: 99,
+  setupTimeout: 100,
+  teardownTimeout: 101,
+  invalidConfig: 104,
+  externalAbort: 105,
+  scriptException: 107,
+};
 
 register(new URL('./hooks.js', import.meta.url)); // once per process: `k6/*` imports → ./shims
 const clone = (value) => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
@@ -21,7 +29,11 @@ class PhaseTimeout extends Error {}
 /** setup() or teardown() within k6's limit (setupTimeout, teardownTimeout); past it, its requests are cut off and it fails. */
 function timed(fn, limitMs, phase) {
   const signal = AbortSignal.timeout(limitMs);
-  const limit = new Promise((_, reject) => signal.addEventListener('abort', () => reject(new PhaseTimeout(`${phase}() execution timed out after ${limitMs / 1000} seconds (${phase}Timeout)`))));
+  const limit = new Promise((_, reject) =>
+    signal.addEventListener('abort', () =>
+      reject(new PhaseTimeout(`${phase}() execution timed out after ${limitMs / 1000} seconds (${phase}Timeout)`)),
+    ),
+  );
   limit.catch(() => {}); // once fn has settled, nobody waits for it
   return Promise.race([context.run({ signal }, fn), limit]);
 }
@@ -30,7 +42,16 @@ function timed(fn, limitMs, phase) {
  * Runs a script; resolves with `{ exitCode, data }` (data: the summary object). Never calls
  * process.exit but on a second Ctrl+C. `out`/`err` receive the text the run prints.
  */
-export async function runScript(file, { env = {}, summaryExport, quiet = false, out = (s) => process.stdout.write(s), err = (s) => process.stderr.write(s) } = {}) {
+export async function runScript(
+  file,
+  {
+    env = {},
+    summaryExport,
+    quiet = false,
+    out = (s) => process.stdout.write(s),
+    err = (s) => process.stderr.write(s),
+  } = {},
+) {
   reset();
   globalThis.__ENV = { ...process.env, ...env };
   const log = (message) => err(`${message}\n`);
@@ -84,12 +105,25 @@ export async function runScript(file, { env = {}, summaryExport, quiet = false, 
     let [nextVU, activeVUs, completed, interrupted] = [1, 0, 0, 0];
     const vusMax = scenarios.reduce((n, s) => n + (s.maxVUs ?? s.vus), 0);
     const watchdog = setInterval(() => {
-      const failed = thresholds.find((t) => t.abortOnFail && elapsedSeconds() * 1000 >= t.delayAbortEvalMs && !state.metrics.evaluate(t, elapsedSeconds()).ok);
+      const failed = thresholds.find(
+        (t) =>
+          t.abortOnFail &&
+          elapsedSeconds() * 1000 >= t.delayAbortEvalMs &&
+          !state.metrics.evaluate(t, elapsedSeconds()).ok,
+      );
       if (!failed) return;
       exitCode = EXIT.thresholdsFailed;
       abortTest(`threshold '${failed.source}' on ${failed.selector} crossed (abortOnFail)`);
     }, 2000);
-    const progress = quiet ? undefined : setInterval(() => log(`running (${elapsedSeconds().toFixed(1)}s), ${activeVUs}/${vusMax} VUs, ${completed} complete and ${interrupted} interrupted iterations`), 10_000);
+    const progress = quiet
+      ? undefined
+      : setInterval(
+          () =>
+            log(
+              `running (${elapsedSeconds().toFixed(1)}s), ${activeVUs}/${vusMax} VUs, ${completed} complete and ${interrupted} interrupted iterations`,
+            ),
+          10_000,
+        );
     await Promise.all(
       scenarios.map((s) => {
         const cutOff = new AbortController(); // past the scenario's end and gracefulStop
@@ -104,13 +138,20 @@ export async function runScript(file, { env = {}, summaryExport, quiet = false, 
             state.metrics.add('iteration_duration', performance.now() - started, { scenario: s.name });
           } catch (error) {
             if (signal.aborted) interrupted++;
-            else if (++iterationErrors <= 5) log(`ERRO uncaught in ${s.name} (VU ${vu.id}; the first 5 are shown): ${error?.stack ?? error}`);
+            else if (++iterationErrors <= 5)
+              log(`ERRO uncaught in ${s.name} (VU ${vu.id}; the first 5 are shown): ${error?.stack ?? error}`);
           } finally {
             activeVUs--;
           }
         };
         const onDropped = () => state.metrics.add('dropped_iterations', 1, { scenario: s.name });
-        return runScenario(s, { newVU: () => ({ id: nextVU++ }), iterate, stopped: () => stopAll.signal.aborted, onDropped, hardStop: () => cutOff.abort(new Error(`scenario ${s.name} stopped`)) });
+        return runScenario(s, {
+          newVU: () => ({ id: nextVU++ }),
+          iterate,
+          stopped: () => stopAll.signal.aborted,
+          onDropped,
+          hardStop: () => cutOff.abort(new Error(`scenario ${s.name} stopped`)),
+        });
       }),
     );
     clearInterval(watchdog);
@@ -134,10 +175,24 @@ export async function runScript(file, { env = {}, summaryExport, quiet = false, 
   const results = thresholds.map((t) => state.metrics.evaluate(t, durationMs / 1000));
   if (results.some((t) => !t.ok) && exitCode === EXIT.ok) exitCode = EXIT.thresholdsFailed;
   // node_engine: not in k6's data; what the Node engine adds for tests, with every (metric, tags) series of the run (./remote-write.js).
-  const nodeEngine = { script: file, exitCode, aborted: state.abort ?? null, iterationErrors, setupData: setupData ?? null, timeSeries: state.metrics.timeSeries() };
-  const data = summaryData({ metrics: state.metrics, checks: state.checks, thresholdResults: results, durationMs, extra: { node_engine: nodeEngine } });
+  const nodeEngine = {
+    script: file,
+    exitCode,
+    aborted: state.abort ?? null,
+    iterationErrors,
+    setupData: setupData ?? null,
+    timeSeries: state.metrics.timeSeries(),
+  };
+  const data = summaryData({
+    metrics: state.metrics,
+    checks: state.checks,
+    thresholdResults: results,
+    durationMs,
+    extra: { node_engine: nodeEngine },
+  });
   out(textSummary(data, { script: relative(process.cwd(), script) }));
-  for (const t of results.filter((r) => !r.ok)) log(`ERRO thresholds on metrics '${t.selector}' have been crossed: ${t.source} (${t.aggregation}=${t.actual})`);
+  for (const t of results.filter((r) => !r.ok))
+    log(`ERRO thresholds on metrics '${t.selector}' have been crossed: ${t.source} (${t.aggregation}=${t.actual})`);
   if (summaryExport) writeFileSync(summaryExport, `${JSON.stringify(data, null, 2)}\n`);
   return { exitCode, data };
 }

@@ -11,13 +11,36 @@ export function percentile(sorted, p) {
 }
 
 /** The aggregations a threshold may name, per metric type (k6 has no min/max thresholds on a gauge). */
-const AGGREGATIONS = { trend: /^(avg|min|max|med|p\(\d+(\.\d+)?\))$/, rate: /^rate$/, counter: /^(count|rate)$/, gauge: /^value$/ };
+const AGGREGATIONS = {
+  trend: /^(avg|min|max|med|p\(\d+(\.\d+)?\))$/,
+  rate: /^rate$/,
+  counter: /^(count|rate)$/,
+  gauge: /^value$/,
+};
 
-const OPERATORS = { '<': (a, b) => a < b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '>=': (a, b) => a >= b, '==': (a, b) => a === b, '===': (a, b) => a === b, '!=': (a, b) => a !== b };
+const OPERATORS = {
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+  '==': (a, b) => a === b,
+  '===': (a, b) => a === b,
+  '!=': (a, b) => a !== b,
+};
 
 class Sink {
   constructor(type) {
-    Object.assign(this, { type, count: 0, sum: 0, passes: 0, min: Infinity, max: -Infinity, last: 0, values: [], sorted: true });
+    Object.assign(this, {
+      type,
+      count: 0,
+      sum: 0,
+      passes: 0,
+      min: Infinity,
+      max: -Infinity,
+      last: 0,
+      values: [],
+      sorted: true,
+    });
   }
 
   add(value) {
@@ -37,9 +60,16 @@ class Sink {
       this.sorted = true;
       const v = this.values;
       const ps = Object.fromEntries(percentiles.map((n) => [`p(${n})`, percentile(v, n)]));
-      return { avg: v.length ? this.sum / v.length : 0, min: v[0] ?? 0, med: percentile(v, 50), max: v.at(-1) ?? 0, ...ps };
+      return {
+        avg: v.length ? this.sum / v.length : 0,
+        min: v[0] ?? 0,
+        med: percentile(v, 50),
+        max: v.at(-1) ?? 0,
+        ...ps,
+      };
     }
-    if (this.type === 'rate') return { rate: this.count ? this.passes / this.count : 0, passes: this.passes, fails: this.count - this.passes };
+    if (this.type === 'rate')
+      return { rate: this.count ? this.passes / this.count : 0, passes: this.passes, fails: this.count - this.passes };
     if (this.type === 'counter') return { count: this.sum, rate: elapsedSeconds > 0 ? this.sum / elapsedSeconds : 0 };
     return { value: this.last, min: this.count ? this.min : 0, max: this.count ? this.max : 0 };
   }
@@ -51,7 +81,15 @@ class Sink {
   }
 }
 
-const BUILT_IN = { http_reqs: 'counter', http_req_duration: 'trend', http_req_failed: 'rate', checks: 'rate', iterations: 'counter', iteration_duration: 'trend', dropped_iterations: 'counter' };
+const BUILT_IN = {
+  http_reqs: 'counter',
+  http_req_duration: 'trend',
+  http_req_failed: 'rate',
+  checks: 'rate',
+  iterations: 'counter',
+  iteration_duration: 'trend',
+  dropped_iterations: 'counter',
+};
 
 /** A tag set as a stable key: k6's time series is (metric, tag set), whatever the order of the tags. */
 const seriesKey = (tags) => JSON.stringify(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -75,9 +113,22 @@ export class Metrics {
   /** Registers the (sub)metric a threshold names, so that samples are added to it as they arrive; checks its aggregation. */
   threshold({ selector, metric, tags, aggregation }) {
     const parent = this.metrics.get(metric);
-    if (!parent?.series) throw new Error(`threshold on unknown metric "${metric}" (custom metrics must be created in the init context)`);
-    if (!AGGREGATIONS[parent.type].test(aggregation)) throw new Error(`a ${parent.type} metric has no "${aggregation}"; it has ${String(AGGREGATIONS[parent.type]).slice(2, -2)}`);
-    if (Object.keys(tags).length && !this.metrics.has(selector)) this.metrics.set(selector, { ...parent, name: selector, parent, tags, sink: new Sink(parent.type), seen: false, series: undefined });
+    if (!parent?.series)
+      throw new Error(`threshold on unknown metric "${metric}" (custom metrics must be created in the init context)`);
+    if (!AGGREGATIONS[parent.type].test(aggregation))
+      throw new Error(
+        `a ${parent.type} metric has no "${aggregation}"; it has ${String(AGGREGATIONS[parent.type]).slice(2, -2)}`,
+      );
+    if (Object.keys(tags).length && !this.metrics.has(selector))
+      this.metrics.set(selector, {
+        ...parent,
+        name: selector,
+        parent,
+        tags,
+        sink: new Sink(parent.type),
+        seen: false,
+        series: undefined,
+      });
   }
 
   add(name, value, sampleTags = {}) {
@@ -87,7 +138,8 @@ export class Metrics {
     const key = seriesKey(tags);
     if (!metric.series.has(key)) metric.series.set(key, Object.freeze(tags));
     for (const m of this.metrics.values()) {
-      if (m !== metric && (m.parent !== metric || !Object.entries(m.tags).every(([k, v]) => String(tags[k]) === v))) continue;
+      if (m !== metric && (m.parent !== metric || !Object.entries(m.tags).every(([k, v]) => String(tags[k]) === v)))
+        continue;
       m.sink.add(Number(value));
       m.seen = true;
     }
@@ -96,11 +148,17 @@ export class Metrics {
   /** Does a threshold `{ selector, aggregation, operator, value }` hold? It, with `actual` and `ok`. */
   evaluate(t, elapsedSeconds) {
     const actual = this.metrics.get(t.selector).sink.aggregate(t.aggregation, elapsedSeconds);
-    return { ...t, actual, ok: actual !== undefined && !Number.isNaN(actual) && OPERATORS[t.operator](actual, t.value) };
+    return {
+      ...t,
+      actual,
+      ok: actual !== undefined && !Number.isNaN(actual) && OPERATORS[t.operator](actual, t.value),
+    };
   }
 
   /** Every time series the run produced: `{ metric, type, isTime, tags }`, one per distinct tag set. */
   timeSeries() {
-    return [...this.metrics.values()].flatMap((m) => [...(m.series?.values() ?? [])].map((tags) => ({ metric: m.name, type: m.type, isTime: m.isTime, tags })));
+    return [...this.metrics.values()].flatMap((m) =>
+      [...(m.series?.values() ?? [])].map((tags) => ({ metric: m.name, type: m.type, isTime: m.isTime, tags })),
+    );
   }
 }

@@ -36,7 +36,17 @@ function sample(value, timestampMs) {
 }
 
 /** A native histogram of `count` observations of 0 (all in the zero bucket): the smallest valid one. */
-const histogram = (count, timestampMs) => Buffer.concat([field(1, 0), varint(count), field(4, 0), varint(0), field(6, 0), varint(count), field(15, 0), varint(timestampMs)]);
+const histogram = (count, timestampMs) =>
+  Buffer.concat([
+    field(1, 0),
+    varint(count),
+    field(4, 0),
+    varint(0),
+    field(6, 0),
+    varint(count),
+    field(15, 0),
+    varint(timestampMs),
+  ]);
 
 /** A WriteRequest with one sample (`value`, at `timestampMs`) per series, or a histogram of `value` observations; labels sorted by name. */
 export function encodeWriteRequest(seriesList, { value = 1, timestampMs = Date.now() } = {}) {
@@ -44,7 +54,9 @@ export function encodeWriteRequest(seriesList, { value = 1, timestampMs = Date.n
     const labels = Object.entries(series.labels)
       .sort(byName)
       .map(([name, v]) => bytesField(1, Buffer.concat([stringField(1, name), stringField(2, String(v))])));
-    const point = series.histogram ? bytesField(4, histogram(value, timestampMs)) : bytesField(2, sample(value, timestampMs));
+    const point = series.histogram
+      ? bytesField(4, histogram(value, timestampMs))
+      : bytesField(2, sample(value, timestampMs));
     return bytesField(1, Buffer.concat([...labels, point]));
   });
   return snappyBlock(Buffer.concat(timeseries));
@@ -56,7 +68,10 @@ export function snappyBlock(data) {
   for (let at = 0; at < data.length; at += 65536) {
     const part = data.subarray(at, Math.min(at + 65536, data.length));
     const n = part.length - 1;
-    chunks.push(n < 60 ? Buffer.from([n << 2]) : n < 256 ? Buffer.from([60 << 2, n]) : Buffer.from([61 << 2, n & 0xff, n >> 8]), part);
+    chunks.push(
+      n < 60 ? Buffer.from([n << 2]) : n < 256 ? Buffer.from([60 << 2, n]) : Buffer.from([61 << 2, n & 0xff, n >> 8]),
+      part,
+    );
   }
   return Buffer.concat(chunks);
 }
@@ -65,7 +80,11 @@ export function snappyBlock(data) {
 export async function writeSeries(url, seriesList, options) {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'snappy', 'X-Prometheus-Remote-Write-Version': '0.1.0' },
+    headers: {
+      'Content-Type': 'application/x-protobuf',
+      'Content-Encoding': 'snappy',
+      'X-Prometheus-Remote-Write-Version': '0.1.0',
+    },
     body: encodeWriteRequest(seriesList, options),
   });
   const text = await res.text();

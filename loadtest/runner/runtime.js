@@ -11,7 +11,13 @@ export const state = {};
 
 /** A fresh run: metrics, checks by name (first-seen order), no abort, the init phase (then setup, vu, teardown). */
 export function reset(testTags = {}) {
-  Object.assign(state, { metrics: new Metrics(testTags), checks: new Map(), abort: undefined, onAbort: () => {}, phase: 'init' });
+  Object.assign(state, {
+    metrics: new Metrics(testTags),
+    checks: new Map(),
+    abort: undefined,
+    onAbort: () => {},
+    phase: 'init',
+  });
 }
 reset();
 

@@ -12,24 +12,45 @@ export function summaryData({ metrics, checks, thresholdResults, durationMs, ext
     out[metric.name] = {
       type: metric.type,
       contains: metric.isTime ? 'time' : 'default',
-      values: metric.sink.summary(durationMs / 1000, [90, 95, 99, ...named.map((t) => /^p\((.+)\)$/.exec(t.aggregation)?.[1]).filter(Boolean)]),
+      values: metric.sink.summary(durationMs / 1000, [
+        90,
+        95,
+        99,
+        ...named.map((t) => /^p\((.+)\)$/.exec(t.aggregation)?.[1]).filter(Boolean),
+      ]),
       ...(named.length ? { thresholds: Object.fromEntries(named.map((t) => [t.source, { ok: t.ok }])) } : {}),
     };
   }
   return {
-    root_group: { name: '', path: '', id: 'd41d8cd98f00b204e9800998ecf8427e', groups: [], checks: [...checks.values()] },
+    root_group: {
+      name: '',
+      path: '',
+      id: 'd41d8cd98f00b204e9800998ecf8427e',
+      groups: [],
+      checks: [...checks.values()],
+    },
     options: { summaryTrendStats: [...TREND_STATS, 'p(99)'], summaryTimeUnit: '', noColor: false },
-    state: { isStdOutTTY: Boolean(process.stdout.isTTY), isStdErrTTY: Boolean(process.stderr.isTTY), testRunDurationMs: durationMs },
+    state: {
+      isStdOutTTY: Boolean(process.stdout.isTTY),
+      isStdErrTTY: Boolean(process.stderr.isTTY),
+      testRunDurationMs: durationMs,
+    },
     metrics: out,
     ...extra,
   };
 }
 
-const time = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)}s` : ms >= 1 || ms === 0 ? `${ms.toFixed(2)}ms` : `${(ms * 1000).toFixed(2)}µs`);
+const time = (ms) =>
+  ms >= 1000
+    ? `${(ms / 1000).toFixed(2)}s`
+    : ms >= 1 || ms === 0
+      ? `${ms.toFixed(2)}ms`
+      : `${(ms * 1000).toFixed(2)}µs`;
 const pct = (r) => `${(r * 100).toFixed(2)}%`;
 
 const VALUES = {
-  trend: (v, m) => TREND_STATS.map((s) => `${s}=${m.contains === 'time' ? time(v[s]) : Number(v[s].toFixed(2))}`).join(' '),
+  trend: (v, m) =>
+    TREND_STATS.map((s) => `${s}=${m.contains === 'time' ? time(v[s]) : Number(v[s].toFixed(2))}`).join(' '),
   rate: (v) => `${pct(v.rate)}  ${v.passes} out of ${v.passes + v.fails}`,
   counter: (v) => `${v.count}  ${v.rate.toFixed(2)}/s`,
   gauge: (v) => `${v.value}  min=${v.min} max=${v.max}`,
@@ -38,7 +59,10 @@ const VALUES = {
 /** The text summary, in the style of k6's: each check, then each metric (✓/✗: all its thresholds hold, or not). */
 export function textSummary(data, { script = '' } = {}) {
   const lines = [''];
-  for (const c of data.root_group.checks) lines.push(`    ${c.fails ? `✗ ${c.name}\n      ↳  ${Math.floor((c.passes / (c.passes + c.fails)) * 100)}% — ✓ ${c.passes} / ✗ ${c.fails}` : `✓ ${c.name}`}`);
+  for (const c of data.root_group.checks)
+    lines.push(
+      `    ${c.fails ? `✗ ${c.name}\n      ↳  ${Math.floor((c.passes / (c.passes + c.fails)) * 100)}% — ✓ ${c.passes} / ✗ ${c.fails}` : `✓ ${c.name}`}`,
+    );
   lines.push('');
   for (const name of Object.keys(data.metrics).sort()) {
     const m = data.metrics[name];

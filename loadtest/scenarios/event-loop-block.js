@@ -4,4 +4,8 @@
 import { SCENARIOS } from '../../libs/faults/src/catalogue.ts';
 import { faultScenario } from '../lib/scenario.js';
 
-export const { options, setup, orders, teardown } = faultScenario(SCENARIOS, 'event-loop-block', { rate: 2, to: 10, maxVUs: 20 });
+export const { options, setup, orders, teardown } = faultScenario(SCENARIOS, 'event-loop-block', {
+  rate: 2,
+  to: 10,
+  maxVUs: 20,
+});

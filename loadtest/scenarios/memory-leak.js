@@ -4,4 +4,7 @@
 import { SCENARIOS } from '../../libs/faults/src/catalogue.ts';
 import { faultScenario } from '../lib/scenario.js';
 
-export const { options, setup, orders, teardown } = faultScenario(SCENARIOS, 'memory-leak', { rate: 8, endpoints: ['create_order'] });
+export const { options, setup, orders, teardown } = faultScenario(SCENARIOS, 'memory-leak', {
+  rate: 8,
+  endpoints: ['create_order'],
+});

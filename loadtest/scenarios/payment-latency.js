@@ -4,4 +4,7 @@
 import { SCENARIOS } from '../../libs/faults/src/catalogue.ts';
 import { faultScenario } from '../lib/scenario.js';
 
-export const { options, setup, orders, teardown } = faultScenario(SCENARIOS, 'payment-latency', { rate: 4, maxVUs: 10 });
+export const { options, setup, orders, teardown } = faultScenario(SCENARIOS, 'payment-latency', {
+  rate: 4,
+  maxVUs: 10,
+});

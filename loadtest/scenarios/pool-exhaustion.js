@@ -4,4 +4,9 @@
 import { SCENARIOS } from '../../libs/faults/src/catalogue.ts';
 import { faultScenario } from '../lib/scenario.js';
 
-export const { options, setup, orders, teardown } = faultScenario(SCENARIOS, 'pool-exhaustion', { rate: 2, to: 12, maxVUs: 30, endpoints: ['create_order'] });
+export const { options, setup, orders, teardown } = faultScenario(SCENARIOS, 'pool-exhaustion', {
+  rate: 2,
+  to: 12,
+  maxVUs: 30,
+  endpoints: ['create_order'],
+});

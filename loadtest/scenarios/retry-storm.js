@@ -4,4 +4,8 @@
 import { SCENARIOS } from '../../libs/faults/src/catalogue.ts';
 import { faultScenario } from '../lib/scenario.js';
 
-export const { options, setup, orders, teardown } = faultScenario(SCENARIOS, 'retry-storm', { rate: 4, maxVUs: 6, endpoints: ['create_order'] });
+export const { options, setup, orders, teardown } = faultScenario(SCENARIOS, 'retry-storm', {
+  rate: 4,
+  maxVUs: 6,
+  endpoints: ['create_order'],
+});

@@ -26,7 +26,13 @@ export const { options, setup, orders, history, teardown } = faultScenario(SCENA
 async function pastOrdersSeeded({ params: { rows } }, off) {
   const id = `00000000-0000-4000-8000-${Math.round(rows).toString(16).padStart(12, '0')}`;
   for (let waited = 0; waited <= SEED_WAIT_SECONDS; waited++) {
-    const res = await request({ method: 'GET', url: `${SERVICE_URLS.order}/orders/${id}`, tags: { endpoint: 'seed_wait' }, expect: [200, 404], timeout: '10s' });
+    const res = await request({
+      method: 'GET',
+      url: `${SERVICE_URLS.order}/orders/${id}`,
+      tags: { endpoint: 'seed_wait' },
+      expect: [200, 404],
+      timeout: '10s',
+    });
     check(res, { 'seed_wait: 200, or 404 while order seeds': (r) => r.status === 200 || r.status === 404 });
     if (res.status === 200) return;
     await pause(1);

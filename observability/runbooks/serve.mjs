@@ -26,10 +26,16 @@ export const kebab = (alert) => alert.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toL
 export function runbookHandler(dir) {
   return async (request, response) => {
     const send = (status, body, headers = {}) => {
-      response.writeHead(status, { 'content-type': TEXT, 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache', ...headers });
+      response.writeHead(status, {
+        'content-type': TEXT,
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-cache',
+        ...headers,
+      });
       response.end(request.method === 'HEAD' ? undefined : body);
     };
-    if (request.method !== 'GET' && request.method !== 'HEAD') return send(405, 'only GET and HEAD\n', { allow: 'GET, HEAD' });
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return send(405, 'only GET and HEAD\n', { allow: 'GET, HEAD' });
     const path = new URL(request.url ?? '/', 'http://runbooks').pathname;
     if (path === '/health') return send(200, 'ok\n');
     let wanted;
@@ -62,7 +68,11 @@ export function serveRunbooks({ dir, port, host = '0.0.0.0' }) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const dir = resolve(process.env.RUNBOOKS_DIR ?? resolve(import.meta.dirname, '../../docs/runbooks'));
-  const server = await serveRunbooks({ dir, port: Number(process.env.PORT ?? 3300), host: process.env.HOST ?? '0.0.0.0' });
+  const server = await serveRunbooks({
+    dir,
+    port: Number(process.env.PORT ?? 3300),
+    host: process.env.HOST ?? '0.0.0.0',
+  });
   const { address, port } = server.address();
   process.stdout.write(`runbooks: serving ${dir} on http://${address}:${port}/\n`);
   for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => server.close(() => process.exit(0)));

@@ -55,7 +55,9 @@ async function start() {
 
 async function stop(purge) {
   const [pgStopped, rabbitStopped] = await Promise.all([stopPostgres(PG_DIR), stopRabbit(BACKING_DIR)]);
-  log(`PostgreSQL ${pgStopped ? 'stopped' : 'was not running'}; RabbitMQ ${rabbitStopped ? 'stopped' : 'was not running (or not ours)'}`);
+  log(
+    `PostgreSQL ${pgStopped ? 'stopped' : 'was not running'}; RabbitMQ ${rabbitStopped ? 'stopped' : 'was not running (or not ours)'}`,
+  );
   rmSync(SERVICES_ENV, { force: true });
   if (purge) rmSync(BACKING_DIR, { recursive: true, force: true });
 }
@@ -85,7 +87,13 @@ async function main([command, ...args]) {
     case 'rabbitmqctl':
       return void process.stdout.write(rabbitCli(rabbitSettings(BACKING_DIR), 'rabbitmqctl', args));
     default:
-      process.stderr.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 12).join('\n').replaceAll('// ', '') + '\n');
+      process.stderr.write(
+        readFileSync(fileURLToPath(import.meta.url), 'utf8')
+          .split('\n')
+          .slice(0, 12)
+          .join('\n')
+          .replaceAll('// ', '') + '\n',
+      );
       process.exitCode = 2;
   }
 }

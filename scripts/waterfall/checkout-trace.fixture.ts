@@ -73,7 +73,9 @@ export function otlpExport(service: string, specs: SpanSpec[]): Record<string, u
           ],
           droppedAttributesCount: 0,
         },
-        scopeSpans: [{ scope: { name: '@opentelemetry/instrumentation-http', version: '0.300.0' }, spans: specs.map(otlpSpan) }],
+        scopeSpans: [
+          { scope: { name: '@opentelemetry/instrumentation-http', version: '0.300.0' }, spans: specs.map(otlpSpan) },
+        ],
       },
     ],
   };
@@ -87,31 +89,59 @@ export function checkoutExports(): Record<string, unknown>[] {
   return [
     otlpExport('payment', [
       {
-        id: IDS.paymentServer, parent: IDS.paymentClient, name: 'POST /payments', kind: 2, start: 60, end: 180,
-        status: { code: 2, message: 'card issuer unavailable' }, attributes: [method('POST'), status(502)],
+        id: IDS.paymentServer,
+        parent: IDS.paymentClient,
+        name: 'POST /payments',
+        kind: 2,
+        start: 60,
+        end: 180,
+        status: { code: 2, message: 'card issuer unavailable' },
+        attributes: [method('POST'), status(502)],
       },
     ]),
     otlpExport('order', [
       {
-        id: IDS.paymentClient, parent: IDS.orderServer, name: 'POST', kind: 3, start: 50, end: 190,
-        status: { code: 2 }, attributes: [method('POST'), status(502)],
+        id: IDS.paymentClient,
+        parent: IDS.orderServer,
+        name: 'POST',
+        kind: 3,
+        start: 50,
+        end: 190,
+        status: { code: 2 },
+        attributes: [method('POST'), status(502)],
       },
       { id: IDS.orderPublish, parent: IDS.orderServer, name: 'send notifications', kind: 4, start: 200, end: 205 },
       {
-        id: IDS.orderServer, parent: IDS.gatewayClient, name: 'POST /orders', kind: 2, start: 20, end: 280,
+        id: IDS.orderServer,
+        parent: IDS.gatewayClient,
+        name: 'POST /orders',
+        kind: 2,
+        start: 20,
+        end: 280,
         attributes: [method('POST'), status(201)],
       },
       { id: IDS.orderInsert, parent: IDS.orderServer, name: 'pg.query:INSERT orders', kind: 3, start: 25, end: 45 },
     ]),
     otlpExport('gateway', [
       { id: IDS.gatewayClient, parent: IDS.gatewayServer, name: 'POST', kind: 3, start: 10, end: 290 },
-      { id: IDS.gatewayServer, name: 'POST /api/orders', kind: 2, start: 0, end: 300, attributes: [method('POST'), status(201)] },
+      {
+        id: IDS.gatewayServer,
+        name: 'POST /api/orders',
+        kind: 2,
+        start: 0,
+        end: 300,
+        attributes: [method('POST'), status(201)],
+      },
     ]),
     // Another SDK might spell the kind as an enum name: accepted too.
     otlpExport('notification', [
       {
-        id: IDS.notificationProcess, parent: IDS.orderPublish, name: 'process notifications',
-        kind: 'SPAN_KIND_CONSUMER', start: 230, end: 400,
+        id: IDS.notificationProcess,
+        parent: IDS.orderPublish,
+        name: 'process notifications',
+        kind: 'SPAN_KIND_CONSUMER',
+        start: 230,
+        end: 400,
       },
     ]),
   ];

@@ -30,7 +30,11 @@ afterEach(async () => {
   collector = undefined;
 });
 
-async function post(path: string, body: string | Uint8Array, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+async function post(
+  path: string,
+  body: string | Uint8Array,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) {
   const res = await fetch(`${collector!.url}${path}`, { method: 'POST', body, headers });
   const text = await res.text();
   return { status: res.status, text, json: () => JSON.parse(text) as { message?: string; partialSuccess?: object } };
@@ -97,10 +101,16 @@ describe('startOtlpCollector()', () => {
     const garbage = await post('/v1/traces', '{"resourceSpans": [');
     expect(garbage.status).toBe(400);
     expect(garbage.json().message).toMatch(/not valid JSON/);
-    const wrongShape = await post('/v1/traces', JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'x' }] }] }] }));
+    const wrongShape = await post(
+      '/v1/traces',
+      JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'x' }] }] }] }),
+    );
     expect(wrongShape.status).toBe(400);
     expect(wrongShape.json().message).toMatch(/resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.traceId/);
-    const badGzip = await post('/v1/traces', 'not gzip', { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    const badGzip = await post('/v1/traces', 'not gzip', {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    });
     expect(badGzip.status).toBe(400);
     expect(collector!.spans()).toEqual([]);
   });
@@ -111,7 +121,9 @@ describe('startOtlpCollector()', () => {
     expect((await post('/v1/traces', big)).status).toBe(413);
     const bomb = gzipSync(big);
     expect(bomb.length).toBeLessThan(1024);
-    expect((await post('/v1/traces', bomb, { 'content-type': 'application/json', 'content-encoding': 'gzip' })).status).toBe(413);
+    expect(
+      (await post('/v1/traces', bomb, { 'content-type': 'application/json', 'content-encoding': 'gzip' })).status,
+    ).toBe(413);
     expect((await post('/v1/traces', JSON.stringify({ resourceSpans: [] }))).status).toBe(200);
   });
 

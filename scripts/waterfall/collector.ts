@@ -43,7 +43,11 @@ export async function startOtlpCollector(options: OtlpCollectorOptions): Promise
     assembler.add(spans);
   };
   const server = createServer(
-    createOtlpHandler({ maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024, onSpans, onRejected: options.onRejected }),
+    createOtlpHandler({
+      maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024,
+      onSpans,
+      onRejected: options.onRejected,
+    }),
   );
   const port = await listen(server, options.port ?? 4318, host);
   let closing: Promise<void> | undefined;
@@ -58,8 +62,11 @@ export async function startOtlpCollector(options: OtlpCollectorOptions): Promise
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      const hint = error.code === 'EADDRINUSE' ? ' (is another OTLP collector, e.g. the compose stack, already running?)' : '';
-      reject(new Error(`The OTLP receiver cannot listen on ${host}:${port}: ${error.message}${hint}`, { cause: error }));
+      const hint =
+        error.code === 'EADDRINUSE' ? ' (is another OTLP collector, e.g. the compose stack, already running?)' : '';
+      reject(
+        new Error(`The OTLP receiver cannot listen on ${host}:${port}: ${error.message}${hint}`, { cause: error }),
+      );
     });
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });

@@ -29,7 +29,8 @@ export function createOtlpHandler(options: OtlpHandlerOptions): (req: IncomingMe
   return (req, res) => {
     const path = new URL(req.url ?? '/', 'http://receiver').pathname;
     handle(req, res, path, options).catch((error: unknown) => {
-      const status = error instanceof RequestProblem ? error.status : error instanceof InvalidOtlpPayloadError ? 400 : 500;
+      const status =
+        error instanceof RequestProblem ? error.status : error instanceof InvalidOtlpPayloadError ? 400 : 500;
       const message = error instanceof Error ? error.message : String(error);
       options.onRejected?.({ status, method: req.method ?? '', path, message });
       sendJson(res, status, { message }, error instanceof RequestProblem ? error.headers : {});
@@ -37,7 +38,12 @@ export function createOtlpHandler(options: OtlpHandlerOptions): (req: IncomingMe
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, path: string, options: OtlpHandlerOptions): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  options: OtlpHandlerOptions,
+): Promise<void> {
   if (path !== '/v1/traces' && !IGNORED_PATHS.has(path)) {
     throw new RequestProblem(404, `No route for ${path}: send traces to POST /v1/traces.`);
   }

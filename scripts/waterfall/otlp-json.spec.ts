@@ -22,9 +22,12 @@ describe('parseOtlpTraces()', () => {
     expect(new Set(spans.map((span) => span.traceId))).toEqual(new Set([CHECKOUT_TRACE_ID]));
     expect(byId(spans, IDS.paymentServer)?.service).toBe('payment');
     expect(byId(spans, IDS.notificationProcess)?.service).toBe('notification');
-    expect(spans.filter((span) => span.service === 'order').map((span) => span.spanId).sort()).toEqual(
-      [IDS.orderServer, IDS.orderInsert, IDS.paymentClient, IDS.orderPublish].sort(),
-    );
+    expect(
+      spans
+        .filter((span) => span.service === 'order')
+        .map((span) => span.spanId)
+        .sort(),
+    ).toEqual([IDS.orderServer, IDS.orderInsert, IDS.paymentClient, IDS.orderPublish].sort());
   });
 
   it('turns nanosecond strings into epoch milliseconds and a duration', () => {
@@ -66,7 +69,10 @@ describe('parseOtlpTraces()', () => {
       ...otlpSpan({ id: IDS.orderServer, name: 'x', kind: 1, start: 0, end: 1, status: { code: 2 } }),
       events: [
         { name: 'retry', attributes: [] },
-        { name: 'exception', attributes: [{ key: 'exception.message', value: { stringValue: 'connect ECONNREFUSED' } }] },
+        {
+          name: 'exception',
+          attributes: [{ key: 'exception.message', value: { stringValue: 'connect ECONNREFUSED' } }],
+        },
       ],
     };
     const [parsed] = parseOtlpTraces({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] });
@@ -121,7 +127,7 @@ describe('parseOtlpTraces()', () => {
 
   it('names the path of a malformed field and the value it got', () => {
     const bad = checkoutPayload();
-    const spans = ((bad.resourceSpans[1] as { scopeSpans: { spans: Record<string, unknown>[] }[] }).scopeSpans[0]).spans;
+    const spans = (bad.resourceSpans[1] as { scopeSpans: { spans: Record<string, unknown>[] }[] }).scopeSpans[0].spans;
     spans[2].traceId = 'not-hex';
     expect(parseError(bad).message).toBe(
       'Invalid OTLP trace payload: resourceSpans[1].scopeSpans[0].spans[2].traceId must be a 32-character hex string (got "not-hex")',
@@ -131,8 +137,12 @@ describe('parseOtlpTraces()', () => {
   it('rejects a span without a start time, a list that is not an array and an all-zero id', () => {
     const span = otlpSpan({ id: IDS.orderServer, name: 'x', kind: 1, start: 0, end: 1 });
     const wrap = (s: unknown) => ({ resourceSpans: [{ scopeSpans: [{ spans: [s] }] }] });
-    expect(parseError(wrap({ ...span, startTimeUnixNano: undefined })).message).toMatch(/spans\[0\]\.startTimeUnixNano is missing/);
-    expect(parseError(wrap({ ...span, startTimeUnixNano: '12.5' })).message).toMatch(/startTimeUnixNano must be a non-negative integer/);
+    expect(parseError(wrap({ ...span, startTimeUnixNano: undefined })).message).toMatch(
+      /spans\[0\]\.startTimeUnixNano is missing/,
+    );
+    expect(parseError(wrap({ ...span, startTimeUnixNano: '12.5' })).message).toMatch(
+      /startTimeUnixNano must be a non-negative integer/,
+    );
     expect(parseError(wrap({ ...span, spanId: '0000000000000000' })).message).toMatch(/spanId must not be all zeros/);
     expect(parseError({ resourceSpans: { length: 1 } }).message).toMatch(/resourceSpans must be an array/);
   });
@@ -167,6 +177,8 @@ describe('attributesToRecord()', () => {
 
   it('treats missing attributes as none and rejects an entry without a string key', () => {
     expect(attributesToRecord(undefined)).toEqual({});
-    expect(() => attributesToRecord([{ key: 1, value: { stringValue: 'x' } }])).toThrow(/attributes\[0\]\.key must be a string/);
+    expect(() => attributesToRecord([{ key: 1, value: { stringValue: 'x' } }])).toThrow(
+      /attributes\[0\]\.key must be a string/,
+    );
   });
 });

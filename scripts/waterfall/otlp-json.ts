@@ -90,7 +90,10 @@ function parentId(value: unknown, path: string): string | undefined {
 function parseLinks(value: unknown, path: string): SpanLinkRef[] {
   return optionalArray(value, path).map((entry, i) => {
     const link = requireRecord(entry, `${path}[${i}]`);
-    return { traceId: decodeId(link.traceId, 16, `${path}[${i}].traceId`), spanId: decodeId(link.spanId, 8, `${path}[${i}].spanId`) };
+    return {
+      traceId: decodeId(link.traceId, 16, `${path}[${i}].traceId`),
+      spanId: decodeId(link.spanId, 8, `${path}[${i}].spanId`),
+    };
   });
 }
 

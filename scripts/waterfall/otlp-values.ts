@@ -96,7 +96,10 @@ export function decodeAnyValue(value: unknown, path: string): AttributeValue | u
   if (any.doubleValue !== undefined) return decodeDouble(any.doubleValue, `${path}.doubleValue`);
   if (typeof any.bytesValue === 'string') return any.bytesValue;
   if (any.arrayValue !== undefined) {
-    const values = optionalArray(requireRecord(any.arrayValue, `${path}.arrayValue`).values, `${path}.arrayValue.values`);
+    const values = optionalArray(
+      requireRecord(any.arrayValue, `${path}.arrayValue`).values,
+      `${path}.arrayValue.values`,
+    );
     return values.map((item, i) => asText(decodeAnyValue(item, `${path}.arrayValue.values[${i}]`)));
   }
   if (any.kvlistValue !== undefined) {
@@ -128,7 +131,7 @@ function decodeInt(value: unknown, path: string): number | string {
 
 function decodeDouble(value: unknown, path: string): number {
   const number = typeof value === 'string' ? Number(value) : value;
-  if (typeof number !== 'number' || Number.isNaN(number) && value !== 'NaN') fail(path, 'must be a number', value);
+  if (typeof number !== 'number' || (Number.isNaN(number) && value !== 'NaN')) fail(path, 'must be a number', value);
   return number;
 }
 

@@ -64,7 +64,9 @@ describe('renderWaterfall()', () => {
       '5.0ms (async)',
       '170ms (async)',
     ]);
-    const ends = checkout().slice(1).map((line) => line.indexOf('ms'));
+    const ends = checkout()
+      .slice(1)
+      .map((line) => line.indexOf('ms'));
     expect(new Set(ends).size).toBe(1);
   });
 
@@ -91,7 +93,10 @@ describe('renderWaterfall()', () => {
   });
 
   it('collapses the spans beyond maxSpans into one line that counts them', () => {
-    const spans = [span('root', 0, 100), ...Array.from({ length: 9 }, (_, i) => span(`c${i}`, i, i + 1, { parentSpanId: 'root' }))];
+    const spans = [
+      span('root', 0, 100),
+      ...Array.from({ length: 9 }, (_, i) => span(`c${i}`, i, i + 1, { parentSpanId: 'root' })),
+    ];
     const lines = renderWaterfall(spans, { maxSpans: 4 }).split('\n');
     expect(lines).toHaveLength(6);
     expect(lines[0]).toContain('· 10 spans ·');

@@ -98,7 +98,8 @@ function line(row: SpanRow, lbl: Label, duration: string, layout: Layout): strin
   const cells = barCells(span.startMs, span.durationMs, layout.traceStart, layout.traceLength, layout.width);
   const bar = drawBar(cells, layout.width, paint.bar);
   const markers: string[] = [];
-  const async = span.kind === 'producer' || span.kind === 'consumer' || (parent !== undefined && span.endMs > parent.endMs);
+  const async =
+    span.kind === 'producer' || span.kind === 'consumer' || (parent !== undefined && span.endMs > parent.endMs);
   if (async) markers.push('(async)');
   if (row.orphan) markers.push(paint.quiet('(missing parent)'));
   if (span.status === 'error') {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { orderSpanTree } from './span-tree.js';
 import { span } from './span.fixture.js';
 
-const shape = (rows: ReturnType<typeof orderSpanTree>) => rows.map((row) => `${row.depth}:${row.span.spanId}${row.orphan ? '?' : ''}`);
+const shape = (rows: ReturnType<typeof orderSpanTree>) =>
+  rows.map((row) => `${row.depth}:${row.span.spanId}${row.orphan ? '?' : ''}`);
 
 describe('orderSpanTree()', () => {
   it('puts an enclosing span before a child that starts at the same time', () => {

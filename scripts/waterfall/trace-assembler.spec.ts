@@ -77,7 +77,13 @@ describe('TraceAssembler', () => {
 
     it('reports an exception from onTrace instead of throwing from the timer', () => {
       const onError = vi.fn();
-      const assembler = new TraceAssembler({ idleMs: 10, onError, onTrace: () => { throw new Error('boom'); } });
+      const assembler = new TraceAssembler({
+        idleMs: 10,
+        onError,
+        onTrace: () => {
+          throw new Error('boom');
+        },
+      });
       assembler.add([inTrace('t1', 'a')]);
       expect(() => vi.advanceTimersByTime(10)).not.toThrow();
       expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'boom' }));

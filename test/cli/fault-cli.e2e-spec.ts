@@ -25,7 +25,12 @@ describe('the fault CLI', () => {
     return { code, text: lines.join('\n') };
   };
   const active = async (service: string) =>
-    (await request(apps[service]!.url).get('/admin/faults?reveal=true').set('Authorization', `Bearer ${TOKEN}`).expect(200)).body;
+    (
+      await request(apps[service]!.url)
+        .get('/admin/faults?reveal=true')
+        .set('Authorization', `Bearer ${TOKEN}`)
+        .expect(200)
+    ).body;
 
   let databases: Record<'order' | 'payment' | 'notification', string>;
   let stateDir: string;
@@ -34,17 +39,31 @@ describe('the fault CLI', () => {
   async function bootAll(): Promise<void> {
     const eventsPort = await freePort();
     const common = { ADMIN_TOKEN: TOKEN };
-    apps.payment = await boot(PaymentModule.forRoot(env({ ...common, DATABASE_URL: databases.payment, PAYMENT_PROVIDER_LATENCY_MS: 0 })));
+    apps.payment = await boot(
+      PaymentModule.forRoot(env({ ...common, DATABASE_URL: databases.payment, PAYMENT_PROVIDER_LATENCY_MS: 0 })),
+    );
     apps.notification = await boot(
       NotificationModule.forRoot(env({ ...common, DATABASE_URL: databases.notification, EVENTS_TCP_PORT: eventsPort })),
       { beforeListen: startEventConsumer },
     );
     apps.order = await boot(
-      OrderModule.forRoot(env({ ...common, DATABASE_URL: databases.order, PAYMENT_SERVICE_URL: apps.payment.url, EVENTS_TCP_PORT: eventsPort })),
+      OrderModule.forRoot(
+        env({
+          ...common,
+          DATABASE_URL: databases.order,
+          PAYMENT_SERVICE_URL: apps.payment.url,
+          EVENTS_TCP_PORT: eventsPort,
+        }),
+      ),
     );
     apps.gateway = await boot(
       GatewayModule.forRoot(
-        env({ ...common, ORDER_SERVICE_URL: apps.order.url, NOTIFICATION_SERVICE_URL: apps.notification.url, FAULTS_STATE_DIR: stateDir }),
+        env({
+          ...common,
+          ORDER_SERVICE_URL: apps.order.url,
+          NOTIFICATION_SERVICE_URL: apps.notification.url,
+          FAULTS_STATE_DIR: stateDir,
+        }),
       ),
     );
     cliEnv = {
@@ -60,7 +79,11 @@ describe('the fault CLI', () => {
   }
 
   beforeAll(async () => {
-    databases = { order: await testDatabase('order'), payment: await testDatabase('payment'), notification: await testDatabase('notification') };
+    databases = {
+      order: await testDatabase('order'),
+      payment: await testDatabase('payment'),
+      notification: await testDatabase('notification'),
+    };
     stateDir = await mkdtemp(join(tmpdir(), 'fault-cli-'));
     await bootAll();
   });
@@ -77,14 +100,20 @@ describe('the fault CLI', () => {
   });
 
   it('switches a scenario on in every service it acts in, with parameters, and off again', async () => {
-    expect((await run('on', 'retry-storm', '--timeoutMs', '100', '--retries=2')).text).toContain('retry-storm is on in order, payment');
+    expect((await run('on', 'retry-storm', '--timeoutMs', '100', '--retries=2')).text).toContain(
+      'retry-storm is on in order, payment',
+    );
     for (const service of ['order', 'payment']) {
-      expect((await active(service)).active).toEqual([{ name: 'retry-storm', params: { timeoutMs: 100, retries: 2, latencyMs: 250 } }]);
+      expect((await active(service)).active).toEqual([
+        { name: 'retry-storm', params: { timeoutMs: 100, retries: 2, latencyMs: 250 } },
+      ]);
     }
     expect((await active('gateway')).active).toEqual([]);
     // Few rows: the seeding runs in the background, and a restart later in this file waits for it.
     await run('on', 'slow-query', '--rows', '1000');
-    expect((await run('status')).text).toMatch(/order\s+retry-storm \(timeoutMs=100 retries=2 latencyMs=250\), slow-query/);
+    expect((await run('status')).text).toMatch(
+      /order\s+retry-storm \(timeoutMs=100 retries=2 latencyMs=250\), slow-query/,
+    );
     await run('off', 'retry-storm');
     expect((await active('order')).active.map((f: { name: string }) => f.name)).toEqual(['slow-query']);
     expect((await active('payment')).active).toEqual([]);
@@ -93,30 +122,43 @@ describe('the fault CLI', () => {
   });
 
   it('switches one fault at a time: the others in the same service stay as they are, and off says when it was not on', async () => {
-    await request(apps.payment!.url).put('/admin/faults/payment-errors').set('Authorization', `Bearer ${TOKEN}`).send({ params: { probability: 0.1 } }).expect(201);
+    await request(apps.payment!.url)
+      .put('/admin/faults/payment-errors')
+      .set('Authorization', `Bearer ${TOKEN}`)
+      .send({ params: { probability: 0.1 } })
+      .expect(201);
     await run('on', 'payment-latency', '--latencyMs', '5');
-    expect((await active('payment')).active.map((f: { name: string }) => f.name)).toEqual(['payment-errors', 'payment-latency']);
+    expect((await active('payment')).active.map((f: { name: string }) => f.name)).toEqual([
+      'payment-errors',
+      'payment-latency',
+    ]);
     expect((await run('off', 'payment-latency')).text).toBe('payment-latency is off');
-    expect((await active('payment')).active).toEqual([{ name: 'payment-errors', params: { probability: 0.1, status: 503 } }]);
+    expect((await active('payment')).active).toEqual([
+      { name: 'payment-errors', params: { probability: 0.1, status: 503 } },
+    ]);
     expect((await run('off', 'payment-latency')).text).toBe('payment-latency was not on');
     await run('off', '--all');
   });
 
   it('refuses to switch a scenario on during a mystery, with what to do, and changes nothing', async () => {
     await run('mystery', '--seed', '7');
-    await expect(run('on', 'retry-storm')).rejects.toThrow('a mystery scenario is on; guess it or run "npm run fault -- off --all" first');
+    await expect(run('on', 'retry-storm')).rejects.toThrow(
+      'a mystery scenario is on; guess it or run "npm run fault -- off --all" first',
+    );
     expect((await active('order')).active).toEqual([]);
     await run('off', '--all');
   });
 
   it('refuses unknown scenarios, parameters and values with a clear message', async () => {
     await expect(run('on', 'slow-querry')).rejects.toThrow(/unknown scenario "slow-querry"; known: payment-latency/);
-    await expect(run('on', 'slow-query', '--delay', '5')).rejects.toThrow(/no parameter --delay; it takes --rows, --probability/);
+    await expect(run('on', 'slow-query', '--delay', '5')).rejects.toThrow(
+      /no parameter --delay; it takes --rows, --probability/,
+    );
     await expect(run('on', 'slow-query', '--rows', '99999999')).rejects.toThrow(/between 1000 and 3000000/);
     await expect(run('dance')).rejects.toBeInstanceOf(CliError);
-    await expect(main(['status'], { env: { ...cliEnv, ADMIN_TOKEN: 'wrong-token-000' }, out: () => undefined })).rejects.toThrow(
-      /refused the admin token/,
-    );
+    await expect(
+      main(['status'], { env: { ...cliEnv, ADMIN_TOKEN: 'wrong-token-000' }, out: () => undefined }),
+    ).rejects.toThrow(/refused the admin token/);
   });
 
   it('plays mystery mode: a seeded hidden scenario, wrong and right guesses', async () => {

@@ -45,27 +45,52 @@ describe('the fault service (docker compose run --rm fault …)', () => {
     // The command ([status]) is the default only: `run --rm fault <args>` replaces it.
     const script = rest.slice(0, rest.length - (fault.command?.length ?? 0));
     return new Promise((done) =>
-      execFile(process.execPath, [...script, ...args], { cwd: at.cwd, env: cliEnv, timeout: 20_000 }, (error, stdout, stderr) =>
-        done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        [...script, ...args],
+        { cwd: at.cwd, env: cliEnv, timeout: 20_000 },
+        (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       ),
     );
   };
   const active = async (service: (typeof SERVICES)[number]) =>
-    (await request(apps[service]!.url).get('/admin/faults?reveal=true').set('Authorization', `Bearer ${fault.environment?.ADMIN_TOKEN}`).expect(200)).body;
+    (
+      await request(apps[service]!.url)
+        .get('/admin/faults?reveal=true')
+        .set('Authorization', `Bearer ${fault.environment?.ADMIN_TOKEN}`)
+        .expect(200)
+    ).body;
 
   beforeAll(async () => {
     layout = lay();
     const token = String(fault.environment?.ADMIN_TOKEN);
     const eventsPort = await freePort();
-    apps.payment = await boot(PaymentModule.forRoot(env({ ADMIN_TOKEN: token, DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0 })));
+    apps.payment = await boot(
+      PaymentModule.forRoot(
+        env({ ADMIN_TOKEN: token, DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0 }),
+      ),
+    );
     apps.notification = await boot(
-      NotificationModule.forRoot(env({ ADMIN_TOKEN: token, DATABASE_URL: await testDatabase('notification'), EVENTS_TCP_PORT: eventsPort })),
+      NotificationModule.forRoot(
+        env({ ADMIN_TOKEN: token, DATABASE_URL: await testDatabase('notification'), EVENTS_TCP_PORT: eventsPort }),
+      ),
       { beforeListen: startEventConsumer },
     );
     apps.order = await boot(
-      OrderModule.forRoot(env({ ADMIN_TOKEN: token, DATABASE_URL: await testDatabase('order'), PAYMENT_SERVICE_URL: apps.payment.url, EVENTS_TCP_PORT: eventsPort })),
+      OrderModule.forRoot(
+        env({
+          ADMIN_TOKEN: token,
+          DATABASE_URL: await testDatabase('order'),
+          PAYMENT_SERVICE_URL: apps.payment.url,
+          EVENTS_TCP_PORT: eventsPort,
+        }),
+      ),
     );
-    apps.gateway = await boot(GatewayModule.forRoot(env({ ADMIN_TOKEN: token, ORDER_SERVICE_URL: apps.order.url, NOTIFICATION_SERVICE_URL: apps.notification.url })));
+    apps.gateway = await boot(
+      GatewayModule.forRoot(
+        env({ ADMIN_TOKEN: token, ORDER_SERVICE_URL: apps.order.url, NOTIFICATION_SERVICE_URL: apps.notification.url }),
+      ),
+    );
     // The container's addresses (http://payment:3002) point here at the same services, booted on free ports.
     cliEnv = Object.fromEntries(
       Object.entries(fault.environment ?? {}).map(([key, value]) => {
@@ -99,7 +124,9 @@ describe('the fault service (docker compose run --rm fault …)', () => {
     const on = await run(['on', 'payment-latency', '--latencyMs', '800']);
     expect(on.code, on.stderr).toBe(0);
     expect(on.stdout).toContain('payment-latency is on in payment: latencyMs=800');
-    expect((await active('payment')).active).toEqual([{ name: 'payment-latency', params: { latencyMs: 800, probability: 1 } }]);
+    expect((await active('payment')).active).toEqual([
+      { name: 'payment-latency', params: { latencyMs: 800, probability: 1 } },
+    ]);
     expect((await run(['status'])).stdout).toMatch(/payment\s+payment-latency \(latencyMs=800 probability=1\)/);
     expect((await run(['off', '--all'])).code).toBe(0);
     expect((await active('payment')).active).toEqual([]);

@@ -73,7 +73,12 @@ describe('observability/alertmanager/alertmanager.yml', () => {
   });
 
   it('delivers every receiver to the notification webhook, with resolved alerts and the bearer token file', () => {
-    expect(config.receivers.map((r: { name: string }) => r.name).sort()).toEqual(['critical-pager', 'info-digest', 'notification-webhook', 'warning-team']);
+    expect(config.receivers.map((r: { name: string }) => r.name).sort()).toEqual([
+      'critical-pager',
+      'info-digest',
+      'notification-webhook',
+      'warning-team',
+    ]);
     for (const receiver of config.receivers) {
       expect(receiver.webhook_configs, receiver.name).toEqual([
         {
@@ -116,8 +121,14 @@ describe('observability/alertmanager/alertmanager.yml', () => {
 
   it('keeps your own Slack URL file, the one the README has you mount, out of git', () => {
     // `git check-ignore` exits 0 when the path is ignored, 1 when it is not.
-    expect(() => execFileSync('git', ['check-ignore', '-q', 'observability/alertmanager/slack-webhook-url'], { cwd: ROOT })).not.toThrow();
-    expect(() => execFileSync('git', ['check-ignore', '-q', 'observability/alertmanager/slack-webhook-url.example'], { cwd: ROOT })).toThrow();
+    expect(() =>
+      execFileSync('git', ['check-ignore', '-q', 'observability/alertmanager/slack-webhook-url'], { cwd: ROOT }),
+    ).not.toThrow();
+    expect(() =>
+      execFileSync('git', ['check-ignore', '-q', 'observability/alertmanager/slack-webhook-url.example'], {
+        cwd: ROOT,
+      }),
+    ).toThrow();
   });
 });
 
@@ -135,13 +146,19 @@ describe('inhibition (alertmanager.yml inhibit_rules on a real Alertmanager)', (
   const page = tickets.find((r) => r.severity === 'critical')!;
   const windows = tickets.filter((r) => r.severity === 'warning');
   /** Firing causes: payment is down, gateway only warns that it might be, order's error budget pages. */
-  const SOURCES = [labels('ServiceDown', 'critical', 'payment'), labels('ServiceDown', 'warning', 'gateway'), { ...page, service: 'order' }];
+  const SOURCES = [
+    labels('ServiceDown', 'critical', 'payment'),
+    labels('ServiceDown', 'warning', 'gateway'),
+    { ...page, service: 'order' },
+  ];
   /** Targets, and whether the sources above mute each. */
   const TARGETS: [Record<string, string>, boolean][] = [
-    ...['HighP95Latency', 'HighErrorRatio', 'HighErrorRatioBurn', 'EventLoopLag'].flatMap((name): [Record<string, string>, boolean][] => [
-      [labels(name, 'warning', 'payment'), true],
-      [labels(name, 'critical', 'payment'), true],
-    ]),
+    ...['HighP95Latency', 'HighErrorRatio', 'HighErrorRatioBurn', 'EventLoopLag'].flatMap(
+      (name): [Record<string, string>, boolean][] => [
+        [labels(name, 'warning', 'payment'), true],
+        [labels(name, 'critical', 'payment'), true],
+      ],
+    ),
     [{ ...page, service: 'payment' }, true],
     [labels('HighP99Latency', 'warning', 'payment'), false],
     [labels('DbPoolSaturation', 'warning', 'payment'), false],
@@ -151,7 +168,11 @@ describe('inhibition (alertmanager.yml inhibit_rules on a real Alertmanager)', (
     ...windows.map((w): [Record<string, string>, boolean] => [{ ...w, service: 'notification' }, false]),
     [labels('HighErrorRatio', 'info', 'order'), false],
   ];
-  const id = (l: Record<string, string>) => Object.entries(l).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(',');
+  const id = (l: Record<string, string>) =>
+    Object.entries(l)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
   type ApiAlert = { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } };
 
   beforeAll(async () => {
@@ -169,7 +190,13 @@ describe('inhibition (alertmanager.yml inhibit_rules on a real Alertmanager)', (
     alertmanager = await Server.start(
       'alertmanager-inhibition',
       toolBinary('alertmanager'),
-      [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'],
+      [
+        `--config.file=${join(dir, 'alertmanager.yml')}`,
+        `--storage.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--cluster.listen-address=',
+        '--log.level=warn',
+      ],
       port!,
       { logDir: dir },
     );
@@ -206,7 +233,9 @@ describe('inhibition (alertmanager.yml inhibit_rules on a real Alertmanager)', (
   it('never mutes the causes themselves', async () => {
     const alerts = (await (await fetch(`${alertmanager!.url}/api/v2/alerts`)).json()) as ApiAlert[];
     const sources = alerts.filter((a) => SOURCES.some((s) => id(s) === id(a.labels)));
-    expect(sources.map((a) => [id(a.labels), a.status.state])).toEqual(expect.arrayContaining(SOURCES.map((s) => [id(s), 'active'])));
+    expect(sources.map((a) => [id(a.labels), a.status.state])).toEqual(
+      expect.arrayContaining(SOURCES.map((s) => [id(s), 'active'])),
+    );
     expect(sources).toHaveLength(SOURCES.length);
   });
 });
@@ -230,11 +259,16 @@ describe('Alertmanager with this config, delivering to the notification service,
   const since = `${startsAt.slice(0, 10)} ${startsAt.slice(11, 19)} UTC`;
 
   type StoredAlert = { alertname: string; service: string; status: string };
-  const stored = async () => ((await (await fetch(`${notification.url}/alerts?limit=100`)).json()) as { data: StoredAlert[] }).data;
+  const stored = async () =>
+    ((await (await fetch(`${notification.url}/alerts?limit=100`)).json()) as { data: StoredAlert[] }).data;
   const has = (rows: StoredAlert[], alertname: string, service: string, status = 'firing') =>
     rows.some((a) => a.alertname === alertname && a.service === service && a.status === status);
   const postAlerts = async (alerts: object[]) => {
-    const res = await fetch(`${alertmanager!.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+    const res = await fetch(`${alertmanager!.url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(alerts),
+    });
     expect(res.status, await res.text()).toBe(200);
   };
   const runbook = (alertname: string) => `http://localhost:3300/${alertname}.md`;
@@ -254,13 +288,19 @@ describe('Alertmanager with this config, delivering to the notification service,
   const mails = async (to: string, subject: RegExp, count = 1): Promise<Mail[]> => {
     let found: Mail[] = [];
     await expect
-      .poll(async () => (found = await mailpit!.find(to, subject)).length, { timeout: 15_000, interval: 250, message: `${to} ${subject}\n${amLog()}` })
+      .poll(async () => (found = await mailpit!.find(to, subject)).length, {
+        timeout: 15_000,
+        interval: 250,
+        message: `${to} ${subject}\n${amLog()}`,
+      })
       .toBeGreaterThanOrEqual(count);
     return found;
   };
 
   beforeAll(async () => {
-    notification = await boot(AppModule.forRoot(env({ DATABASE_URL: await testDatabase('notification'), ALERT_WEBHOOK_TOKEN: token })));
+    notification = await boot(
+      AppModule.forRoot(env({ DATABASE_URL: await testDatabase('notification'), ALERT_WEBHOOK_TOKEN: token })),
+    );
     const [smtpPort, httpPort, port] = await freePorts(3);
     mailpit = await Mailpit.start({ smtpPort, httpPort, logDir: dir });
     slack = await SlackWebhook.start();
@@ -302,11 +342,15 @@ describe('Alertmanager with this config, delivering to the notification service,
 
   it('delivers firing alerts with the bearer token from the file, and applies the ServiceDown inhibition', async () => {
     await postAlerts([alert('ServiceDown', 'critical', 'payment')]);
-    await expect.poll(async () => has(await stored(), 'ServiceDown', 'payment'), { timeout: 15_000, interval: 250 }).toBe(true);
+    await expect
+      .poll(async () => has(await stored(), 'ServiceDown', 'payment'), { timeout: 15_000, interval: 250 })
+      .toBe(true);
     // The symptoms come after the cause, as when Prometheus fires them. Posted together, a symptom whose
     // group flushes at once (startsAt older than group_wait) can race the inhibitor learning of the cause.
     await postAlerts([alert('HighP95Latency', 'warning', 'payment'), alert('HighP95Latency', 'warning', 'order')]);
-    await expect.poll(async () => has(await stored(), 'HighP95Latency', 'order'), { timeout: 15_000, interval: 250 }).toBe(true);
+    await expect
+      .poll(async () => has(await stored(), 'HighP95Latency', 'order'), { timeout: 15_000, interval: 250 })
+      .toBe(true);
     // Give the inhibited group a few more flushes to (wrongly) arrive.
     await sleep(3_000);
     expect(has(await stored(), 'HighP95Latency', 'payment'), amLog()).toBe(false);
@@ -327,7 +371,11 @@ describe('Alertmanager with this config, delivering to the notification service,
     ]) {
       expect(mail!.Text).toContain(line);
     }
-    for (const href of [runbook('ServiceDown'), 'http://localhost:3100/d/service-overview', 'http://localhost:16686/search?service=payment']) {
+    for (const href of [
+      runbook('ServiceDown'),
+      'http://localhost:3100/d/service-overview',
+      'http://localhost:16686/search?service=payment',
+    ]) {
       expect(mail!.HTML).toContain(`href="${href}"`);
     }
   }, 30_000);
@@ -341,7 +389,9 @@ describe('Alertmanager with this config, delivering to the notification service,
   }, 30_000);
 
   it('posts the page to Slack: the channel, a title naming alert and service, the summary and the runbook link', async () => {
-    await expect.poll(() => slack!.received.length, { timeout: 15_000, interval: 250, message: amLog() }).toBeGreaterThan(0);
+    await expect
+      .poll(() => slack!.received.length, { timeout: 15_000, interval: 250, message: amLog() })
+      .toBeGreaterThan(0);
     expect(slack!.received).toHaveLength(1); // the warnings are not posted
     const [message] = slack!.received;
     expect(message!.channel).toBe('#alerts-critical');
@@ -357,18 +407,21 @@ describe('Alertmanager with this config, delivering to the notification service,
   it('delivers the resolution everywhere, after which the muted alert of that service comes through', async () => {
     await postAlerts([alert('ServiceDown', 'critical', 'payment', new Date().toISOString())]);
     await expect
-      .poll(async () => {
-        const rows = await stored();
-        return has(rows, 'ServiceDown', 'payment', 'resolved') && has(rows, 'HighP95Latency', 'payment');
-      }, { timeout: 15_000, interval: 250 })
+      .poll(
+        async () => {
+          const rows = await stored();
+          return has(rows, 'ServiceDown', 'payment', 'resolved') && has(rows, 'HighP95Latency', 'payment');
+        },
+        { timeout: 15_000, interval: 250 },
+      )
       .toBe(true);
     const [resolved] = await mails('oncall@workshop.local', /^\[RESOLVED\] ServiceDown on payment/);
     expect(resolved!.Text).toContain('RESOLVED: ServiceDown on payment (critical)');
     expect(resolved!.Text).toMatch(/^Resolved: {4}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/m);
     await mails('team@workshop.local', /HighP95Latency on payment/);
-    await expect.poll(() => slack!.received.map((m) => m.attachments[0]!.title), { timeout: 15_000, interval: 250 }).toContain(
-      '[RESOLVED] ServiceDown on payment',
-    );
+    await expect
+      .poll(() => slack!.received.map((m) => m.attachments[0]!.title), { timeout: 15_000, interval: 250 })
+      .toContain('[RESOLVED] ServiceDown on payment');
     // Every integration delivered on its first try: no failed or retried notification was logged.
     expect(amLog()).not.toMatch(/level=(WARN|ERROR)/);
   }, 45_000);

@@ -29,7 +29,12 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const at = (path: string) => join(ROOT, path);
 const rel = (file: string) => relative(ROOT, file);
 
-const OVERLAYS = ['docker-compose.lite.yml', 'docker-compose.logstash.yml', 'docker-compose.scale.yml', 'docker-compose.zipkin.yml'];
+const OVERLAYS = [
+  'docker-compose.lite.yml',
+  'docker-compose.logstash.yml',
+  'docker-compose.scale.yml',
+  'docker-compose.zipkin.yml',
+];
 const STACKS: Record<string, string[]> = {
   full: ['docker-compose.yml'],
   lite: ['docker-compose.yml', 'docker-compose.lite.yml'],
@@ -142,9 +147,13 @@ const probeKey = (service: ConfiguredService) =>
   service.image ? imageRepository(service.image) : `build:${rel(service.build?.context ?? '') || '.'}`;
 /** A Go duration as compose-go prints it (`1m0s`, `30s`) in seconds. */
 const seconds = (duration = '0s') =>
-  [...duration.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)].reduce((n, [, v, u]) => n + Number(v) * { h: 3600, m: 60, s: 1 }[u as 'h' | 'm' | 's'], 0);
+  [...duration.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)].reduce(
+    (n, [, v, u]) => n + Number(v) * { h: 3600, m: 60, s: 1 }[u as 'h' | 'm' | 's'],
+    0,
+  );
 /** A bind mount's target by its source in the repository. */
-const mountOf = (service: ConfiguredService, source: string) => binds(service).find((b) => b.source === at(source))?.target;
+const mountOf = (service: ConfiguredService, source: string) =>
+  binds(service).find((b) => b.source === at(source))?.target;
 
 // ---- The host:port pairs the configs name --------------------------------------
 
@@ -158,15 +167,24 @@ function prometheusTargets(): Reference[] {
     static_configs?: { targets?: string[] }[];
     dns_sd_configs?: { names?: string[]; port?: number }[];
   }
-  const config = yamlOf<{ scrape_configs?: (Targets & { job_name: string })[]; alerting?: { alertmanagers?: Targets[] } }>(FILES.prometheus)!;
+  const config = yamlOf<{
+    scrape_configs?: (Targets & { job_name: string })[];
+    alerting?: { alertmanagers?: Targets[] };
+  }>(FILES.prometheus)!;
   const jobs = [
     ...(config.scrape_configs ?? []).map((job) => [`job ${job.job_name}`, job] as const),
     ...(config.alerting?.alertmanagers ?? []).map((am) => ['alerting', am] as const),
   ];
-  return jobs.flatMap(([what, job]) => [
-    ...(job.static_configs ?? []).flatMap((sc) => (sc.targets ?? []).flatMap((t) => endpointsIn(t, `prometheus.yml ${what}`))),
-    ...(job.dns_sd_configs ?? []).flatMap((sd) => (sd.names ?? []).map((host) => ({ host, port: Number(sd.port), source: `prometheus.yml ${what} (DNS)` }))),
-  ]).map((e) => ({ ...e, owner: 'prometheus' }));
+  return jobs
+    .flatMap(([what, job]) => [
+      ...(job.static_configs ?? []).flatMap((sc) =>
+        (sc.targets ?? []).flatMap((t) => endpointsIn(t, `prometheus.yml ${what}`)),
+      ),
+      ...(job.dns_sd_configs ?? []).flatMap((sd) =>
+        (sd.names ?? []).map((host) => ({ host, port: Number(sd.port), source: `prometheus.yml ${what} (DNS)` })),
+      ),
+    ])
+    .map((e) => ({ ...e, owner: 'prometheus' }));
 }
 
 /** Webhook URLs and SMTP smarthosts (global and per email receiver). */
@@ -179,7 +197,9 @@ function alertmanagerTargets(): Reference[] {
     ...endpointsIn(config.global?.smtp_smarthost ?? '', 'alertmanager.yml global smtp_smarthost'),
     ...(config.receivers ?? []).flatMap((r) => [
       ...(r.webhook_configs ?? []).flatMap((w) => endpointsIn(w.url, `alertmanager.yml receiver ${r.name}`)),
-      ...(r.email_configs ?? []).flatMap((e) => endpointsIn(e.smarthost ?? '', `alertmanager.yml receiver ${r.name} smarthost`)),
+      ...(r.email_configs ?? []).flatMap((e) =>
+        endpointsIn(e.smarthost ?? '', `alertmanager.yml receiver ${r.name} smarthost`),
+      ),
     ]),
   ];
 }
@@ -193,7 +213,9 @@ function grafanaDatasourceUrls(): Reference[] {
 function composeUrls(): Reference[] {
   return Object.entries(SERVICES).flatMap(([name, service]) =>
     [
-      ...Object.entries(service.environment ?? {}).flatMap(([key, value]) => endpointsIn(String(value ?? ''), `${name} ${key}`)),
+      ...Object.entries(service.environment ?? {}).flatMap(([key, value]) =>
+        endpointsIn(String(value ?? ''), `${name} ${key}`),
+      ),
       ...(service.command ?? []).flatMap((arg) => endpointsIn(arg, `${name} command`)),
     ].map((e) => ({ ...e, owner: name })),
   );
@@ -229,11 +251,14 @@ function jaegerListeners(): Endpoint[] {
   const endpoints = stringsIn(JAEGER)
     .filter(([path, value]) => path.endsWith('endpoint') && !/^\w+:\/\//.test(value))
     .flatMap(([path, value]) => endpointsIn(value, path));
-  const readers = ((get(JAEGER, 'service.telemetry.metrics.readers') ?? []) as { pull?: { exporter?: { prometheus?: { host?: string; port?: number } } } }[])
-    .flatMap((r) => {
-      const p = r.pull?.exporter?.prometheus;
-      return p ? [{ host: p.host ?? 'localhost', port: Number(p.port), source: 'service.telemetry.metrics' }] : [];
-    });
+  const readers = (
+    (get(JAEGER, 'service.telemetry.metrics.readers') ?? []) as {
+      pull?: { exporter?: { prometheus?: { host?: string; port?: number } } };
+    }[]
+  ).flatMap((r) => {
+    const p = r.pull?.exporter?.prometheus;
+    return p ? [{ host: p.host ?? 'localhost', port: Number(p.port), source: 'service.telemetry.metrics' }] : [];
+  });
   return [...endpoints, ...readers];
 }
 
@@ -241,11 +266,14 @@ function jaegerListeners(): Endpoint[] {
 
 describe('docker-compose.yml', () => {
   describe('files and variables', () => {
-    it.each(Object.entries(STACKS))('loads the %s stack (%s) as Docker Compose does, every variable set', (_stack, files) => {
-      const run = composeRun(files);
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stderr).not.toMatch(/variable is not set/);
-    });
+    it.each(Object.entries(STACKS))(
+      'loads the %s stack (%s) as Docker Compose does, every variable set',
+      (_stack, files) => {
+        const run = composeRun(files);
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stderr).not.toMatch(/variable is not set/);
+      },
+    );
 
     describe('with a variable missing from .env', () => {
       // Every overlay at once: each variable any of them uses is in play.
@@ -255,30 +283,41 @@ describe('docker-compose.yml', () => {
       beforeAll(() => {
         for (const name of Object.keys(ENV)) {
           const run = composeRunWithout(files, Object.fromEntries(Object.entries(ENV).filter(([key]) => key !== name)));
-          if (run.code !== 0) outcome.set(name, run.stderr.includes(`required variable ${name} is missing a value`) ? 'refused' : run.stderr);
+          if (run.code !== 0)
+            outcome.set(
+              name,
+              run.stderr.includes(`required variable ${name} is missing a value`) ? 'refused' : run.stderr,
+            );
           else outcome.set(name, JSON.stringify(run.project) === baseline ? 'same' : 'a different stack');
         }
       });
 
       it('compose refuses to start, naming it, or falls back to the value .env sets: .env is the one place of each value', () => {
-        const drift = [...outcome].filter(([, o]) => o !== 'refused' && o !== 'same').map(([name, o]) => `${name}: ${o}`);
+        const drift = [...outcome]
+          .filter(([, o]) => o !== 'refused' && o !== 'same')
+          .map(([name, o]) => `${name}: ${o}`);
         expect(drift).toEqual([]);
       });
 
-      it.each(NAMES.filter((n) => SERVICES[n]!.image))('%s runs an image pinned to a version in .env, without which compose refuses', (name) => {
-        const image = SERVICES[name]!.image!;
-        const variable = Object.keys(ENV).find((key) => ENV[key] === image);
-        expect(variable, `${image} is a value of .env`).toBeDefined();
-        expect(outcome.get(variable!), `${variable} has no default in the compose files`).toBe('refused');
-        const tag = /:([^:/@]+)(@sha256:[a-f0-9]+)?$/.exec(image)?.[1];
-        expect(tag, `${image} has no tag`).toBeDefined();
-        expect(tag, 'a version, e.g. v3.14.0 or 8.19.19').toMatch(/^v?\d+(\.\d+)+/);
-      });
+      it.each(NAMES.filter((n) => SERVICES[n]!.image))(
+        '%s runs an image pinned to a version in .env, without which compose refuses',
+        (name) => {
+          const image = SERVICES[name]!.image!;
+          const variable = Object.keys(ENV).find((key) => ENV[key] === image);
+          expect(variable, `${image} is a value of .env`).toBeDefined();
+          expect(outcome.get(variable!), `${variable} has no default in the compose files`).toBe('refused');
+          const tag = /:([^:/@]+)(@sha256:[a-f0-9]+)?$/.exec(image)?.[1];
+          expect(tag, `${image} has no tag`).toBeDefined();
+          expect(tag, 'a version, e.g. v3.14.0 or 8.19.19').toMatch(/^v?\d+(\.\d+)+/);
+        },
+      );
     });
 
     it.each(Object.entries(STACKS))('the %s stack mounts only files and folders that exist', (_stack, files) => {
       const absent = Object.entries(composeConfig(files).services).flatMap(([name, s]) =>
-        binds(s).filter((b) => !existsSync(b.source)).map((b) => `${name}: ${rel(b.source)}`),
+        binds(s)
+          .filter((b) => !existsSync(b.source))
+          .map((b) => `${name}: ${rel(b.source)}`),
       );
       expect(absent).toEqual([]);
     });
@@ -323,14 +362,20 @@ describe('docker-compose.yml', () => {
       expect(healthcheckTest(service), `${name} has no healthcheck`).toBeDefined();
     });
 
-    it.each(NAMES.filter((n) => !(n in NO_HEALTHCHECK)))('%s probes its health with a tool its image has, without a shell', (name) => {
-      const service = SERVICES[name]!;
-      const [form, tool] = healthcheckTest(service) ?? [];
-      expect(form, 'exec form (CMD): no shell needed in the image').toBe('CMD');
-      const key = probeKey(service);
-      expect(PROBE_TOOL[key], `no known probe tool for ${key}: check the image, then list it in PROBE_TOOL`).toBeDefined();
-      expect(tool).toBe(PROBE_TOOL[key]);
-    });
+    it.each(NAMES.filter((n) => !(n in NO_HEALTHCHECK)))(
+      '%s probes its health with a tool its image has, without a shell',
+      (name) => {
+        const service = SERVICES[name]!;
+        const [form, tool] = healthcheckTest(service) ?? [];
+        expect(form, 'exec form (CMD): no shell needed in the image').toBe('CMD');
+        const key = probeKey(service);
+        expect(
+          PROBE_TOOL[key],
+          `no known probe tool for ${key}: check the image, then list it in PROBE_TOOL`,
+        ).toBeDefined();
+        expect(tool).toBe(PROBE_TOOL[key]);
+      },
+    );
 
     it.each(NAMES)('%s has a memory limit', (name) => {
       expect(memoryOf(SERVICES[name]!)).toBeGreaterThan(0);
@@ -338,12 +383,14 @@ describe('docker-compose.yml', () => {
 
     it.each(NAMES)('%s waits for healthy dependencies only on services that have a healthcheck', (name) => {
       for (const [dep, condition] of dependencies(SERVICES[name]!)) {
-        if (condition === 'service_healthy') expect(healthcheckTest(SERVICES[dep]!), `${dep} has no healthcheck`).toBeDefined();
+        if (condition === 'service_healthy')
+          expect(healthcheckTest(SERVICES[dep]!), `${dep} has no healthcheck`).toBeDefined();
       }
     });
 
     it.each(NAMES)('%s publishes its ports on 127.0.0.1 only', (name) => {
-      for (const port of SERVICES[name]!.ports ?? []) expect(port.host_ip, `${port.published}:${port.target}`).toBe('127.0.0.1');
+      for (const port of SERVICES[name]!.ports ?? [])
+        expect(port.host_ip, `${port.published}:${port.target}`).toBe('127.0.0.1');
     });
   });
 
@@ -370,7 +417,11 @@ describe('docker-compose.yml', () => {
         expect(row.test(readme), `README.md: | \`${name}\` | … | ${memoryOf(service)} |`).toBe(true);
       }
       const withLogstash = sumOf(LOGSTASH_SERVICES);
-      for (const sum of [`Full stack: **${full} MiB**`, `Lite stack: **${lite} MiB**`, `Full stack with Logstash: **${withLogstash} MiB**`]) {
+      for (const sum of [
+        `Full stack: **${full} MiB**`,
+        `Lite stack: **${lite} MiB**`,
+        `Full stack with Logstash: **${withLogstash} MiB**`,
+      ]) {
         expect(readme.includes(sum), `README.md: ${sum}`).toBe(true);
       }
     });
@@ -421,15 +472,22 @@ describe('docker-compose.yml', () => {
       const window = dials.at(-1)!;
       // The worst start: Elasticsearch's and then the slower collector's start periods, back to back.
       const startPeriod = (s?: ConfiguredService) => seconds(s?.healthcheck?.start_period);
-      const slowest = startPeriod(SERVICES.elasticsearch) + Math.max(startPeriod(SERVICES.fluentd), startPeriod(LOGSTASH_SERVICES.logstash));
-      expect(window, `the driver gives up after ${window} s; the collector may need ${slowest} s`).toBeGreaterThanOrEqual(slowest);
+      const slowest =
+        startPeriod(SERVICES.elasticsearch) +
+        Math.max(startPeriod(SERVICES.fluentd), startPeriod(LOGSTASH_SERVICES.logstash));
+      expect(
+        window,
+        `the driver gives up after ${window} s; the collector may need ${slowest} s`,
+      ).toBeGreaterThanOrEqual(slowest);
       expect(limit / window, 'lines per second a container may write meanwhile').toBeGreaterThanOrEqual(20);
       const readme = readFileSync(FILES.readme, 'utf8');
       expect(readme).toContain(`up to **${limit} lines per container**`);
       expect(readme).toContain(`dials the collector ${retries} times`);
       expect(readme).toContain(`over **${window} s**`);
       const compose = readFileSync(at('docker-compose.yml'), 'utf8').replace(/\n#\s+/g, ' ');
-      expect(compose, 'the dial times in the x-logging comment').toContain(dials.join(', ').replace(/, (\d+)$/, ' and $1'));
+      expect(compose, 'the dial times in the x-logging comment').toContain(
+        dials.join(', ').replace(/, (\d+)$/, ' and $1'),
+      );
       for (const [name, s] of Object.entries(SERVICES).filter(([n]) => !LOG_PIPELINE.includes(n))) {
         expect(s.logging?.options, name).toEqual(options);
       }
@@ -442,21 +500,29 @@ describe('docker-compose.yml', () => {
     it('points the four services’ OTLP exporter at Jaeger’s OTLP/HTTP receiver', () => {
       const http = get(JAEGER, 'receivers.otlp.protocols.http.endpoint');
       for (const name of APPS) {
-        expect(SERVICES[name]!.environment?.OTEL_EXPORTER_OTLP_ENDPOINT, name).toBe(`http://jaeger:${String(http).split(':').pop()}`);
+        expect(SERVICES[name]!.environment?.OTEL_EXPORTER_OTLP_ENDPOINT, name).toBe(
+          `http://jaeger:${String(http).split(':').pop()}`,
+        );
       }
     });
 
     it('hands Alertmanager the webhook token the notification service checks', () => {
-      const config = yamlOf<{ receivers: { webhook_configs?: { http_config?: { authorization?: { credentials_file?: string } } }[] }[] }>(
-        FILES.alertmanager,
-      )!;
-      const files = new Set(config.receivers.flatMap((r) => (r.webhook_configs ?? []).map((w) => w.http_config?.authorization?.credentials_file)));
+      const config = yamlOf<{
+        receivers: { webhook_configs?: { http_config?: { authorization?: { credentials_file?: string } } }[] }[];
+      }>(FILES.alertmanager)!;
+      const files = new Set(
+        config.receivers.flatMap((r) =>
+          (r.webhook_configs ?? []).map((w) => w.http_config?.authorization?.credentials_file),
+        ),
+      );
       expect([...files]).toHaveLength(1);
       const secret = (SERVICES.alertmanager!.secrets ?? []).find((s) => s.target === [...files][0]);
       expect(secret, `a secret mounted at ${[...files][0]}`).toBeDefined();
       expect(FULL.secrets?.[secret!.source]?.environment).toBe('ALERT_WEBHOOK_TOKEN');
       expect(SERVICES.notification!.environment?.ALERT_WEBHOOK_TOKEN).toBe(ENV.ALERT_WEBHOOK_TOKEN);
-      expect(ENV.ALERT_WEBHOOK_TOKEN, 'the service rejects tokens under 16 printable characters').toMatch(/^[\x21-\x7e]{16,}$/);
+      expect(ENV.ALERT_WEBHOOK_TOKEN, 'the service rejects tokens under 16 printable characters').toMatch(
+        /^[\x21-\x7e]{16,}$/,
+      );
     });
 
     it('hands Alertmanager the Slack webhook URL file it reads, by default a committed placeholder with no real URL', () => {
@@ -470,7 +536,9 @@ describe('docker-compose.yml', () => {
         expect(rel(file)).toBe('observability/alertmanager/slack-webhook-url.example');
         const url = readFileSync(file, 'utf8').trim();
         expect(url, `${rel(file)}: one URL on one line`).toMatch(/^https?:\/\/\S+$/);
-        expect(LOOPBACK.has(new URL(url).hostname), 'the placeholder stays on the machine (not hooks.slack.com)').toBe(true);
+        expect(LOOPBACK.has(new URL(url).hostname), 'the placeholder stays on the machine (not hooks.slack.com)').toBe(
+          true,
+        );
       }
     });
 
@@ -502,7 +570,10 @@ describe('docker-compose.yml', () => {
       (label, service, containerPort) => {
         const home = readFileSync(join(FILES.dashboards, 'home.json'), 'utf8');
         const hostPort = [...publishedPorts(SERVICES[service]!)].find(([, c]) => c === containerPort)?.[0];
-        expect(home.includes(`| ${label} | [localhost:${hostPort}`), `home.json: | ${label} | [localhost:${hostPort}…`).toBe(true);
+        expect(
+          home.includes(`| ${label} | [localhost:${hostPort}`),
+          `home.json: | ${label} | [localhost:${hostPort}…`,
+        ).toBe(true);
         expect(home.includes(`(http://localhost:${hostPort}`)).toBe(true);
       },
     );
@@ -510,13 +581,20 @@ describe('docker-compose.yml', () => {
     it('mounts each config where its tool reads it', () => {
       expect(mountOf(SERVICES.prometheus!, 'observability/prometheus')).toBe('/etc/prometheus');
       expect(SERVICES.prometheus!.command).toContain('--config.file=/etc/prometheus/prometheus.yml');
-      expect(mountOf(SERVICES.alertmanager!, 'observability/alertmanager/alertmanager.yml')).toBe('/etc/alertmanager/alertmanager.yml');
-      expect(mountOf(SERVICES.alertmanager!, 'observability/alertmanager/templates')).toBe('/etc/alertmanager/templates');
+      expect(mountOf(SERVICES.alertmanager!, 'observability/alertmanager/alertmanager.yml')).toBe(
+        '/etc/alertmanager/alertmanager.yml',
+      );
+      expect(mountOf(SERVICES.alertmanager!, 'observability/alertmanager/templates')).toBe(
+        '/etc/alertmanager/templates',
+      );
       expect(mountOf(SERVICES.grafana!, 'observability/grafana/provisioning')).toBe('/etc/grafana/provisioning');
       const providers = yamlOf<{ providers: { options: { path: string } }[] }>(FILES.dashboardProviders)!;
-      for (const p of providers.providers) expect(mountOf(SERVICES.grafana!, 'observability/grafana/dashboards')).toBe(p.options.path);
+      for (const p of providers.providers)
+        expect(mountOf(SERVICES.grafana!, 'observability/grafana/dashboards')).toBe(p.options.path);
       const jaegerArgs = SERVICES.jaeger!.command ?? [];
-      expect(mountOf(SERVICES.jaeger!, 'observability/jaeger/config.yaml')).toBe(jaegerArgs[jaegerArgs.indexOf('--config') + 1]);
+      expect(mountOf(SERVICES.jaeger!, 'observability/jaeger/config.yaml')).toBe(
+        jaegerArgs[jaegerArgs.indexOf('--config') + 1],
+      );
       expect(mountOf(SERVICES.fluentd!, 'observability/fluentd/fluent.conf')).toBe('/fluentd/etc/fluent.conf');
       const script = (SERVICES['kibana-setup']!.command ?? []).find((a) => a.endsWith('.sh'))!;
       const mount = binds(SERVICES['kibana-setup']!).find((b) => script.startsWith(`${b.target}/`))!;
@@ -558,15 +636,24 @@ describe('docker-compose.yml', () => {
       expect(existsSync(join(mount.source, script.slice(mount.target.length))), script).toBe(true);
     });
 
-    it.each(k6Services)('%s mounts the scripts and each file of libs/ they import at the same relative layout', (name) => {
-      expect(mountOf(SERVICES[name]!, 'loadtest')).toBe('/loadtest');
-      // The catalogue (scenario scripts) and the admin API's client (lib/faults.js), wherever they are imported from.
-      const imports = ['loadtest/scenarios', 'loadtest/lib'].flatMap((dir) =>
-        readdirSync(at(dir)).flatMap((f) => [...readFileSync(at(`${dir}/${f}`), 'utf8').matchAll(/from '(\.[^']*\/libs\/[^']+)'/g)].map((m) => resolve(`/${dir}`, m[1]!))),
-      );
-      expect(new Set(imports)).toEqual(new Set(['/libs/faults/src/catalogue.ts', '/libs/faults/src/client/fault-client.ts']));
-      for (const target of new Set(imports)) expect(mountOf(SERVICES[name]!, target.slice(1)), target).toBe(target);
-    });
+    it.each(k6Services)(
+      '%s mounts the scripts and each file of libs/ they import at the same relative layout',
+      (name) => {
+        expect(mountOf(SERVICES[name]!, 'loadtest')).toBe('/loadtest');
+        // The catalogue (scenario scripts) and the admin API's client (lib/faults.js), wherever they are imported from.
+        const imports = ['loadtest/scenarios', 'loadtest/lib'].flatMap((dir) =>
+          readdirSync(at(dir)).flatMap((f) =>
+            [...readFileSync(at(`${dir}/${f}`), 'utf8').matchAll(/from '(\.[^']*\/libs\/[^']+)'/g)].map((m) =>
+              resolve(`/${dir}`, m[1]!),
+            ),
+          ),
+        );
+        expect(new Set(imports)).toEqual(
+          new Set(['/libs/faults/src/catalogue.ts', '/libs/faults/src/client/fault-client.ts']),
+        );
+        for (const target of new Set(imports)) expect(mountOf(SERVICES[name]!, target.slice(1)), target).toBe(target);
+      },
+    );
 
     it.each(k6Services)('%s remote-writes its metrics to a Prometheus that accepts them', (name) => {
       const args = SERVICES[name]!.command ?? [];
@@ -578,15 +665,20 @@ describe('docker-compose.yml', () => {
     it("tags each k6 service's series with its own testid, and writes trends as native histograms", () => {
       const testids = k6Services.map((name) => SERVICES[name]!.environment?.TESTID);
       for (const [i, id] of testids.entries()) expect(id, k6Services[i]).toMatch(/\S/);
-      expect(new Set(testids).size, 'load and k6 write to one Prometheus: identical series would be refused').toBe(k6Services.length);
+      expect(new Set(testids).size, 'load and k6 write to one Prometheus: identical series would be refused').toBe(
+        k6Services.length,
+      );
       for (const name of k6Services) {
         expect(SERVICES[name]!.environment?.K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM, name).toBe('true');
-        expect(SERVICES[name]!.environment, `${name}: whole-run trend stats`).not.toHaveProperty('K6_PROMETHEUS_RW_TREND_STATS');
+        expect(SERVICES[name]!.environment, `${name}: whole-run trend stats`).not.toHaveProperty(
+          'K6_PROMETHEUS_RW_TREND_STATS',
+        );
       }
     });
 
     it('gives the load services and the four apps one admin token, long enough for the services', () => {
-      for (const name of [...APPS, ...k6Services, 'fault']) expect(SERVICES[name]!.environment?.ADMIN_TOKEN, name).toBe(ENV.ADMIN_TOKEN);
+      for (const name of [...APPS, ...k6Services, 'fault'])
+        expect(SERVICES[name]!.environment?.ADMIN_TOKEN, name).toBe(ENV.ADMIN_TOKEN);
       expect(ENV.ADMIN_TOKEN, 'the services reject admin tokens under 12 characters').toMatch(/^\S{12,}$/);
       for (const name of APPS) expect(SERVICES[name]!.environment, name).toHaveProperty('FAULTS');
     });
@@ -605,34 +697,51 @@ describe('docker-compose.yml', () => {
     });
 
     it('bounds its in-memory trace storage with max_traces', () => {
-      const backends = Object.values((get(JAEGER, 'extensions.jaeger_storage.backends') ?? {}) as Record<string, unknown>);
+      const backends = Object.values(
+        (get(JAEGER, 'extensions.jaeger_storage.backends') ?? {}) as Record<string, unknown>,
+      );
       expect(backends.length).toBeGreaterThan(0);
       for (const b of backends) expect(Number(get(b, 'memory.max_traces'))).toBeGreaterThan(0);
     });
 
     it('serves the UI on 16686 and its own metrics on 0.0.0.0:8888, where prometheus.yml scrapes them', () => {
       expect(get(JAEGER, 'extensions.jaeger_query.http.endpoint')).toBe('0.0.0.0:16686');
-      expect(jaegerListeners()).toContainEqual(expect.objectContaining({ host: '0.0.0.0', port: 8888, source: 'service.telemetry.metrics' }));
+      expect(jaegerListeners()).toContainEqual(
+        expect.objectContaining({ host: '0.0.0.0', port: 8888, source: 'service.telemetry.metrics' }),
+      );
       expect(prometheusTargets()).toContainEqual(expect.objectContaining({ host: 'jaeger', port: 8888 }));
     });
 
     it('exports span metrics for the Monitor tab where Prometheus scrapes them (job jaeger-spanmetrics on jaeger:8889)', () => {
-      const port = Number(String(get(JAEGER, 'exporters.prometheus.endpoint') ?? '').split(':').pop());
+      const port = Number(
+        String(get(JAEGER, 'exporters.prometheus.endpoint') ?? '')
+          .split(':')
+          .pop(),
+      );
       expect(port, 'no prometheus exporter for span metrics').toBe(8889);
       const scraped = prometheusTargets().some((t) => t.host === 'jaeger' && t.port === port);
-      expect(scraped, `prometheus.yml scrapes no jaeger:${port} (its jaeger-spanmetrics job is commented out?)`).toBe(true);
+      expect(scraped, `prometheus.yml scrapes no jaeger:${port} (its jaeger-spanmetrics job is commented out?)`).toBe(
+        true,
+      );
     });
   });
 
   describe('lite overlay (docker-compose.lite.yml)', () => {
     it('leaves out Fluentd, Elasticsearch, Kibana and its setup job, and nothing else', () => {
-      expect(Object.keys(LITE_SERVICES).sort()).toEqual(Object.keys(STARTED).filter((n) => !LOG_PIPELINE.includes(n)).sort());
+      expect(Object.keys(LITE_SERVICES).sort()).toEqual(
+        Object.keys(STARTED)
+          .filter((n) => !LOG_PIPELINE.includes(n))
+          .sort(),
+      );
     });
 
     it('logs every remaining service to json-file, with no fluentd option left over', () => {
       for (const [name, s] of Object.entries(LITE_SERVICES)) {
         expect(s.logging?.driver, name).toBe('json-file');
-        expect(Object.keys(s.logging?.options ?? {}).filter((k) => k.startsWith('fluentd') || k === 'tag'), name).toEqual([]);
+        expect(
+          Object.keys(s.logging?.options ?? {}).filter((k) => k.startsWith('fluentd') || k === 'tag'),
+          name,
+        ).toEqual([]);
       }
     });
 
@@ -651,9 +760,17 @@ describe('Scale overlay (docker-compose.scale.yml)', () => {
   const REPLICAS: Record<string, number> = { order: 3, payment: 2, notification: 2 };
 
   it('runs three order, two payment and two notification replicas, and changes nothing else', () => {
-    expect(Object.fromEntries(Object.entries(scaled).flatMap(([n, s]) => (s.deploy?.replicas ? [[n, s.deploy.replicas]] : [])))).toEqual(REPLICAS);
+    expect(
+      Object.fromEntries(
+        Object.entries(scaled).flatMap(([n, s]) => (s.deploy?.replicas ? [[n, s.deploy.replicas]] : [])),
+      ),
+    ).toEqual(REPLICAS);
     // Everything but the ports and the replica count, as docker-compose.yml has it.
-    const rest = (service: ConfiguredService) => ({ ...service, ports: undefined, deploy: { ...service.deploy, replicas: undefined } });
+    const rest = (service: ConfiguredService) => ({
+      ...service,
+      ports: undefined,
+      deploy: { ...service.deploy, replicas: undefined },
+    });
     for (const [name, service] of Object.entries(scaled)) {
       expect(rest(service), name).toEqual(rest(SERVICES[name]!));
       if (!(name in REPLICAS)) expect(service.ports, name).toEqual(SERVICES[name]!.ports);
@@ -668,13 +785,18 @@ describe('Scale overlay (docker-compose.scale.yml)', () => {
   it.each([
     ['full', scaled],
     ['lite', liteScaled],
-  ])('leaves the %s stack scaled with no fixed host port on a replicated service and no host port published twice', (_stack, services) => {
-    for (const name of Object.keys(REPLICAS)) expect([...publishedPorts(services[name]!).keys()], name).toEqual([]);
-    const hostPorts = Object.entries(services).flatMap(([n, s]) => [...publishedPorts(s).keys()].map((p) => `${p} (${n})`));
-    const seen = hostPorts.map((h) => h.split(' ')[0]);
-    expect(hostPorts.filter((_, i) => seen.indexOf(seen[i]) !== i)).toEqual([]);
-    expect(publishedPorts(services.gateway!).get(Number(ENV.GATEWAY_HOST_PORT))).toBe(3000);
-  });
+  ])(
+    'leaves the %s stack scaled with no fixed host port on a replicated service and no host port published twice',
+    (_stack, services) => {
+      for (const name of Object.keys(REPLICAS)) expect([...publishedPorts(services[name]!).keys()], name).toEqual([]);
+      const hostPorts = Object.entries(services).flatMap(([n, s]) =>
+        [...publishedPorts(s).keys()].map((p) => `${p} (${n})`),
+      );
+      const seen = hostPorts.map((h) => h.split(' ')[0]);
+      expect(hostPorts.filter((_, i) => seen.indexOf(seen[i]) !== i)).toEqual([]);
+      expect(publishedPorts(services.gateway!).get(Number(ENV.GATEWAY_HOST_PORT))).toBe(3000);
+    },
+  );
 
   it('keeps each replicated service reachable inside the network on its port, by the name every caller uses', () => {
     for (const name of Object.keys(REPLICAS)) {
@@ -687,13 +809,19 @@ describe('Scale overlay (docker-compose.scale.yml)', () => {
   });
 
   it('has Prometheus find every replica of the four services by DNS (an A record per container), job named after the service', () => {
-    const config = yamlOf<{ scrape_configs: { job_name: string; static_configs?: unknown; dns_sd_configs?: { names: string[]; type: string; port: number }[] }[] }>(
-      FILES.prometheus,
-    )!;
+    const config = yamlOf<{
+      scrape_configs: {
+        job_name: string;
+        static_configs?: unknown;
+        dns_sd_configs?: { names: string[]; type: string; port: number }[];
+      }[];
+    }>(FILES.prometheus)!;
     for (const name of APPS) {
       const job = config.scrape_configs.find((j) => j.job_name === name);
       expect(job?.static_configs, `job ${name} has no fixed target`).toBeUndefined();
-      expect(job?.dns_sd_configs, `job ${name}`).toEqual([expect.objectContaining({ names: [name], type: 'A', port: Number(SERVICES[name]!.environment?.PORT) })]);
+      expect(job?.dns_sd_configs, `job ${name}`).toEqual([
+        expect.objectContaining({ names: [name], type: 'A', port: Number(SERVICES[name]!.environment?.PORT) }),
+      ]);
     }
   });
 
@@ -710,8 +838,13 @@ describe('Logstash overlay (docker-compose.logstash.yml)', () => {
   const pipeline = readFileSync(at('observability/logstash/pipeline/logstash.conf'), 'utf8');
 
   it('starts Logstash where Fluentd was, and everything else unchanged', () => {
-    expect(Object.keys(LOGSTASH_SERVICES).sort()).toEqual([...Object.keys(STARTED).filter((n) => n !== 'fluentd'), 'logstash'].sort());
-    expect(composeConfig(STACKS.logstash).services.fluentd!.profiles?.length, 'Fluentd stays in a profile nobody starts').toBeGreaterThan(0);
+    expect(Object.keys(LOGSTASH_SERVICES).sort()).toEqual(
+      [...Object.keys(STARTED).filter((n) => n !== 'fluentd'), 'logstash'].sort(),
+    );
+    expect(
+      composeConfig(STACKS.logstash).services.fluentd!.profiles?.length,
+      'Fluentd stays in a profile nobody starts',
+    ).toBeGreaterThan(0);
   });
 
   it('pins Logstash in .env at the Elasticsearch release', () => {
@@ -738,7 +871,9 @@ describe('Logstash overlay (docker-compose.logstash.yml)', () => {
       const [host, hostPort] = (logging?.options?.['fluentd-address'] ?? '').split(':');
       expect(LOOPBACK, `${name}: the daemon dials the host`).toContain(host);
       const target = publishedPorts(logstash).get(Number(hostPort));
-      expect(pipeline, `${name}: Logstash's tcp input on the port published as ${hostPort}`).toContain(`port => ${target}`);
+      expect(pipeline, `${name}: Logstash's tcp input on the port published as ${hostPort}`).toContain(
+        `port => ${target}`,
+      );
       expect(publishedPorts(SERVICES.fluentd!).get(Number(hostPort)), 'the address Fluentd had').toBe(24224);
     }
   });
@@ -763,7 +898,11 @@ describe('observability/ configs', () => {
 
   it.each(files.map(rel))('%s is well-formed', (file) => {
     const text = readFileSync(at(file), 'utf8');
-    if (file.endsWith('.ndjson')) text.split('\n').filter((l) => l.trim()).forEach((line) => JSON.parse(line));
+    if (file.endsWith('.ndjson'))
+      text
+        .split('\n')
+        .filter((l) => l.trim())
+        .forEach((line) => JSON.parse(line));
     else if (file.endsWith('.json')) JSON.parse(text);
     else parseYamlStrict(text, file);
   });
@@ -790,7 +929,10 @@ describe('README.md', () => {
   });
 
   it('says how to start the full and the lite stack', () => {
-    for (const command of ['docker compose up -d --build', 'docker compose -f docker-compose.yml -f docker-compose.lite.yml up -d --build']) {
+    for (const command of [
+      'docker compose up -d --build',
+      'docker compose -f docker-compose.yml -f docker-compose.lite.yml up -d --build',
+    ]) {
       expect(readme.includes(command), `README.md: ${command}`).toBe(true);
     }
   });

@@ -33,7 +33,12 @@ const ALL = new Set(SERVICES.flatMap((s) => [...VARIABLES[s].keys()]));
 
 /** The default of `name` in the services that read it, written as an environment value ('' for none). */
 const defaultsOf = (name: string) =>
-  new Map(SERVICES.filter((s) => VARIABLES[s].has(name)).map((s) => [s, VARIABLES[s].get(name) === undefined ? '' : String(VARIABLES[s].get(name))]));
+  new Map(
+    SERVICES.filter((s) => VARIABLES[s].has(name)).map((s) => [
+      s,
+      VARIABLES[s].get(name) === undefined ? '' : String(VARIABLES[s].get(name)),
+    ]),
+  );
 
 interface Documented {
   name: string;
@@ -74,12 +79,19 @@ describe('the services’ defaults', () => {
       const defaults = defaultsOf(name);
       if (section && defaults.has(section)) {
         const expected = defaults.get(section)!;
-        return expected === '' || expected === value ? [] : [`.env.example:${line} ${name}=${value}, ${section} defaults to ${expected}`];
+        return expected === '' || expected === value
+          ? []
+          : [`.env.example:${line} ${name}=${value}, ${section} defaults to ${expected}`];
       }
       const distinct = new Set(defaults.values());
-      if (distinct.size > 1) return [`.env.example:${line} ${name} differs per service (${[...defaults].join(', ')}): document it in each service's section`];
+      if (distinct.size > 1)
+        return [
+          `.env.example:${line} ${name} differs per service (${[...defaults].join(', ')}): document it in each service's section`,
+        ];
       const [expected] = distinct;
-      return expected === '' || expected === value ? [] : [`.env.example:${line} ${name}=${value}, the code defaults to ${expected}`];
+      return expected === '' || expected === value
+        ? []
+        : [`.env.example:${line} ${name}=${value}, the code defaults to ${expected}`];
     });
     expect(drift).toEqual([]);
   });
@@ -90,7 +102,9 @@ describe('the services’ defaults', () => {
     expect(passed.map((m) => m[1])).toContain('PAYMENT_TIMEOUT_MS');
     const drift = passed.flatMap(([, name, value]) => {
       const distinct = new Set(defaultsOf(name!).values());
-      return distinct.size === 1 && distinct.has(value!) ? [] : [`${name}: compose default ${JSON.stringify(value)}, the code's ${[...distinct].join(' / ')}`];
+      return distinct.size === 1 && distinct.has(value!)
+        ? []
+        : [`${name}: compose default ${JSON.stringify(value)}, the code's ${[...distinct].join(' / ')}`];
     });
     expect(drift).toEqual([]);
   });

@@ -39,7 +39,9 @@ describe('compose service fault (docker compose run --rm fault <command>)', () =
 
   it('mounts every file the script imports by a relative path where the import resolves, read-only', () => {
     const target = mountOf(SCRIPT)!.target;
-    const imports = [...readFileSync(SCRIPT, 'utf8').matchAll(/import\(\s*'(\.{1,2}\/[^']+)'\s*\)|from\s+'(\.{1,2}\/[^']+)'/g)].map((m) => m[1] ?? m[2]!);
+    const imports = [
+      ...readFileSync(SCRIPT, 'utf8').matchAll(/import\(\s*'(\.{1,2}\/[^']+)'\s*\)|from\s+'(\.{1,2}\/[^']+)'/g),
+    ].map((m) => m[1] ?? m[2]!);
     expect(imports, 'scripts/fault.mjs imports the catalogue and the admin API client').toEqual(
       expect.arrayContaining(['../libs/faults/src/catalogue.ts', '../libs/faults/src/client/fault-client.ts']),
     );
@@ -49,11 +51,17 @@ describe('compose service fault (docker compose run --rm fault <command>)', () =
       expect(mount, `${spec} → ${inContainer} is not mounted`).toBeDefined();
       expect(mount!.source).toBe(resolve(ROOT, 'scripts', spec));
       expect(mount!.read_only).toBe(true);
-      expect(readFileSync(mount!.source, 'utf8'), `${spec} imports nothing further`).not.toMatch(/^\s*import\s+(?!type\b)[^;]*from\s+'/m);
+      expect(readFileSync(mount!.source, 'utf8'), `${spec} imports nothing further`).not.toMatch(
+        /^\s*import\s+(?!type\b)[^;]*from\s+'/m,
+      );
     }
   });
 
   it('mounts nothing else', () => {
-    expect(binds.map((v) => v.source).sort()).toEqual([join(ROOT, 'libs/faults/src/catalogue.ts'), join(ROOT, 'libs/faults/src/client/fault-client.ts'), SCRIPT]);
+    expect(binds.map((v) => v.source).sort()).toEqual([
+      join(ROOT, 'libs/faults/src/catalogue.ts'),
+      join(ROOT, 'libs/faults/src/client/fault-client.ts'),
+      SCRIPT,
+    ]);
   });
 });

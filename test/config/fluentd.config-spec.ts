@@ -68,7 +68,10 @@ const DOCKER_LINE_LIMIT = 16 * 1024;
 
 /** Each behaviour of fluent.conf with the lines that give it. */
 const CONTRACT: [behaviour: string, lines: string[]][] = [
-  ['receives the Docker fluentd driver on the port compose publishes for it', ['@type forward', 'bind 0.0.0.0', `port ${FORWARD_PORT}`]],
+  [
+    'receives the Docker fluentd driver on the port compose publishes for it',
+    ['@type forward', 'bind 0.0.0.0', `port ${FORWARD_PORT}`],
+  ],
   [`routes every tag the driver gives (${DRIVER.tag})`, [`<match ${TAG_PREFIX}**>`]],
   [
     'sends the lines that start with "{" through the JSON parser and every other line around it, each branch with its own record',
@@ -76,14 +79,19 @@ const CONTRACT: [behaviour: string, lines: string[]][] = [
   ],
   [
     `parses the driver's ${LINE_FIELD} field as JSON, keeping the driver's fields, dropping the raw string and reporting what it cannot parse`,
-    ['@type parser', `key_name ${LINE_FIELD}`, 'reserve_data true', 'remove_key_name_field true', 'emit_invalid_record_to_error true', '@type json'],
+    [
+      '@type parser',
+      `key_name ${LINE_FIELD}`,
+      'reserve_data true',
+      'remove_key_name_field true',
+      'emit_invalid_record_to_error true',
+      '@type json',
+    ],
   ],
-  [`takes the event time from the services' ISO ${TIME_FIELD} string, never as epoch seconds, and keeps it`, [
-    `time_key ${TIME_FIELD}`,
-    'time_type string',
-    'time_format %Y-%m-%dT%H:%M:%S.%N%z',
-    'keep_time_key true',
-  ]],
+  [
+    `takes the event time from the services' ISO ${TIME_FIELD} string, never as epoch seconds, and keeps it`,
+    [`time_key ${TIME_FIELD}`, 'time_type string', 'time_format %Y-%m-%dT%H:%M:%S.%N%z', 'keep_time_key true'],
+  ],
   [
     'keeps a line that is not JSON as msg, gives every document its service, and indexes no input-only field',
     [
@@ -116,17 +124,39 @@ const CONTRACT: [behaviour: string, lines: string[]][] = [
   ],
   [
     'buffers on the volume compose mounts and retries forever, blocking input rather than dropping lines',
-    ['@type file', `path ${namedVolumes(fluentd)[0]?.target}/elasticsearch`, 'retry_forever true', 'overflow_action block'],
+    [
+      '@type file',
+      `path ${namedVolumes(fluentd)[0]?.target}/elasticsearch`,
+      'retry_forever true',
+      'overflow_action block',
+    ],
   ],
   ['prints what it could not parse or index on its own stdout (the @ERROR label)', ['<label @ERROR>', '@type stdout']],
 ];
 
 /** Each saved search's query, and which log records it finds (KQL is Kibana's to parse: the query is matched as written). */
-const SEARCHES: Record<string, { query: string; finds: (r: Record<string, unknown>, order: Record<string, unknown>) => boolean; services?: number }> = {
-  'Errors by service': { query: 'level:(error or fatal)', finds: (r) => ['error', 'fatal'].includes(r.level as string) },
-  'Warnings and errors by service': { query: 'level:(warn or error or fatal)', finds: (r) => ['warn', 'error', 'fatal'].includes(r.level as string) },
-  'All logs of one trace': { query: 'trace_id:"paste-a-32-hex-trace-id-here"', finds: (r, order) => r.trace_id === order.trace_id, services: 3 },
-  "One order's journey": { query: 'order_id:"paste-an-order-id-here"', finds: (r, order) => r.order_id === order.order_id, services: 3 },
+const SEARCHES: Record<
+  string,
+  { query: string; finds: (r: Record<string, unknown>, order: Record<string, unknown>) => boolean; services?: number }
+> = {
+  'Errors by service': {
+    query: 'level:(error or fatal)',
+    finds: (r) => ['error', 'fatal'].includes(r.level as string),
+  },
+  'Warnings and errors by service': {
+    query: 'level:(warn or error or fatal)',
+    finds: (r) => ['warn', 'error', 'fatal'].includes(r.level as string),
+  },
+  'All logs of one trace': {
+    query: 'trace_id:"paste-a-32-hex-trace-id-here"',
+    finds: (r, order) => r.trace_id === order.trace_id,
+    services: 3,
+  },
+  "One order's journey": {
+    query: 'order_id:"paste-an-order-id-here"',
+    finds: (r, order) => r.order_id === order.order_id,
+    services: 3,
+  },
   'Declined and failed payments': {
     query: 'payment_outcome:declined or order_status:payment_failed',
     finds: (r) => r.payment_outcome === 'declined' || r.order_status === 'payment_failed',
@@ -144,7 +174,9 @@ describe('Fluentd configuration (observability/fluentd/fluent.conf)', () => {
   });
 
   it('is mounted where the image reads it', () => {
-    expect(binds(fluentd).find((b) => b.source === join(ROOT, 'observability/fluentd/fluent.conf'))?.target).toBe('/fluentd/etc/fluent.conf');
+    expect(binds(fluentd).find((b) => b.source === join(ROOT, 'observability/fluentd/fluent.conf'))?.target).toBe(
+      '/fluentd/etc/fluent.conf',
+    );
   });
 });
 
@@ -174,7 +206,11 @@ describe('index template (observability/elasticsearch/index-template.json)', () 
     const { index, timeField, logMessageField, logLevelField } = elasticsearch.jsonData as Record<string, string>;
     expect(index).toBe(`${INDEX_PREFIX}-*`);
     expect(elasticsearch.url).toBe(`http://${ELASTICSEARCH.host}:${ELASTICSEARCH.port}`);
-    expect([timeField, logMessageField, logLevelField].map((f) => fields.get(f!)?.type)).toEqual(['date', 'text', 'keyword']);
+    expect([timeField, logMessageField, logLevelField].map((f) => fields.get(f!)?.type)).toEqual([
+      'date',
+      'text',
+      'keyword',
+    ]);
   });
 });
 
@@ -182,7 +218,9 @@ describe('Kibana objects (observability/kibana)', () => {
   const searches = savedObjects.filter((o) => o.type === 'search');
   const titleOf = (o: Record<string, unknown>) => (o.attributes as { title: string }).title;
   const sourceOf = (o: Record<string, unknown>) =>
-    JSON.parse((o.attributes as { kibanaSavedObjectMeta: { searchSourceJSON: string } }).kibanaSavedObjectMeta.searchSourceJSON) as {
+    JSON.parse(
+      (o.attributes as { kibanaSavedObjectMeta: { searchSourceJSON: string } }).kibanaSavedObjectMeta.searchSourceJSON,
+    ) as {
       query: { query: string; language: string };
       indexRefName: string;
     };
@@ -193,7 +231,11 @@ describe('Kibana objects (observability/kibana)', () => {
     try {
       const run = await runSetup(kibana.url);
       if (run.code !== 0) throw new Error(run.output);
-      dataView = (JSON.parse(kibana.requests.find((r) => r.path === '/api/data_views/data_view')!.body) as { data_view: typeof dataView }).data_view;
+      dataView = (
+        JSON.parse(kibana.requests.find((r) => r.path === '/api/data_views/data_view')!.body) as {
+          data_view: typeof dataView;
+        }
+      ).data_view;
     } finally {
       await kibana.close();
     }
@@ -209,19 +251,49 @@ describe('Kibana objects (observability/kibana)', () => {
     expect(searches).toHaveLength(savedObjects.length);
     expect(searches.map(titleOf).sort()).toEqual(Object.keys(SEARCHES).sort());
     for (const search of searches) {
-      expect(search.references, titleOf(search)).toContainEqual({ id: dataView.id, name: sourceOf(search).indexRefName, type: 'index-pattern' });
+      expect(search.references, titleOf(search)).toContainEqual({
+        id: dataView.id,
+        name: sourceOf(search).indexRefName,
+        type: 'index-pattern',
+      });
       expect(sourceOf(search).query).toEqual({ query: SEARCHES[titleOf(search)]!.query, language: 'kuery' });
       const columns = (search.attributes as { columns: string[] }).columns;
-      expect(columns.filter((c) => !fields.has(c)), titleOf(search)).toEqual([]);
+      expect(
+        columns.filter((c) => !fields.has(c)),
+        titleOf(search),
+      ).toEqual([]);
     }
   });
 
   it('gives the searches only attributes Kibana 8 accepts', () => {
     // src/plugins/saved_search/server/saved_objects/schema.ts (8.x): unknown attributes are rejected on import.
-    const allowed = new Set(['title', 'description', 'columns', 'sort', 'grid', 'rowHeight', 'rowsPerPage', 'hideChart', 'breakdownField',
-      'kibanaSavedObjectMeta', 'isTextBasedQuery', 'usesAdHocDataView', 'timeRestore', 'timeRange', 'refreshInterval', 'viewMode',
-      'hideAggregatedPreview', 'sampleSize', 'headerRowHeight', 'density']);
-    const extra = searches.flatMap((s) => Object.keys(s.attributes as object).filter((k) => !allowed.has(k)).map((k) => `${String(s.id)}.${k}`));
+    const allowed = new Set([
+      'title',
+      'description',
+      'columns',
+      'sort',
+      'grid',
+      'rowHeight',
+      'rowsPerPage',
+      'hideChart',
+      'breakdownField',
+      'kibanaSavedObjectMeta',
+      'isTextBasedQuery',
+      'usesAdHocDataView',
+      'timeRestore',
+      'timeRange',
+      'refreshInterval',
+      'viewMode',
+      'hideAggregatedPreview',
+      'sampleSize',
+      'headerRowHeight',
+      'density',
+    ]);
+    const extra = searches.flatMap((s) =>
+      Object.keys(s.attributes as object)
+        .filter((k) => !allowed.has(k))
+        .map((k) => `${String(s.id)}.${k}`),
+    );
     expect(extra).toEqual([]);
   });
 
@@ -250,7 +322,9 @@ describe('Kibana objects (observability/kibana)', () => {
   });
 
   it('has setup.sh fail when Kibana reports import errors', async () => {
-    const kibana = await stubKibana({ importResult: { success: false, successCount: 0, errors: [{ id: 'x', error: { type: 'missing_references' } }] } });
+    const kibana = await stubKibana({
+      importResult: { success: false, successCount: 0, errors: [{ id: 'x', error: { type: 'missing_references' } }] },
+    });
     try {
       const run = await runSetup(kibana.url);
       expect(run.code, run.output).not.toBe(0);
@@ -268,11 +342,17 @@ describe('the log lines the services write, as Fluentd and Elasticsearch will re
   let finished = 0;
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist/apps/gateway/src/main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+    if (!existsSync(join(ROOT, 'dist/apps/gateway/src/main.js')))
+      throw new Error('dist/ is missing: run `npm run build` first');
     started = Date.now();
     stack = new Stack({
       basePort: 3740,
-      env: { NODE_ENV: 'production', LOG_FORMAT: 'json', LOG_LEVEL: 'info', ALERT_WEBHOOK_TOKEN: 'fluentd-contract-test-token' },
+      env: {
+        NODE_ENV: 'production',
+        LOG_FORMAT: 'json',
+        LOG_LEVEL: 'info',
+        ALERT_WEBHOOK_TOKEN: 'fluentd-contract-test-token',
+      },
     });
     await stack.createDatabases();
     await stack.startAll();
@@ -304,11 +384,15 @@ describe('the log lines the services write, as Fluentd and Elasticsearch will re
   });
 
   it(`are each one JSON object starting with "{" (${JSON_LINE}), so Fluentd parses every one`, () => {
-    expect(lines.filter((l) => l.record === undefined || !JSON_LINE.test(l.text)).map((l) => `${l.service}: ${l.text}`)).toEqual([]);
+    expect(
+      lines.filter((l) => l.record === undefined || !JSON_LINE.test(l.text)).map((l) => `${l.service}: ${l.text}`),
+    ).toEqual([]);
   });
 
   it("are each shorter than Docker's 16 KiB split, which would cut the JSON in two", () => {
-    expect(lines.filter((l) => Buffer.byteLength(l.text) >= DOCKER_LINE_LIMIT).map((l) => l.text.slice(0, 200))).toEqual([]);
+    expect(
+      lines.filter((l) => Buffer.byteLength(l.text) >= DOCKER_LINE_LIMIT).map((l) => l.text.slice(0, 200)),
+    ).toEqual([]);
   });
 
   it(`carry ${TIME_FIELD} as ISO 8601 with milliseconds and Z (the time_format Fluentd reads), dated within the test run`, () => {
@@ -322,8 +406,16 @@ describe('the log lines the services write, as Fluentd and Elasticsearch will re
   });
 
   it('carry a pino level label the saved searches can query, and the compose service name', () => {
-    expect(records().filter(({ record }) => !PINO_LEVELS.includes(record.level as string)).map((l) => l.text)).toEqual([]);
-    expect(records().filter(({ service, record }) => record.service !== service).map((l) => l.text)).toEqual([]);
+    expect(
+      records()
+        .filter(({ record }) => !PINO_LEVELS.includes(record.level as string))
+        .map((l) => l.text),
+    ).toEqual([]);
+    expect(
+      records()
+        .filter(({ service, record }) => record.service !== service)
+        .map((l) => l.text),
+    ).toEqual([]);
   });
 
   it.each(Object.keys(SEARCHES))('are found by the saved search "%s"', (title) => {
@@ -341,7 +433,10 @@ describe('the log lines the services write, as Fluentd and Elasticsearch will re
       flatten(record)
         .filter(([path]) => !underClosedObject(path))
         .filter(([path, value]) => fields.has(path) && !fits(fields.get(path)!.type, value))
-        .map(([path, value]) => `${path}=${JSON.stringify(value)} (mapped ${fields.get(path)!.type}) in ${String(record.msg)}`),
+        .map(
+          ([path, value]) =>
+            `${path}=${JSON.stringify(value)} (mapped ${fields.get(path)!.type}) in ${String(record.msg)}`,
+        ),
     );
     expect(misfits).toEqual([]);
   });
@@ -359,14 +454,18 @@ describe('the log lines the services write, as Fluentd and Elasticsearch will re
 
   it('use no dotted field names and none of the fields the Docker driver and Fluentd add', () => {
     const reserved = new Set([...DRIVER_FIELDS, '@timestamp', TAG_FIELD]);
-    const clashes = records().flatMap(({ record }) => Object.keys(record).filter((k) => k.includes('.') || reserved.has(k)));
+    const clashes = records().flatMap(({ record }) =>
+      Object.keys(record).filter((k) => k.includes('.') || reserved.has(k)),
+    );
     expect([...new Set(clashes)]).toEqual([]);
   });
 
   it('carry a 32-hex trace_id and 16-hex span_id wherever they appear, and on every request line', () => {
     const withIds = records().filter(({ record }) => 'trace_id' in record || 'span_id' in record || 'req' in record);
     expect(withIds.length).toBeGreaterThan(0);
-    const bad = withIds.filter(({ record }) => !/^[0-9a-f]{32}$/.test(String(record.trace_id)) || !/^[0-9a-f]{16}$/.test(String(record.span_id)));
+    const bad = withIds.filter(
+      ({ record }) => !/^[0-9a-f]{32}$/.test(String(record.trace_id)) || !/^[0-9a-f]{16}$/.test(String(record.span_id)),
+    );
     expect(bad.map((l) => l.text)).toEqual([]);
   });
 
@@ -396,24 +495,38 @@ function parseObject(text: string): Record<string, unknown> | undefined {
   }
 }
 
-const ORDER = { customerId: 'c-42', items: [{ sku: 'SKU-1', quantity: 2, unitPrice: 12.5 }], payment: { cardNumber: '4242424242424242' } };
+const ORDER = {
+  customerId: 'c-42',
+  items: [{ sku: 'SKU-1', quantity: 2, unitPrice: 12.5 }],
+  payment: { cardNumber: '4242424242424242' },
+};
 
 /** A paid order, a declined card, bad requests, an alert, and an order while payment is down (5xx, error lines). */
 async function driveTraffic(stack: Stack): Promise<void> {
   const gateway = stack.urls.gateway;
   const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
   const paid = (await (await post(`${gateway}/api/orders`, ORDER)).json()) as { id: string; status: string };
   if (paid.status !== 'paid') throw new Error(`the good card was not paid: ${JSON.stringify(paid)}`);
   await post(`${gateway}/api/orders`, { ...ORDER, payment: { cardNumber: '4000000000000002' } });
   await post(`${gateway}/api/orders`, { customerId: '', items: [] });
   await fetch(`${gateway}/api/orders/not-a-uuid`);
   await fetch(`${gateway}/api/orders/00000000-0000-4000-8000-000000000000`);
-  await post(`${stack.urls.notification}/alerts`, alertmanagerWebhook(), { authorization: 'Bearer fluentd-contract-test-token' });
-  await eventually(async () => {
-    const res = await fetch(`${gateway}/api/notifications?orderId=${paid.id}`);
-    return ((await res.json()) as { data: unknown[] }).data.length > 0;
-  }, 15_000, 'the notification of the paid order');
+  await post(`${stack.urls.notification}/alerts`, alertmanagerWebhook(), {
+    authorization: 'Bearer fluentd-contract-test-token',
+  });
+  await eventually(
+    async () => {
+      const res = await fetch(`${gateway}/api/notifications?orderId=${paid.id}`);
+      return ((await res.json()) as { data: unknown[] }).data.length > 0;
+    },
+    15_000,
+    'the notification of the paid order',
+  );
   await stack.stop('payment');
   await post(`${gateway}/api/orders`, ORDER);
 }
@@ -447,7 +560,9 @@ interface RecordedRequest {
 }
 
 /** A Kibana that answers only what setup.sh calls: 503 on /api/status (and 500 on imports) for the first calls, then 2xx. */
-async function stubKibana(options: { unavailableStatusCalls?: number; failingImports?: number; importResult?: unknown } = {}) {
+async function stubKibana(
+  options: { unavailableStatusCalls?: number; failingImports?: number; importResult?: unknown } = {},
+) {
   const requests: RecordedRequest[] = [];
   let statusCalls = 0;
   let importCalls = 0;
@@ -457,15 +572,18 @@ async function stubKibana(options: { unavailableStatusCalls?: number; failingImp
     req.on('end', () => {
       const path = req.url ?? '';
       requests.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const json = (code: number, body: unknown) => res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      const json = (code: number, body: unknown) =>
+        res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       if (path === '/api/status') {
         statusCalls++;
         const available = statusCalls > (options.unavailableStatusCalls ?? 0);
         return json(available ? 200 : 503, { status: { overall: { level: available ? 'available' : 'unavailable' } } });
       }
-      if (path === '/api/data_views/data_view' && req.method === 'POST') return json(200, { data_view: { id: 'fluentd-logs' } });
+      if (path === '/api/data_views/data_view' && req.method === 'POST')
+        return json(200, { data_view: { id: 'fluentd-logs' } });
       if (path.startsWith('/api/saved_objects/_import') && req.method === 'POST') {
-        if (++importCalls <= (options.failingImports ?? 0)) return json(500, { statusCode: 500, error: 'Internal Server Error' });
+        if (++importCalls <= (options.failingImports ?? 0))
+          return json(500, { statusCode: 500, error: 'Internal Server Error' });
         return json(200, options.importResult ?? { success: true, successCount: savedObjects.length, errors: [] });
       }
       return json(404, { statusCode: 404, error: 'Not Found' });
@@ -473,7 +591,11 @@ async function stubKibana(options: { unavailableStatusCalls?: number; failingImp
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise<void>((done) => server.close(() => done())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
 }
 
 function runSetup(kibanaUrl: string): Promise<{ code: number; output: string }> {
@@ -481,7 +603,10 @@ function runSetup(kibanaUrl: string): Promise<{ code: number; output: string }> 
     execFile(
       'sh',
       [SETUP_SH],
-      { env: { PATH: process.env.PATH ?? '', KIBANA_URL: kibanaUrl, RETRY_SECONDS: '1', WAIT_SECONDS: '20' }, timeout: 60_000 },
+      {
+        env: { PATH: process.env.PATH ?? '', KIBANA_URL: kibanaUrl, RETRY_SECONDS: '1', WAIT_SECONDS: '20' },
+        timeout: 60_000,
+      },
       (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` }),
     ),
   );

@@ -28,7 +28,14 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const RULE_FILES = filesIn(join(ROOT, 'observability/prometheus/rules'), '.yml', '.yaml');
 const RUNBOOKS_DIR = join(ROOT, 'docs/runbooks');
 /** The five the alerts and runbooks link to, and the home dashboard that links to them. */
-const DASHBOARD_UIDS = ['service-overview', 'nodejs-runtime', 'business', 'rabbitmq-postgres', 'bottleneck-hunting', 'home'].sort();
+const DASHBOARD_UIDS = [
+  'service-overview',
+  'nodejs-runtime',
+  'business',
+  'rabbitmq-postgres',
+  'bottleneck-hunting',
+  'home',
+].sort();
 const DATASOURCE_UIDS = ['alertmanager', 'elasticsearch', 'jaeger', 'prometheus'];
 /** Where compose mounts ./observability/grafana/dashboards (see dashboards.yml). */
 const DASHBOARDS_MOUNT = '/etc/grafana/dashboards';
@@ -70,7 +77,10 @@ describe('Grafana provisioning', () => {
   describe('datasources.yml', () => {
     it('provisions Prometheus, Jaeger, Elasticsearch and Alertmanager, each under a fixed unique uid', () => {
       const uids = DATASOURCES.map((d) => d.uid);
-      expect(uids.every((uid) => typeof uid === 'string' && uid.length > 0), 'every datasource needs a uid').toBe(true);
+      expect(
+        uids.every((uid) => typeof uid === 'string' && uid.length > 0),
+        'every datasource needs a uid',
+      ).toBe(true);
       expect(new Set(uids).size).toBe(uids.length);
       expect([...uids].sort()).toEqual(DATASOURCE_UIDS);
     });
@@ -99,7 +109,10 @@ describe('Grafana provisioning', () => {
       });
       expect(json('jaeger').tracesToMetrics).toMatchObject({ datasourceUid: 'prometheus' });
       expect(TRACE_TO_METRICS.length).toBeGreaterThanOrEqual(2);
-      expect(TRACE_TO_METRICS.every((q) => q.expr.includes('$__tags')), 'each query filters on the span service').toBe(true);
+      expect(
+        TRACE_TO_METRICS.every((q) => q.expr.includes('$__tags')),
+        'each query filters on the span service',
+      ).toBe(true);
       expect(json('elasticsearch')).toMatchObject({
         index: 'fluentd-*',
         timeField: '@timestamp',
@@ -137,46 +150,76 @@ describe('Grafana provisioning', () => {
     it('are exactly the five the alerts and runbooks link to and the home page, one file each, each uid once', () => {
       const uids = DASHBOARDS.map((d) => d.uid);
       expect([...uids].sort()).toEqual(DASHBOARD_UIDS);
-      expect(DASHBOARDS.map((d) => d.file)).toEqual(DASHBOARD_UIDS.map((uid) => `observability/grafana/dashboards/${uid}.json`));
-    });
-
-    it.each(DASHBOARDS.map((d) => [d.uid, d] as const))('%s has a title, panels, and unique panel ids and titles', (_uid, dashboard) => {
-      expect(dashboard.title).toBeTruthy();
-      const panels = allPanelsOf(dashboard);
-      expect(panelsOf(dashboard).length).toBeGreaterThan(0);
-      const ids = panels.map((p) => p.id);
-      expect(ids.every((id) => typeof id === 'number'), 'every panel needs a numeric id').toBe(true);
-      expect(new Set(ids).size).toBe(ids.length);
-      const titles = panels.map((p) => p.title ?? '');
-      expect(titles.filter((t) => !t.trim()), 'every panel needs a title').toEqual([]);
-      expect(titles.filter((t, i) => titles.indexOf(t) !== i), 'duplicate titles').toEqual([]);
-    });
-
-    it.each(DASHBOARDS.map((d) => [d.uid, d] as const))('%s lays its panels on the 24-column grid without overlaps', (_uid, dashboard) => {
-      const boxes: Box[] = allPanelsOf(dashboard).map((p) => ({ title: p.title ?? '', x: NaN, y: NaN, w: NaN, h: NaN, ...p.gridPos }));
-      // NaN (no gridPos) fails every comparison, so such a panel counts as off the grid.
-      const misplaced = boxes.filter((b) => !(b.x >= 0 && b.y >= 0 && b.w >= 1 && b.h >= 1 && b.x + b.w <= 24));
-      expect(misplaced.map((b) => b.title)).toEqual([]);
-      const overlap = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-      const overlaps = boxes.flatMap((a, i) =>
-        boxes
-          .slice(i + 1)
-          .filter((b) => overlap(a, b))
-          .map((b) => `${a.title} / ${b.title}`),
+      expect(DASHBOARDS.map((d) => d.file)).toEqual(
+        DASHBOARD_UIDS.map((uid) => `observability/grafana/dashboards/${uid}.json`),
       );
-      expect(overlaps).toEqual([]);
     });
 
-    it.each(DASHBOARDS.map((d) => [d.uid, d] as const))('%s refers only to provisioned datasources, by uid', (_uid, dashboard) => {
-      const refs = datasourceUidsIn(dashboard.json);
-      expect(refs.length).toBeGreaterThan(0);
-      const dangling = refs.filter((ref) => !PROVISIONED.has(ref.uid) && !BUILT_IN_DATASOURCE_UIDS.includes(ref.uid));
-      expect(dangling).toEqual([]);
-      // Panels that query (text and dashboard-list panels do not) name their datasource.
-      const querying = panelsOf(dashboard).filter((p) => (p.targets ?? []).length > 0);
-      const unnamed = querying.filter((p) => !p.datasource || typeof p.datasource === 'string');
-      expect(unnamed.map((p) => p.title), 'panels name their datasource as {type, uid}').toEqual([]);
-    });
+    it.each(DASHBOARDS.map((d) => [d.uid, d] as const))(
+      '%s has a title, panels, and unique panel ids and titles',
+      (_uid, dashboard) => {
+        expect(dashboard.title).toBeTruthy();
+        const panels = allPanelsOf(dashboard);
+        expect(panelsOf(dashboard).length).toBeGreaterThan(0);
+        const ids = panels.map((p) => p.id);
+        expect(
+          ids.every((id) => typeof id === 'number'),
+          'every panel needs a numeric id',
+        ).toBe(true);
+        expect(new Set(ids).size).toBe(ids.length);
+        const titles = panels.map((p) => p.title ?? '');
+        expect(
+          titles.filter((t) => !t.trim()),
+          'every panel needs a title',
+        ).toEqual([]);
+        expect(
+          titles.filter((t, i) => titles.indexOf(t) !== i),
+          'duplicate titles',
+        ).toEqual([]);
+      },
+    );
+
+    it.each(DASHBOARDS.map((d) => [d.uid, d] as const))(
+      '%s lays its panels on the 24-column grid without overlaps',
+      (_uid, dashboard) => {
+        const boxes: Box[] = allPanelsOf(dashboard).map((p) => ({
+          title: p.title ?? '',
+          x: NaN,
+          y: NaN,
+          w: NaN,
+          h: NaN,
+          ...p.gridPos,
+        }));
+        // NaN (no gridPos) fails every comparison, so such a panel counts as off the grid.
+        const misplaced = boxes.filter((b) => !(b.x >= 0 && b.y >= 0 && b.w >= 1 && b.h >= 1 && b.x + b.w <= 24));
+        expect(misplaced.map((b) => b.title)).toEqual([]);
+        const overlap = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+        const overlaps = boxes.flatMap((a, i) =>
+          boxes
+            .slice(i + 1)
+            .filter((b) => overlap(a, b))
+            .map((b) => `${a.title} / ${b.title}`),
+        );
+        expect(overlaps).toEqual([]);
+      },
+    );
+
+    it.each(DASHBOARDS.map((d) => [d.uid, d] as const))(
+      '%s refers only to provisioned datasources, by uid',
+      (_uid, dashboard) => {
+        const refs = datasourceUidsIn(dashboard.json);
+        expect(refs.length).toBeGreaterThan(0);
+        const dangling = refs.filter((ref) => !PROVISIONED.has(ref.uid) && !BUILT_IN_DATASOURCE_UIDS.includes(ref.uid));
+        expect(dangling).toEqual([]);
+        // Panels that query (text and dashboard-list panels do not) name their datasource.
+        const querying = panelsOf(dashboard).filter((p) => (p.targets ?? []).length > 0);
+        const unnamed = querying.filter((p) => !p.datasource || typeof p.datasource === 'string');
+        expect(
+          unnamed.map((p) => p.title),
+          'panels name their datasource as {type, uid}',
+        ).toEqual([]);
+      },
+    );
 
     it('turn exemplars on for the latency panels of service-overview and bottleneck-hunting', () => {
       for (const uid of ['service-overview', 'bottleneck-hunting']) {
@@ -192,7 +235,10 @@ describe('Grafana provisioning', () => {
 
     it('offer a job variable on the per-service dashboards and use it only in regex matchers', () => {
       for (const uid of ['service-overview', 'nodejs-runtime', 'bottleneck-hunting']) {
-        expect(byUid(uid)?.json.templating?.list?.map((v) => v.name), uid).toContain('job');
+        expect(
+          byUid(uid)?.json.templating?.list?.map((v) => v.name),
+          uid,
+        ).toContain('job');
       }
       const misused = QUERIES.filter((q) => /\$\{?job\b/.test(q.expr) && !/job=~"\$\{?job\}?"/.test(q.expr));
       expect(misused).toEqual([]);
@@ -222,7 +268,9 @@ describe('Grafana provisioning', () => {
     it('answers every instant query with a row even when nothing fires and no fault is on', () => {
       const instant = QUERIES.filter((q) => q.dashboard === 'home' && q.instant);
       expect(instant.length).toBeGreaterThan(0);
-      expect(instant.filter((q) => !/\bor on \(\) label_replace\(vector\(0\)/.test(q.expr)).map((q) => q.panel)).toEqual([]);
+      expect(
+        instant.filter((q) => !/\bor on \(\) label_replace\(vector\(0\)/.test(q.expr)).map((q) => q.panel),
+      ).toEqual([]);
     });
   });
 
@@ -247,7 +295,11 @@ describe('Grafana provisioning', () => {
     it('every dashboard, variable and trace-to-metrics query is found', () => {
       expect(QUERIES.length).toBeGreaterThan(50);
       expect(VARIABLES.map((v) => v.expr)).toContain('nodejs_version_info');
-      for (const uid of DASHBOARD_UIDS) expect(QUERIES.some((q) => q.dashboard === uid), uid).toBe(true);
+      for (const uid of DASHBOARD_UIDS)
+        expect(
+          QUERIES.some((q) => q.dashboard === uid),
+          uid,
+        ).toBe(true);
     });
 
     it('every query resolves all of its Grafana variables', () => {
@@ -268,7 +320,8 @@ describe('Grafana provisioning', () => {
     it('every metric a query reads is recorded, declared in the code, a prom-client default or exported by a scraped exporter', () => {
       const known = knownMetrics(RULE_FILES);
       const unknown = ALL_EXPRESSIONS.flatMap((e) =>
-        metrics.of(e.expr)
+        metrics
+          .of(e.expr)
           .filter((name) => !known.has(name))
           .map((name) => `${name} (${e.where})`),
       );
@@ -281,9 +334,13 @@ describe('Grafana provisioning', () => {
       // counters (k6_*_total) and native histograms (k6_*_seconds, compose sets
       // K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM) are cumulative, so rate() follows recent traffic.
       const wrong = ALL_EXPRESSIONS.flatMap((e) =>
-        metrics.of(e.expr)
+        metrics
+          .of(e.expr)
           .filter((name) => name.startsWith('k6_'))
-          .filter((name) => !/_(total|seconds)$/.test(name) || !new RegExp(`\\b(rate|increase|irate)\\(\\s*${name}\\b`).test(e.expr))
+          .filter(
+            (name) =>
+              !/_(total|seconds)$/.test(name) || !new RegExp(`\\b(rate|increase|irate)\\(\\s*${name}\\b`).test(e.expr),
+          )
           .map((name) => `${name} (${e.where})`),
       );
       expect(wrong).toEqual([]);
@@ -291,9 +348,16 @@ describe('Grafana provisioning', () => {
 
     it('knows the metrics the services declare, so the check above has something to compare with', () => {
       const known = knownMetrics(RULE_FILES);
-      const samples = ['http_server_request_duration_seconds_bucket', 'orders_created_total', 'job:http_server_requests:rate5m', 'pg_up'];
+      const samples = [
+        'http_server_request_duration_seconds_bucket',
+        'orders_created_total',
+        'job:http_server_requests:rate5m',
+        'pg_up',
+      ];
       for (const name of samples) expect(known.has(name), name).toBe(true);
-      expect(known.has('http_server_request_duration_seconds'), 'a histogram exists only as _bucket/_sum/_count').toBe(false);
+      expect(known.has('http_server_request_duration_seconds'), 'a histogram exists only as _bucket/_sum/_count').toBe(
+        false,
+      );
     });
   });
 

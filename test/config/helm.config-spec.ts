@@ -61,8 +61,11 @@ const helm = (...args: string[]) => exec(toolBinary('helm'), args);
 /** stdout only: Helm 4 logs each followed symlink on stderr. */
 function template(...args: string[]): Promise<string> {
   return new Promise((done, fail) =>
-    execFile(toolBinary('helm'), ['template', 'kit', CHART, '--namespace', 'p01', ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-      error ? fail(new Error(`helm template ${args.join(' ')}\n${stderr}`)) : done(stdout),
+    execFile(
+      toolBinary('helm'),
+      ['template', 'kit', CHART, '--namespace', 'p01', ...args],
+      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => (error ? fail(new Error(`helm template ${args.join(' ')}\n${stderr}`)) : done(stdout)),
     ),
   );
 }
@@ -81,7 +84,12 @@ const RENDERINGS = {
   default: [] as string[],
   lite: ['--set', 'lite=true'],
   classroom: ['--values', CLASSROOM],
-  'classroom with the log pipeline and an ingress': helmValues('p01', { full: true, domain: 'class.test', values: [], sets: [] }).slice(2),
+  'classroom with the log pipeline and an ingress': helmValues('p01', {
+    full: true,
+    domain: 'class.test',
+    values: [],
+    sets: [],
+  }).slice(2),
 };
 const rendered: Record<string, string> = {};
 
@@ -106,7 +114,9 @@ describe('deploy/helm/workshop-kit', () => {
     const run = await validate(rendered.default!);
     const exceptions = run.output.split('\n').filter((l) => l.startsWith('exception:'));
     expect(exceptions).toEqual([
-      expect.stringMatching(/^exception: DaemonSet\/p01\/fluent-bit runs as root: reads the node's container log files/),
+      expect.stringMatching(
+        /^exception: DaemonSet\/p01\/fluent-bit runs as root: reads the node's container log files/,
+      ),
       expect.stringMatching(/^exception: Deployment\/p01\/elasticsearch writes to its root filesystem: .*keystore/),
     ]);
   });
@@ -134,8 +144,14 @@ describe('tools/k8s/go.mod', () => {
   const versions = moduleVersions(goMod);
 
   it('keeps every k8s.io module that follows the Kubernetes release at one version, the one Helm is built with', () => {
-    const released = Object.entries(versions).filter(([m]) => /^k8s\.io\/(api|apimachinery|client-go|apiserver|apiextensions-apiserver|cli-runtime|component-base|kubectl)$/.test(m));
-    expect(released.map(([m]) => m)).toEqual(expect.arrayContaining(['k8s.io/api', 'k8s.io/apimachinery', 'k8s.io/client-go']));
+    const released = Object.entries(versions).filter(([m]) =>
+      /^k8s\.io\/(api|apimachinery|client-go|apiserver|apiextensions-apiserver|cli-runtime|component-base|kubectl)$/.test(
+        m,
+      ),
+    );
+    expect(released.map(([m]) => m)).toEqual(
+      expect.arrayContaining(['k8s.io/api', 'k8s.io/apimachinery', 'k8s.io/client-go']),
+    );
     expect(new Set(released.map(([, v]) => v))).toEqual(new Set([versions['k8s.io/client-go']]));
     expect(versions['k8s.io/client-go']).toMatch(/^v0\.37\./);
   });
@@ -159,7 +175,9 @@ describe('k8s-validate catches', () => {
   });
 
   it('an image without a pinned version', async () => {
-    expect(await findings(await template('--set', 'images.grafana=grafana/grafana:latest'))).toContain('image "grafana/grafana:latest" is not pinned');
+    expect(await findings(await template('--set', 'images.grafana=grafana/grafana:latest'))).toContain(
+      'image "grafana/grafana:latest" is not pinned',
+    );
     expect(await findings(await template('--set', 'images.mailpit=axllent/mailpit'))).toContain('has no tag');
   });
 
@@ -169,10 +187,15 @@ describe('k8s-validate catches', () => {
   });
 
   it('a field the Kubernetes API does not have (strict decoding), and a kind it does not know', async () => {
-    const typo = rendered.default!.replace('readinessProbe:\n            httpGet: { path: /health/ready', 'readinesProbe:\n            httpGet: { path: /health/ready');
+    const typo = rendered.default!.replace(
+      'readinessProbe:\n            httpGet: { path: /health/ready',
+      'readinesProbe:\n            httpGet: { path: /health/ready',
+    );
     const out = await findings(typo);
     expect(out).toMatch(/strict decoding error: unknown field "spec\.template\.spec\.containers\[0\]\.readinesProbe"/);
-    expect(await findings(`${rendered.lite!}\n---\napiVersion: v1\nkind: Pood\nmetadata: { name: x }\n`)).toContain('no kind "Pood" is registered');
+    expect(await findings(`${rendered.lite!}\n---\napiVersion: v1\nkind: Pood\nmetadata: { name: x }\n`)).toContain(
+      'no kind "Pood" is registered',
+    );
   });
 
   it('a service probing another path than /health/ready and /health/live', async () => {
@@ -181,7 +204,10 @@ describe('k8s-validate catches', () => {
   });
 
   it('a container allowed to run as root, or with a writable root filesystem, without a stated reason', async () => {
-    const root = rendered.lite!.replace(/runAsNonRoot: true\n(\s+)runAsUser: 1000/, 'runAsNonRoot: false\n$1runAsUser: 0');
+    const root = rendered.lite!.replace(
+      /runAsNonRoot: true\n(\s+)runAsUser: 1000/,
+      'runAsNonRoot: false\n$1runAsUser: 0',
+    );
     const out = await findings(root);
     expect(out).toMatch(/Deployment\/p01\/[\w-]+: (init )?container [\w-]+: runAsNonRoot is not true/);
     expect(out).toMatch(/: runAsUser is 0/);
@@ -221,10 +247,15 @@ describe('one source for each version, limit, setting and config file', () => {
 
   it("tags the services' image, the chart and its appVersion with package.json's version", () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    const chart = parseYamlStrict<{ version: string; appVersion: string }>(readFileSync(join(CHART, 'Chart.yaml'), 'utf8'), 'Chart.yaml');
+    const chart = parseYamlStrict<{ version: string; appVersion: string }>(
+      readFileSync(join(CHART, 'Chart.yaml'), 'utf8'),
+      'Chart.yaml',
+    );
     expect(VALUES.images.app).toBe(`nestjs-observability-workshop/app:${version}`);
     expect([chart.version, chart.appVersion]).toEqual([version, version]);
-    expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toContain(`docker build -t nestjs-observability-workshop/app:${version} .`);
+    expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toContain(
+      `docker build -t nestjs-observability-workshop/app:${version} .`,
+    );
   });
 
   /** values.yaml resources → compose service. */
@@ -245,35 +276,49 @@ describe('one source for each version, limit, setting and config file', () => {
     load: 'load',
   };
 
-  it.each(Object.entries(LIMITS))('resources.%s: memory limit and request are compose %s memory limit', (key, service) => {
-    const compose = mebibytes(COMPOSE.services[service]!.deploy!.resources!.limits!.memory!);
-    const { requests, limits } = VALUES.resources[key]!;
-    expect(mebibytes(limits.memory!.replace(/i$/, ''))).toBe(compose);
-    // The collector runs participants x nodes times in a classroom: it reserves a quarter (values.yaml says why).
-    expect(mebibytes(requests.memory!.replace(/i$/, ''))).toBe(key === 'logCollector' ? compose / 4 : compose);
-  });
+  it.each(Object.entries(LIMITS))(
+    'resources.%s: memory limit and request are compose %s memory limit',
+    (key, service) => {
+      const compose = mebibytes(COMPOSE.services[service]!.deploy!.resources!.limits!.memory!);
+      const { requests, limits } = VALUES.resources[key]!;
+      expect(mebibytes(limits.memory!.replace(/i$/, ''))).toBe(compose);
+      // The collector runs participants x nodes times in a classroom: it reserves a quarter (values.yaml says why).
+      expect(mebibytes(requests.memory!.replace(/i$/, ''))).toBe(key === 'logCollector' ? compose / 4 : compose);
+    },
+  );
 
-  it.each([...SERVICES, 'load'])('%s gets the environment compose gives it: the same names, the same values, secrets by reference', (name) => {
-    const composeEnv = COMPOSE.services[name]!.environment!;
-    const container = find(objectsOf(rendered.default!), 'Deployment', name).spec.template.spec.containers[0];
-    const env = Object.fromEntries(
-      (container.env as { name: string; value?: string; valueFrom?: { secretKeyRef: { key: string } } }[]).map((e) => [e.name, e.value ?? e.valueFrom]),
-    );
-    expect(Object.keys(env).sort()).toEqual(Object.keys(composeEnv).sort());
-    for (const [key, value] of Object.entries(composeEnv)) {
-      if (typeof env[key] === 'object') continue; // a secretKeyRef, checked below
-      expect(env[key], key).toBe(String(value));
-    }
-    const secret = find(objectsOf(rendered.default!), 'Secret', 'workshop-secrets').stringData!;
-    for (const [key, ref] of Object.entries(env)) {
-      if (typeof ref === 'object') expect(secret[(ref as { secretKeyRef: { key: string } }).secretKeyRef.key], key).toBe(String(composeEnv[key]));
-    }
-  });
+  it.each([...SERVICES, 'load'])(
+    '%s gets the environment compose gives it: the same names, the same values, secrets by reference',
+    (name) => {
+      const composeEnv = COMPOSE.services[name]!.environment!;
+      const container = find(objectsOf(rendered.default!), 'Deployment', name).spec.template.spec.containers[0];
+      const env = Object.fromEntries(
+        (container.env as { name: string; value?: string; valueFrom?: { secretKeyRef: { key: string } } }[]).map(
+          (e) => [e.name, e.value ?? e.valueFrom],
+        ),
+      );
+      expect(Object.keys(env).sort()).toEqual(Object.keys(composeEnv).sort());
+      for (const [key, value] of Object.entries(composeEnv)) {
+        if (typeof env[key] === 'object') continue; // a secretKeyRef, checked below
+        expect(env[key], key).toBe(String(value));
+      }
+      const secret = find(objectsOf(rendered.default!), 'Secret', 'workshop-secrets').stringData!;
+      for (const [key, ref] of Object.entries(env)) {
+        if (typeof ref === 'object')
+          expect(secret[(ref as { secretKeyRef: { key: string } }).secretKeyRef.key], key).toBe(
+            String(composeEnv[key]),
+          );
+      }
+    },
+  );
 
   it('keeps the workshop tokens and passwords in Secrets, with .env values, and warns that they are workshop-only', () => {
     expect(VALUES.secrets.adminToken).toBe(ENV.ADMIN_TOKEN);
     expect(VALUES.secrets.alertWebhookToken).toBe(ENV.ALERT_WEBHOOK_TOKEN);
-    expect([VALUES.secrets.grafanaAdminUser, VALUES.secrets.grafanaAdminPassword]).toEqual([ENV.GRAFANA_ADMIN_USER, ENV.GRAFANA_ADMIN_PASSWORD]);
+    expect([VALUES.secrets.grafanaAdminUser, VALUES.secrets.grafanaAdminPassword]).toEqual([
+      ENV.GRAFANA_ADMIN_USER,
+      ENV.GRAFANA_ADMIN_PASSWORD,
+    ]);
     // The load scripts (ConfigMap loadtest) carry the default token as their own fallback; nothing else may.
     const literal = objectsOf(rendered.default!)
       .filter((o) => o.kind !== 'Secret' && !(o.kind === 'ConfigMap' && o.metadata.name === 'loadtest'))
@@ -285,9 +330,14 @@ describe('one source for each version, limit, setting and config file', () => {
 
   it('prints the workshop-only warning and the port-forwards after an install (NOTES.txt, client-side dry run)', async () => {
     const notes = async (...args: string[]) => {
-      const run = await exec(toolBinary('helm'), ['install', 'kit', CHART, '--namespace', 'p01', '--dry-run=client', ...args], undefined, {
-        KUBECONFIG: join(tmpdir(), 'no-such-kubeconfig'),
-      });
+      const run = await exec(
+        toolBinary('helm'),
+        ['install', 'kit', CHART, '--namespace', 'p01', '--dry-run=client', ...args],
+        undefined,
+        {
+          KUBECONFIG: join(tmpdir(), 'no-such-kubeconfig'),
+        },
+      );
       expect(run.code, run.output).toBe(0);
       return run.output.slice(run.output.indexOf('NOTES:'));
     };
@@ -314,29 +364,49 @@ describe('one source for each version, limit, setting and config file', () => {
   it('renders the observability files byte for byte', () => {
     const objects = objectsOf(rendered.default!);
     const file = (path: string) => readFileSync(join(ROOT, 'observability', path), 'utf8');
-    expect(find(objects, 'ConfigMap', 'alertmanager-config').data!['alertmanager.yml']).toBe(file('alertmanager/alertmanager.yml'));
-    expect(find(objects, 'ConfigMap', 'alertmanager-config').data!['notifications.tmpl']).toBe(file('alertmanager/templates/notifications.tmpl'));
-    expect(find(objects, 'Secret', 'alertmanager-secrets').stringData!['slack-webhook-url']).toBe(file('alertmanager/slack-webhook-url.example').trim());
+    expect(find(objects, 'ConfigMap', 'alertmanager-config').data!['alertmanager.yml']).toBe(
+      file('alertmanager/alertmanager.yml'),
+    );
+    expect(find(objects, 'ConfigMap', 'alertmanager-config').data!['notifications.tmpl']).toBe(
+      file('alertmanager/templates/notifications.tmpl'),
+    );
+    expect(find(objects, 'Secret', 'alertmanager-secrets').stringData!['slack-webhook-url']).toBe(
+      file('alertmanager/slack-webhook-url.example').trim(),
+    );
     expect(find(objects, 'ConfigMap', 'jaeger-config').data!['config.yaml']).toBe(file('jaeger/config.yaml'));
-    expect(find(objects, 'ConfigMap', 'grafana-provisioning').data!['datasources.yml']).toBe(file('grafana/provisioning/datasources/datasources.yml'));
-    expect(find(objects, 'ConfigMap', 'grafana-provisioning').data!['dashboards.yml']).toBe(file('grafana/provisioning/dashboards/dashboards.yml'));
+    expect(find(objects, 'ConfigMap', 'grafana-provisioning').data!['datasources.yml']).toBe(
+      file('grafana/provisioning/datasources/datasources.yml'),
+    );
+    expect(find(objects, 'ConfigMap', 'grafana-provisioning').data!['dashboards.yml']).toBe(
+      file('grafana/provisioning/dashboards/dashboards.yml'),
+    );
     for (const dashboard of readdirSync(join(ROOT, 'observability/grafana/dashboards'))) {
-      expect(find(objects, 'ConfigMap', 'grafana-dashboards').data![dashboard], dashboard).toBe(file(`grafana/dashboards/${dashboard}`));
+      expect(find(objects, 'ConfigMap', 'grafana-dashboards').data![dashboard], dashboard).toBe(
+        file(`grafana/dashboards/${dashboard}`),
+      );
     }
     for (const rules of readdirSync(join(ROOT, 'observability/prometheus/rules'))) {
-      expect(find(objects, 'ConfigMap', 'prometheus-rules').data![rules], rules).toBe(file(`prometheus/rules/${rules}`));
+      expect(find(objects, 'ConfigMap', 'prometheus-rules').data![rules], rules).toBe(
+        file(`prometheus/rules/${rules}`),
+      );
     }
-    expect(find(objects, 'ConfigMap', 'postgres-init').data!['01-databases.sql']).toBe(file('postgres/init/01-databases.sql'));
+    expect(find(objects, 'ConfigMap', 'postgres-init').data!['01-databases.sql']).toBe(
+      file('postgres/init/01-databases.sql'),
+    );
     expect(find(objects, 'ConfigMap', 'kibana-setup').data!['setup.sh']).toBe(file('kibana/setup.sh'));
-    expect(find(objects, 'ConfigMap', 'log-collector').data!['index-template.json']).toBe(file('elasticsearch/index-template.json'));
+    expect(find(objects, 'ConfigMap', 'log-collector').data!['index-template.json']).toBe(
+      file('elasticsearch/index-template.json'),
+    );
   });
 
   it("renders prometheus.yml as compose's, the four services' jobs finding every pod by DNS", () => {
-    const original = parseYamlStrict<{ scrape_configs: { job_name: string; dns_sd_configs?: { names: string[] }[] }[] }>(
-      readFileSync(join(ROOT, 'observability/prometheus/prometheus.yml'), 'utf8'),
-      'prometheus.yml',
+    const original = parseYamlStrict<{
+      scrape_configs: { job_name: string; dns_sd_configs?: { names: string[] }[] }[];
+    }>(readFileSync(join(ROOT, 'observability/prometheus/prometheus.yml'), 'utf8'), 'prometheus.yml');
+    const chart = parseYamlStrict<typeof original>(
+      find(objectsOf(rendered.default!), 'ConfigMap', 'prometheus-config').data!['prometheus.yml']!,
+      'rendered',
     );
-    const chart = parseYamlStrict<typeof original>(find(objectsOf(rendered.default!), 'ConfigMap', 'prometheus-config').data!['prometheus.yml']!, 'rendered');
     const expected = structuredClone(original);
     for (const job of expected.scrape_configs) {
       if (!(SERVICES as readonly string[]).includes(job.job_name)) continue;
@@ -353,7 +423,10 @@ describe('one source for each version, limit, setting and config file', () => {
     try {
       const run = await helm('package', CHART, '--destination', out);
       expect(run.code, run.output).toBe(0);
-      const archive = join(out, readdirSync(out).find((f) => f.endsWith('.tgz'))!);
+      const archive = join(
+        out,
+        readdirSync(out).find((f) => f.endsWith('.tgz'))!,
+      );
       const list = await exec('tar', ['-tzf', archive]);
       expect(list.output).toContain('workshop-kit/files/prometheus/rules/alerts.yml');
       expect(list.output).toContain('workshop-kit/files/grafana/dashboards/home.json');
@@ -412,9 +485,14 @@ describe('the classroom', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('renders one valid release per participant namespace, p01..pNN', async () => {
-    const run = await exec(process.execPath, ['deploy/helm/classroom.mjs', 'render', '3', '--out', dir, '--ingress-domain', 'class.test'], undefined, {
-      HELM: toolBinary('helm'),
-    });
+    const run = await exec(
+      process.execPath,
+      ['deploy/helm/classroom.mjs', 'render', '3', '--out', dir, '--ingress-domain', 'class.test'],
+      undefined,
+      {
+        HELM: toolBinary('helm'),
+      },
+    );
     expect(run.code, run.output).toBe(0);
     for (const ns of ['p01', 'p02', 'p03']) {
       const manifests = readFileSync(join(dir, `${ns}.yaml`), 'utf8');

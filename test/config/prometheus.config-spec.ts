@@ -61,26 +61,37 @@ describe('Prometheus configuration', () => {
       expect(ALERTS.length).toBeGreaterThan(0);
     });
 
-    it.each(ALERTS.map((rule) => [ruleId(rule), rule] as const))('%s has a severity, a service and every annotation', (_id, rule) => {
-      expect(SEVERITIES).toContain(rule.labels?.severity);
-      expect(rule.labels?.service, 'the service label routes and inhibits in Alertmanager').toBeTruthy();
-      expect(rule.annotations?.summary).toBeTruthy();
-      expect(rule.annotations?.description, 'the description shows $labels or $value').toMatch(/\{\{.*\$(labels|value).*\}\}/);
-      expect(rule.annotations?.runbook_url).toBeTruthy();
-      expect(rule.annotations?.dashboard).toBeTruthy();
-    });
+    it.each(ALERTS.map((rule) => [ruleId(rule), rule] as const))(
+      '%s has a severity, a service and every annotation',
+      (_id, rule) => {
+        expect(SEVERITIES).toContain(rule.labels?.severity);
+        expect(rule.labels?.service, 'the service label routes and inhibits in Alertmanager').toBeTruthy();
+        expect(rule.annotations?.summary).toBeTruthy();
+        expect(rule.annotations?.description, 'the description shows $labels or $value').toMatch(
+          /\{\{.*\$(labels|value).*\}\}/,
+        );
+        expect(rule.annotations?.runbook_url).toBeTruthy();
+        expect(rule.annotations?.dashboard).toBeTruthy();
+      },
+    );
 
-    it.each(ALERTS.map((rule) => [ruleId(rule), rule] as const))('%s links to its runbook page in this repository', (_id, rule) => {
-      const page = `${kebab(rule.alert)}.md`;
-      expect(rule.annotations?.runbook_url).toBe(`${RUNBOOK_BASE}${page}`);
-      expect(existsSync(join(RUNBOOKS_DIR, page)), `docs/runbooks/${page} is missing`).toBe(true);
-    });
+    it.each(ALERTS.map((rule) => [ruleId(rule), rule] as const))(
+      '%s links to its runbook page in this repository',
+      (_id, rule) => {
+        const page = `${kebab(rule.alert)}.md`;
+        expect(rule.annotations?.runbook_url).toBe(`${RUNBOOK_BASE}${page}`);
+        expect(existsSync(join(RUNBOOKS_DIR, page)), `docs/runbooks/${page} is missing`).toBe(true);
+      },
+    );
 
-    it.each(ALERTS.map((rule) => [ruleId(rule), rule] as const))('%s links to one of the provisioned Grafana dashboards', (_id, rule) => {
-      const uid = rule.annotations?.dashboard?.match(/^http:\/\/localhost:3100\/d\/([\w-]+)$/)?.[1];
-      expect(uid, `dashboard should be ${GRAFANA}/d/<uid>`).toBeDefined();
-      expect(DASHBOARD_UIDS).toContain(uid);
-    });
+    it.each(ALERTS.map((rule) => [ruleId(rule), rule] as const))(
+      '%s links to one of the provisioned Grafana dashboards',
+      (_id, rule) => {
+        const uid = rule.annotations?.dashboard?.match(/^http:\/\/localhost:3100\/d\/([\w-]+)$/)?.[1];
+        expect(uid, `dashboard should be ${GRAFANA}/d/<uid>`).toBeDefined();
+        expect(DASHBOARD_UIDS).toContain(uid);
+      },
+    );
 
     it.each(ALERTS.map((rule) => [ruleId(rule), rule] as const))(
       '%s has a promtool case where it fires and one where it stays silent',

@@ -30,11 +30,14 @@ describe('the runbook links', () => {
     expect(String(published!.target)).toBe(String(runbooks.environment?.PORT));
   });
 
-  it.each(ALERTS.map((rule) => [rule.alert, rule] as const))('%s links to its page in docs/runbooks, on that port', (_alert, rule) => {
-    const url = new URL(rule.annotations?.runbook_url ?? '');
-    expect(url.origin).toBe(HOST);
-    expect(filesIn(RUNBOOKS_DIR, '.md').map((f) => basename(f))).toContain(url.pathname.slice(1));
-  });
+  it.each(ALERTS.map((rule) => [rule.alert, rule] as const))(
+    '%s links to its page in docs/runbooks, on that port',
+    (_alert, rule) => {
+      const url = new URL(rule.annotations?.runbook_url ?? '');
+      expect(url.origin).toBe(HOST);
+      expect(filesIn(RUNBOOKS_DIR, '.md').map((f) => basename(f))).toContain(url.pathname.slice(1));
+    },
+  );
 
   it('are what the alert email and Slack message link to', () => {
     expect(TEMPLATES).toContain('<a href="{{ .Annotations.runbook_url }}">Runbook</a>');
@@ -42,10 +45,16 @@ describe('the runbook links', () => {
   });
 
   it('open from Grafana’s home dashboard: each firing alert’s name links to its runbook', () => {
-    const panel = panelsOf(dashboards().find((d) => d.uid === 'home')!).find((p) => p.title === 'Alerts firing') as unknown as {
-      fieldConfig: { overrides: { matcher: { options: string }; properties: { id: string; value: { url: string }[] }[] }[] };
+    const panel = panelsOf(dashboards().find((d) => d.uid === 'home')!).find(
+      (p) => p.title === 'Alerts firing',
+    ) as unknown as {
+      fieldConfig: {
+        overrides: { matcher: { options: string }; properties: { id: string; value: { url: string }[] }[] }[];
+      };
     };
-    const link = panel.fieldConfig.overrides.find((o) => o.matcher.options === 'alertname')?.properties.find((p) => p.id === 'links')?.value[0];
+    const link = panel.fieldConfig.overrides
+      .find((o) => o.matcher.options === 'alertname')
+      ?.properties.find((p) => p.id === 'links')?.value[0];
     expect(link?.url).toBe(`${HOST}/alerts/\${__value.raw}`);
   });
 });
@@ -64,11 +73,21 @@ describe('the runbooks server (observability/runbooks/serve.mjs), run as compose
     port = await freePort();
     const [node, ...args] = layout.argv;
     expect(node).toBe('node');
-    server = spawn(process.execPath, args, { cwd: layout.cwd, env: { ...layout.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'pipe' });
+    server = spawn(process.execPath, args, {
+      cwd: layout.cwd,
+      env: { ...layout.env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: 'pipe',
+    });
     base = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 10_000;
-    while ((await fetch(`${base}/health`).then((r) => r.status, () => 0)) !== 200) {
-      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`the runbooks server did not answer on ${base}/health`);
+    while (
+      (await fetch(`${base}/health`).then(
+        (r) => r.status,
+        () => 0,
+      )) !== 200
+    ) {
+      if (Date.now() > deadline || server.exitCode !== null)
+        throw new Error(`the runbooks server did not answer on ${base}/health`);
       await new Promise((r) => setTimeout(r, 100));
     }
   });
@@ -77,13 +96,16 @@ describe('the runbooks server (observability/runbooks/serve.mjs), run as compose
     rmSync(folder, { recursive: true, force: true });
   });
 
-  it.each(ALERTS.map((rule) => [rule.alert, rule] as const))('serves the runbook %s links to, as UTF-8 text', async (_alert, rule) => {
-    const path = new URL(rule.annotations!.runbook_url!).pathname;
-    const res = await get(path);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
-    expect(await res.text()).toBe(read(path.slice(1)));
-  });
+  it.each(ALERTS.map((rule) => [rule.alert, rule] as const))(
+    'serves the runbook %s links to, as UTF-8 text',
+    async (_alert, rule) => {
+      const path = new URL(rule.annotations!.runbook_url!).pathname;
+      const res = await get(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      expect(await res.text()).toBe(read(path.slice(1)));
+    },
+  );
 
   it('serves the alert table (README.md) at /', async () => {
     const res = await get('/');
@@ -91,15 +113,24 @@ describe('the runbooks server (observability/runbooks/serve.mjs), run as compose
     expect(await res.text()).toBe(read('README.md'));
   });
 
-  it.each(ALERTS.map((rule) => [rule.alert, rule] as const))('redirects /alerts/%s to that alert’s runbook', async (alert, rule) => {
-    const res = await get(`/alerts/${alert}`);
-    expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe(new URL(rule.annotations!.runbook_url!).pathname);
-    expect(res.headers.get('location')).toBe(`/${kebab(alert)}.md`);
-  });
+  it.each(ALERTS.map((rule) => [rule.alert, rule] as const))(
+    'redirects /alerts/%s to that alert’s runbook',
+    async (alert, rule) => {
+      const res = await get(`/alerts/${alert}`);
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe(new URL(rule.annotations!.runbook_url!).pathname);
+      expect(res.headers.get('location')).toBe(`/${kebab(alert)}.md`);
+    },
+  );
 
   it('answers 404 for anything but a runbook, also a path out of the folder, and 405 for other methods', async () => {
-    for (const path of ['/no-such-alert.md', '/%2e%2e%2fpackage.json', '/..%2f..%2fscripts%2ffault.mjs', '/alerts/NoSuchAlert', '/alerts/none%20firing']) {
+    for (const path of [
+      '/no-such-alert.md',
+      '/%2e%2e%2fpackage.json',
+      '/..%2f..%2fscripts%2ffault.mjs',
+      '/alerts/NoSuchAlert',
+      '/alerts/none%20firing',
+    ]) {
       const res = await get(path);
       expect(res.status, path).toBe(404);
       expect(await res.text(), path).toMatch(/^no runbook .*; the runbooks: .*service-down\.md/);
@@ -114,7 +145,11 @@ describe('the runbooks server (observability/runbooks/serve.mjs), run as compose
     const [form, node, flag, script] = runbooks.healthcheck?.test ?? [];
     expect([form, node, flag]).toEqual(['CMD', 'node', '-e']);
     const probe = () =>
-      new Promise<number>((done) => execFile(process.execPath, ['-e', script!], { env: { PORT: String(port) }, timeout: 10_000 }, (e) => done(e ? Number(e.code ?? 1) : 0)));
+      new Promise<number>((done) =>
+        execFile(process.execPath, ['-e', script!], { env: { PORT: String(port) }, timeout: 10_000 }, (e) =>
+          done(e ? Number(e.code ?? 1) : 0),
+        ),
+      );
     expect(await probe()).toBe(0);
   });
 });

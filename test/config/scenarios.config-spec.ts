@@ -20,6 +20,7 @@ describe.each(SCENARIOS as readonly Scenario[])('scenario $name', (entry) => {
   });
 
   it('names metrics the services or exporters really expose', () => {
-    for (const metric of entry.evidence.metrics) expect(KNOWN.has(metric) || KNOWN.has(`${metric}_bucket`), metric).toBe(true);
+    for (const metric of entry.evidence.metrics)
+      expect(KNOWN.has(metric) || KNOWN.has(`${metric}_bucket`), metric).toBe(true);
   });
 });

@@ -23,7 +23,9 @@ const DOCS_DIR = join(ROOT, 'docs/workshop');
 const LANGUAGES = ['en', 'ko'] as const;
 const ALL_SCENARIOS = SCENARIOS as readonly Scenario[];
 const BY_NAME = new Map(ALL_SCENARIOS.map((s) => [s.name, s]));
-const ALERTS = new Set(alertRules(filesIn(join(ROOT, 'observability/prometheus/rules'), '.yml', '.yaml')).map((r) => r.alert));
+const ALERTS = new Set(
+  alertRules(filesIn(join(ROOT, 'observability/prometheus/rules'), '.yml', '.yaml')).map((r) => r.alert),
+);
 
 interface Page {
   file: string;
@@ -36,7 +38,10 @@ function markdownUnder(dir: string): string[] {
     return statSync(path).isDirectory() ? markdownUnder(path) : name.endsWith('.md') ? [path] : [];
   });
 }
-const PAGES: Page[] = markdownUnder(DOCS_DIR).map((path) => ({ file: relative(DOCS_DIR, path), text: readFileSync(path, 'utf8') }));
+const PAGES: Page[] = markdownUnder(DOCS_DIR).map((path) => ({
+  file: relative(DOCS_DIR, path),
+  text: readFileSync(path, 'utf8'),
+}));
 
 /** Prose without fenced blocks, as paragraphs (wrapped lines joined), each with its first line number. */
 function paragraphs(text: string): { text: string; line: number }[] {
@@ -75,7 +80,9 @@ interface Measured {
 }
 export function measuredFigures(markdown: string): Map<string, Measured> {
   const rows = new Map<string, Measured>();
-  for (const m of markdown.matchAll(/^\| `([a-z-]+)` \|[^|]+\|[^|]+\| ([\d.]+ → [\d.]+ ms) \(×[^|]*\) \| (\d+ % → \d+ %) \|/gm)) {
+  for (const m of markdown.matchAll(
+    /^\| `([a-z-]+)` \|[^|]+\|[^|]+\| ([\d.]+ → [\d.]+ ms) \(×[^|]*\) \| (\d+ % → \d+ %) \|/gm,
+  )) {
     rows.set(m[1]!, { p95: m[2]!, errors: m[3]! });
   }
   return rows;
@@ -91,8 +98,12 @@ export function measuredIssues(page: Page, measured = MEASURED): string[] {
     const where = `${page.file}:${i + 1} (${named[0]})`;
     if (!figures) return [`${where}: no row in docs/scenarios.md`];
     return [
-      ...[...line.matchAll(/p95 ([\d.]+ → [\d.]+ ms)/g)].filter((m) => m[1] !== figures.p95).map((m) => `${where}: p95 ${m[1]}, measured ${figures.p95}`),
-      ...[...line.matchAll(/5xx (\d+ % → \d+ %)/g)].filter((m) => m[1] !== figures.errors).map((m) => `${where}: 5xx ${m[1]}, measured ${figures.errors}`),
+      ...[...line.matchAll(/p95 ([\d.]+ → [\d.]+ ms)/g)]
+        .filter((m) => m[1] !== figures.p95)
+        .map((m) => `${where}: p95 ${m[1]}, measured ${figures.p95}`),
+      ...[...line.matchAll(/5xx (\d+ % → \d+ %)/g)]
+        .filter((m) => m[1] !== figures.errors)
+        .map((m) => `${where}: 5xx ${m[1]}, measured ${figures.errors}`),
     ];
   });
 }
@@ -101,16 +112,20 @@ export function measuredIssues(page: Page, measured = MEASURED): string[] {
 
 /** Scenario rows of the trainer's table: name, the alerts it says fire (outside parentheses) and its measured cell. */
 export function trainerRows(markdown: string): { name: string; alerts: string[]; measured: string }[] {
-  return [...markdown.matchAll(/^\| \[`([a-z-]+)`\]\(hunts\/[a-z-]+\.md\) \| [★☆]+ \| ([^|]+) \| ([^|]+) \|/gm)].map((m) => ({
-    name: m[1]!,
-    alerts: alertsIn(m[2]!.replace(/\([^)]*\)/g, '')).sort(),
-    measured: m[3]!,
-  }));
+  return [...markdown.matchAll(/^\| \[`([a-z-]+)`\]\(hunts\/[a-z-]+\.md\) \| [★☆]+ \| ([^|]+) \| ([^|]+) \|/gm)].map(
+    (m) => ({
+      name: m[1]!,
+      alerts: alertsIn(m[2]!.replace(/\([^)]*\)/g, '')).sort(),
+      measured: m[3]!,
+    }),
+  );
 }
 
 export function trainerIssues(markdown: string, file: string, measured = MEASURED): string[] {
   const rows = trainerRows(markdown);
-  const issues = ALL_SCENARIOS.filter((s) => !rows.some((r) => r.name === s.name)).map((s) => `${file}: no row for ${s.name}`);
+  const issues = ALL_SCENARIOS.filter((s) => !rows.some((r) => r.name === s.name)).map(
+    (s) => `${file}: no row for ${s.name}`,
+  );
   for (const row of rows) {
     const entry = BY_NAME.get(row.name);
     if (!entry) {
@@ -119,11 +134,15 @@ export function trainerIssues(markdown: string, file: string, measured = MEASURE
     }
     const expected = [...entry.evidence.alerts].sort();
     if (row.alerts.join() !== expected.join()) {
-      issues.push(`${file}: ${row.name} lists alerts [${row.alerts.join(', ')}], the catalogue expects [${expected.join(', ')}]`);
+      issues.push(
+        `${file}: ${row.name} lists alerts [${row.alerts.join(', ')}], the catalogue expects [${expected.join(', ')}]`,
+      );
     }
     const figures = measured.get(row.name);
     if (!figures || !row.measured.includes(`p95 ${figures.p95}`) || !row.measured.includes(`5xx ${figures.errors}`)) {
-      issues.push(`${file}: ${row.name} measured "${row.measured.trim()}", docs/scenarios.md says p95 ${figures?.p95}, 5xx ${figures?.errors}`);
+      issues.push(
+        `${file}: ${row.name} measured "${row.measured.trim()}", docs/scenarios.md says p95 ${figures?.p95}, 5xx ${figures?.errors}`,
+      );
     }
   }
   return issues;
@@ -132,7 +151,8 @@ export function trainerIssues(markdown: string, file: string, measured = MEASURE
 // ---- Hunts: alerts the catalogue does not expect -----------------------------------------------
 
 /** Words that make a sentence about an alert conditional or negative. */
-const HEDGE = /\b(?:not|no|never|may|might|if|unless|once|possible)\b|n't|않|없|아니|수도|수 있|경우|[가-힣]면(?=[\s,)]|$)/i;
+const HEDGE =
+  /\b(?:not|no|never|may|might|if|unless|once|possible)\b|n't|않|없|아니|수도|수 있|경우|[가-힣]면(?=[\s,)]|$)/i;
 /** Words that say an alert fires. */
 const FIRES = /\bfir(?:es|e|ing)\b|울립|울리|울린/i;
 
@@ -141,7 +161,14 @@ export function unexpectedAlertIssues(page: Page, entry: Scenario): string[] {
   return paragraphs(page.text).flatMap((p) =>
     sentences(p.text)
       .filter((s) => alertsIn(s).some((a) => !expected.has(a)) && FIRES.test(s) && !HEDGE.test(s))
-      .map((s) => `${page.file}:${p.line}: "${s.slice(0, 120)}" says ${alertsIn(s).filter((a) => !expected.has(a)).join(', ')} fires; the catalogue entry ${entry.name} expects [${[...expected].join(', ')}] (hedge it or add it to evidence.alerts)`),
+      .map(
+        (s) =>
+          `${page.file}:${p.line}: "${s.slice(0, 120)}" says ${alertsIn(s)
+            .filter((a) => !expected.has(a))
+            .join(
+              ', ',
+            )} fires; the catalogue entry ${entry.name} expects [${[...expected].join(', ')}] (hedge it or add it to evidence.alerts)`,
+      ),
   );
 }
 
@@ -151,10 +178,18 @@ const SAVED_SEARCHES = new Map(
   readFileSync(join(ROOT, 'observability/kibana/saved-objects.ndjson'), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as { type: string; attributes: { title: string; kibanaSavedObjectMeta?: { searchSourceJSON?: string } } })
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          type: string;
+          attributes: { title: string; kibanaSavedObjectMeta?: { searchSourceJSON?: string } };
+        },
+    )
     .filter((o) => o.type === 'search')
     .map((o) => {
-      const query = (JSON.parse(o.attributes.kibanaSavedObjectMeta?.searchSourceJSON ?? '{}') as { query?: { query?: string } }).query?.query ?? '';
+      const query =
+        (JSON.parse(o.attributes.kibanaSavedObjectMeta?.searchSourceJSON ?? '{}') as { query?: { query?: string } })
+          .query?.query ?? '';
       const levels = /\blevel:\(([^)]+)\)/.exec(query)?.[1]?.split(/\s+or\s+/);
       return [o.attributes.title, levels ? new Set(levels) : undefined] as const;
     }),
@@ -173,7 +208,14 @@ interface Logged {
   exact: boolean;
   level: string;
 }
-const PINO_LEVEL: Record<string, string> = { log: 'info', warn: 'warn', error: 'error', fatal: 'fatal', debug: 'debug', verbose: 'trace' };
+const PINO_LEVEL: Record<string, string> = {
+  log: 'info',
+  warn: 'warn',
+  error: 'error',
+  fatal: 'fatal',
+  debug: 'debug',
+  verbose: 'trace',
+};
 const templateRegex = (template: string, bound: Record<string, string> = {}) =>
   new RegExp(
     `^${template
@@ -194,14 +236,23 @@ const templateRegex = (template: string, bound: Record<string, string> = {}) =>
 export function loggedMessages(sources: string[]): Logged[] {
   const out: Logged[] = [];
   for (const text of sources) {
-    for (const m of text.matchAll(/(?:if \((\w+) === '([^']+)'\) )?(?:this\.)?\blogger\.(log|warn|error|fatal|debug|verbose)\(\s*(?:\{\s*msg:\s*)?(?:(['`])((?:(?!\4)[^\n])*)\4|(\w+)\))/g)) {
+    for (const m of text.matchAll(
+      /(?:if \((\w+) === '([^']+)'\) )?(?:this\.)?\blogger\.(log|warn|error|fatal|debug|verbose)\(\s*(?:\{\s*msg:\s*)?(?:(['`])((?:(?!\4)[^\n])*)\4|(\w+)\))/g,
+    )) {
       const [, variable, value, method, , literal, identifier] = m;
       const level = PINO_LEVEL[method!]!;
       let message: string | undefined = literal;
-      if (identifier) message = new RegExp(`const ${identifier} = \\{\\s*msg: \`([^\`]+)\``).exec(text.slice(Math.max(0, m.index - 600), m.index))?.[1];
+      if (identifier)
+        message = new RegExp(`const ${identifier} = \\{\\s*msg: \`([^\`]+)\``).exec(
+          text.slice(Math.max(0, m.index - 600), m.index),
+        )?.[1];
       if (!message) continue;
       const bound: Record<string, string> = variable && value ? { [variable]: value } : {};
-      out.push({ pattern: templateRegex(message, bound), exact: !/\$\{/.test(message.replace(/\$\{\s*(\w+)\s*\}/g, (s, v: string) => (bound[v] ? '' : s))), level });
+      out.push({
+        pattern: templateRegex(message, bound),
+        exact: !/\$\{/.test(message.replace(/\$\{\s*(\w+)\s*\}/g, (s, v: string) => (bound[v] ? '' : s))),
+        level,
+      });
     }
   }
   return out;
@@ -209,14 +260,18 @@ export function loggedMessages(sources: string[]): Logged[] {
 
 const LOGGER_OPTIONS = readFileSync(join(ROOT, 'libs/observability/src/logging/logger-options.ts'), 'utf8');
 /** pino-http's request lines ("POST /orders 503"): 5xx at error, 4xx at warn, the rest at info (logger-options.ts). */
-const ACCESS_LEVELS = /res\.statusCode >= 500 \? 'error' : res\.statusCode >= 400 \? 'warn' : 'info'/.test(LOGGER_OPTIONS);
+const ACCESS_LEVELS = /res\.statusCode >= 500 \? 'error' : res\.statusCode >= 400 \? 'warn' : 'info'/.test(
+  LOGGER_OPTIONS,
+);
 function accessLineLevel(code: string): string | undefined {
   const status = /^(?:GET|POST|PUT|PATCH|DELETE) \/\S* (\d{3})$/.exec(code)?.[1];
   if (!status) return undefined;
   return Number(status) >= 500 ? 'error' : Number(status) >= 400 ? 'warn' : 'info';
 }
 
-const LOGGED = loggedMessages(['apps', 'libs'].flatMap((top) => sourceFiles(join(ROOT, top))).map((f) => readFileSync(f, 'utf8')));
+const LOGGED = loggedMessages(
+  ['apps', 'libs'].flatMap((top) => sourceFiles(join(ROOT, top))).map((f) => readFileSync(f, 'utf8')),
+);
 
 /** The levels a message is logged at: exact matches win over templates; unknown messages give none. */
 function levelsOf(code: string, logged = LOGGED): string[] {
@@ -241,7 +296,9 @@ export function kibanaLevelIssues(page: Page, logged = LOGGED): string[] {
       return backticked(part).flatMap((code) => {
         const at = levelsOf(code, logged);
         return at.length && !at.some((l) => levels.has(l))
-          ? [`${page.file}:${p.line}: \`${code}\` is logged at ${at.join('/')}, which saved search "${title}" (level:(${[...levels].join(' or ')})) does not show`]
+          ? [
+              `${page.file}:${p.line}: \`${code}\` is logged at ${at.join('/')}, which saved search "${title}" (level:(${[...levels].join(' or ')})) does not show`,
+            ]
           : [];
       });
     });
@@ -252,13 +309,21 @@ export function kibanaLevelIssues(page: Page, logged = LOGGED): string[] {
 
 /** scripts/fault.mjs's seeded pick, run from its own source (the CLI is not imported: it would run). */
 const FAULT_CLI = readFileSync(join(ROOT, 'scripts/fault.mjs'), 'utf8');
-const seeded = new Function(`${/function seeded\(seed\) \{[\s\S]*?\n\}/.exec(FAULT_CLI)?.[0] ?? ''}; return seeded;`)() as (seed: number) => () => number;
+const seeded = new Function(
+  `${/function seeded\(seed\) \{[\s\S]*?\n\}/.exec(FAULT_CLI)?.[0] ?? ''}; return seeded;`,
+)() as (seed: number) => () => number;
 const PICK = /const pick = SCENARIOS\[Math\.floor\(seeded\(seed\)\(\) \* SCENARIOS\.length\)\]/.test(FAULT_CLI);
 const pickOf = (seed: number) => ALL_SCENARIOS[Math.floor(seeded(seed)() * ALL_SCENARIOS.length)]!.name;
 
 export function seedTableIssues(markdown: string, file: string, pick = pickOf): string[] {
-  const rows = [...markdown.matchAll(/^\s*\| (\d+) \| `([a-z-]+)` \|/gm)].map((m) => ({ seed: Number(m[1]), name: m[2]! }));
-  const issues = rows.length === ALL_SCENARIOS.length ? [] : [`${file}: ${rows.length} seed rows for ${ALL_SCENARIOS.length} scenarios`];
+  const rows = [...markdown.matchAll(/^\s*\| (\d+) \| `([a-z-]+)` \|/gm)].map((m) => ({
+    seed: Number(m[1]),
+    name: m[2]!,
+  }));
+  const issues =
+    rows.length === ALL_SCENARIOS.length
+      ? []
+      : [`${file}: ${rows.length} seed rows for ${ALL_SCENARIOS.length} scenarios`];
   for (const { seed, name } of rows) {
     if (pick(seed) !== name) issues.push(`${file}: seed ${seed} picks ${pick(seed)}, not ${name}`);
     const smallest = Array.from({ length: seed }, (_, s) => s).find((s) => pick(s) === name);
@@ -270,10 +335,13 @@ export function seedTableIssues(markdown: string, file: string, pick = pickOf): 
 // ---- The suite --------------------------------------------------------------------------------
 
 describe('workshop claims (docs/workshop)', () => {
-  it.each(LANGUAGES)('the trainer table (%s) lists the catalogue alerts and the measured figures of each scenario', (language) => {
-    const file = `${language}/trainer.md`;
-    expect(trainerIssues(readFileSync(join(DOCS_DIR, file), 'utf8'), file)).toEqual([]);
-  });
+  it.each(LANGUAGES)(
+    'the trainer table (%s) lists the catalogue alerts and the measured figures of each scenario',
+    (language) => {
+      const file = `${language}/trainer.md`;
+      expect(trainerIssues(readFileSync(join(DOCS_DIR, file), 'utf8'), file)).toEqual([]);
+    },
+  );
 
   it('state only the measured p95 and 5xx of docs/scenarios.md', () => {
     expect(MEASURED.size).toBe(ALL_SCENARIOS.length);
@@ -305,11 +373,14 @@ describe('workshop claims (docs/workshop)', () => {
 });
 
 describe('the mystery seed table (04-mystery.md)', () => {
-  it.each(LANGUAGES)('(%s) picks what scripts/fault.mjs picks, with the smallest seed for each scenario', (language) => {
-    expect(PICK, 'scripts/fault.mjs picks SCENARIOS[floor(seeded(seed)() * length)]').toBe(true);
-    const file = `${language}/04-mystery.md`;
-    expect(seedTableIssues(readFileSync(join(DOCS_DIR, file), 'utf8'), file)).toEqual([]);
-  });
+  it.each(LANGUAGES)(
+    '(%s) picks what scripts/fault.mjs picks, with the smallest seed for each scenario',
+    (language) => {
+      expect(PICK, 'scripts/fault.mjs picks SCENARIOS[floor(seeded(seed)() * length)]').toBe(true);
+      const file = `${language}/04-mystery.md`;
+      expect(seedTableIssues(readFileSync(join(DOCS_DIR, file), 'utf8'), file)).toEqual([]);
+    },
+  );
 });
 
 describe('the claim checks', () => {
@@ -317,14 +388,25 @@ describe('the claim checks', () => {
 
   it('flag a trainer row whose alerts or figures differ from the catalogue and docs/scenarios.md', () => {
     const measured = new Map([['n-plus-one', { p95: '11.5 → 25.3 ms', errors: '0 % → 0 %' }]]);
-    const issues = trainerIssues('| [`n-plus-one`](hunts/n-plus-one.md) | ★★☆ | `HighP95Latency` | p95 11.5 → 250 ms, 5xx 0 % → 0 % | — | trace |', 'x.md', measured);
+    const issues = trainerIssues(
+      '| [`n-plus-one`](hunts/n-plus-one.md) | ★★☆ | `HighP95Latency` | p95 11.5 → 250 ms, 5xx 0 % → 0 % | — | trace |',
+      'x.md',
+      measured,
+    );
     expect(issues.some((i) => i.includes('n-plus-one lists alerts [HighP95Latency]'))).toBe(true);
     expect(issues.some((i) => i.includes('measured'))).toBe(true);
   });
 
   it('flag a seed that picks another scenario, or is not the smallest', () => {
-    const table = ALL_SCENARIOS.map((s) => `| ${s.name === 'n-plus-one' ? 12 : Array.from({ length: 500 }, (_, i) => i).find((i) => pickOf(i) === s.name)} | \`${s.name}\` |`).join('\n');
-    expect(seedTableIssues(table, 'x.md')).toEqual([expect.stringContaining("n-plus-one's smallest seed is 0, not 12")].concat(pickOf(12) === 'n-plus-one' ? [] : [expect.stringContaining('seed 12 picks')]).sort());
+    const table = ALL_SCENARIOS.map(
+      (s) =>
+        `| ${s.name === 'n-plus-one' ? 12 : Array.from({ length: 500 }, (_, i) => i).find((i) => pickOf(i) === s.name)} | \`${s.name}\` |`,
+    ).join('\n');
+    expect(seedTableIssues(table, 'x.md')).toEqual(
+      [expect.stringContaining("n-plus-one's smallest seed is 0, not 12")]
+        .concat(pickOf(12) === 'n-plus-one' ? [] : [expect.stringContaining('seed 12 picks')])
+        .sort(),
+    );
   });
 
   it('flag a stated figure that is not the measured one', () => {
@@ -333,13 +415,23 @@ describe('the claim checks', () => {
 
   it('flag a hunt that says an unexpected alert fires, not one that says it may', () => {
     const entry = BY_NAME.get('n-plus-one')!;
-    expect(unexpectedAlertIssues(stale('The route is slow. `HighP95Latency` fires for the read path.'), entry)).toHaveLength(1);
-    expect(unexpectedAlertIssues(stale('`HighP95Latency` does not fire: 25 ms is far under 500 ms.'), entry)).toEqual([]);
+    expect(
+      unexpectedAlertIssues(stale('The route is slow. `HighP95Latency` fires for the read path.'), entry),
+    ).toHaveLength(1);
+    expect(unexpectedAlertIssues(stale('`HighP95Latency` does not fire: 25 ms is far under 500 ms.'), entry)).toEqual(
+      [],
+    );
   });
 
   it('flag a warn line shown under the errors-only saved search', () => {
-    const issues = kibanaLevelIssues(stale('Kibana, saved search "Errors by service": the order service logs `order pending` and `POST /orders 503`.'));
+    const issues = kibanaLevelIssues(
+      stale('Kibana, saved search "Errors by service": the order service logs `order pending` and `POST /orders 503`.'),
+    );
     expect(issues).toEqual([expect.stringContaining('`order pending` is logged at warn')]);
-    expect(kibanaLevelIssues(stale('Kibana, saved search "Warnings and errors by service": `order pending`, `POST /orders 503`.'))).toEqual([]);
+    expect(
+      kibanaLevelIssues(
+        stale('Kibana, saved search "Warnings and errors by service": `order pending`, `POST /orders 503`.'),
+      ),
+    ).toEqual([]);
   });
 });

@@ -47,6 +47,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { parseYamlStrict } from './support/compose.js';
+import { loggerParams } from '../../libs/observability/src/logging/logger-options.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, dashboards, knownMetrics, panelsOf, substituteVariables } from './support/grafana.js';
 import { MetricNames } from '../support/promql.js';
@@ -70,7 +71,9 @@ const SCENARIO_BY_NAME = new Map(ALL_SCENARIOS.map((s) => [s.name, s]));
 const FAULT_COMMANDS = new Set(
   [...readFileSync(join(ROOT, 'scripts/fault.mjs'), 'utf8').matchAll(/^\s*case '([a-z]+)':/gm)].map((m) => m[1]),
 );
-const NPM_SCRIPTS = new Set(Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: object }).scripts));
+const NPM_SCRIPTS = new Set(
+  Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: object }).scripts),
+);
 
 const KIBANA_DIR = join(ROOT, 'observability/kibana');
 const SAVED_OBJECTS = readFileSync(join(KIBANA_DIR, 'saved-objects.ndjson'), 'utf8')
@@ -79,7 +82,9 @@ const SAVED_OBJECTS = readFileSync(join(KIBANA_DIR, 'saved-objects.ndjson'), 'ut
   .map((line) => JSON.parse(line) as { id: string; type: string; attributes: { title: string } });
 const SAVED_SEARCHES = new Set(SAVED_OBJECTS.filter((o) => o.type === 'search').map((o) => o.attributes.title));
 const DATA_VIEWS = new Set(
-  [...readFileSync(join(KIBANA_DIR, 'setup.sh'), 'utf8').matchAll(/"data_view":\{[^}]*"name":"([^"]+)"/g)].map((m) => m[1]),
+  [...readFileSync(join(KIBANA_DIR, 'setup.sh'), 'utf8').matchAll(/"data_view":\{[^}]*"name":"([^"]+)"/g)].map(
+    (m) => m[1],
+  ),
 );
 const COMPOSE = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as {
   services: Record<string, { profiles?: string[] }>;
@@ -90,7 +95,10 @@ const COMPOSE_SERVICES = Object.keys(COMPOSE.services);
 const COMPOSE_FILES = new Map(
   readdirSync(ROOT)
     .filter((f) => /^docker-compose(\.[\w-]+)?\.ya?ml$/.test(f))
-    .map((f) => [f, Object.keys(parseYamlStrict<{ services?: object }>(readFileSync(join(ROOT, f), 'utf8'), f).services ?? {})]),
+    .map((f) => [
+      f,
+      Object.keys(parseYamlStrict<{ services?: object }>(readFileSync(join(ROOT, f), 'utf8'), f).services ?? {}),
+    ]),
 );
 /** The fluentd logging driver's options (x-logging), which the labs may name: `fluentd-buffer-limit`. */
 const DRIVER_OPTIONS = Object.keys(COMPOSE['x-logging']?.options ?? {});
@@ -125,15 +133,20 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : sourceFiles(path);
-    return name.endsWith('.ts') && !/\.(e2e-)?spec\.ts$|\.fixture\.ts$/.test(name) && name !== 'catalogue.ts' ? [path] : [];
+    return name.endsWith('.ts') && !/\.(e2e-)?spec\.ts$|\.fixture\.ts$/.test(name) && name !== 'catalogue.ts'
+      ? [path]
+      : [];
   });
 }
-const SOURCES = ['apps', 'libs'].flatMap((top) => sourceFiles(join(ROOT, top))).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+const SOURCES = ['apps', 'libs']
+  .flatMap((top) => sourceFiles(join(ROOT, top)))
+  .map((file) => ({ file, text: readFileSync(file, 'utf8') }));
 const SOURCE_TEXT = SOURCES.map((s) => s.text).join('\n');
 const STRING_LITERALS = new Set([...SOURCE_TEXT.matchAll(/'([^'\n]+)'|"([^"\n]+)"/g)].map((m) => m[1] ?? m[2]));
 /** `const NAME = 'value'` in the sources: a template's placeholder that names one stands for its value. */
 const CONSTANTS = new Map<string, string[]>();
-for (const m of SOURCE_TEXT.matchAll(/\bconst (\w+) = '([^'\n]+)'/g)) CONSTANTS.set(m[1], [...(CONSTANTS.get(m[1]) ?? []), m[2]]);
+for (const m of SOURCE_TEXT.matchAll(/\bconst (\w+) = '([^'\n]+)'/g))
+  CONSTANTS.set(m[1], [...(CONSTANTS.get(m[1]) ?? []), m[2]]);
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /**
  * Template literals with placeholders as regexes: a constant's placeholder (`${SEND} ${NOTIFICATIONS_QUEUE}`)
@@ -152,7 +165,9 @@ const TEMPLATES = [...SOURCE_TEXT.matchAll(/`([^`\n]*\$\{[^`\n]*)`/g)].flatMap((
   return [new RegExp(`^${parts.join('')}$`)];
 });
 /** instrumentation-pg names query spans `pg.query:<VERB> <database>` (when the pg instrumentation is on). */
-const PG_INSTRUMENTED = /DEFAULT_INSTRUMENTATIONS = \[[^\]]*'pg'/.test(readFileSync(join(ROOT, 'libs/observability/src/telemetry/env.ts'), 'utf8'));
+const PG_INSTRUMENTED = /DEFAULT_INSTRUMENTATIONS = \[[^\]]*'pg'/.test(
+  readFileSync(join(ROOT, 'libs/observability/src/telemetry/env.ts'), 'utf8'),
+);
 /** Zipkin lower-cases span names: a handler span `OrdersController.create` shows as `orderscontroller.create` there. */
 const ZIPKIN_HANDLER_SPANS = new Set(
   SOURCES.filter(({ text }) => text.includes('@Controller(')).flatMap(({ text }) =>
@@ -166,7 +181,9 @@ const HOST_PORTS = new Map(
   [...readFileSync(join(ROOT, '.env'), 'utf8').matchAll(/^(\w+_HOST_PORT)=(\d+)$/gm)].map((m) => [Number(m[2]), m[1]]),
 );
 const DATABASES = new Set(
-  [...readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8').matchAll(/DATABASE_URL: postgres:\/\/[^/\s]+\/(\w+)/g)].map((m) => m[1]),
+  [
+    ...readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8').matchAll(/DATABASE_URL: postgres:\/\/[^/\s]+\/(\w+)/g),
+  ].map((m) => m[1]),
 );
 
 // ---- Reading the docs ----------------------------------------------------------------------------
@@ -188,10 +205,13 @@ interface Doc {
 
 function parseDoc(file: string, text: string): Doc {
   const fences: Fence[] = [];
-  const prose = text.replace(/^([ \t]*)(`{3,}|~{3,})([^\n]*)\n([\s\S]*?)^\1\2[ \t]*$/gm, (block, _indent, _fence, lang: string, body: string, offset: number) => {
-    fences.push({ lang: lang.trim(), body, line: lineAt(text, offset) + 1 });
-    return block.replace(/[^\n]/g, ' ');
-  });
+  const prose = text.replace(
+    /^([ \t]*)(`{3,}|~{3,})([^\n]*)\n([\s\S]*?)^\1\2[ \t]*$/gm,
+    (block, _indent, _fence, lang: string, body: string, offset: number) => {
+      fences.push({ lang: lang.trim(), body, line: lineAt(text, offset) + 1 });
+      return block.replace(/[^\n]/g, ' ');
+    },
+  );
   return { file, text, prose, fences };
 }
 
@@ -201,7 +221,10 @@ function lineAt(text: string, offset: number): number {
 
 /** Inline code spans outside fenced blocks, with their line. */
 function inlineCode(doc: Doc): { code: string; line: number }[] {
-  return [...doc.prose.matchAll(/(`+)([^`\n]+?)\1/g)].map((m) => ({ code: m[2].trim(), line: lineAt(doc.prose, m.index) }));
+  return [...doc.prose.matchAll(/(`+)([^`\n]+?)\1/g)].map((m) => ({
+    code: m[2].trim(),
+    line: lineAt(doc.prose, m.index),
+  }));
 }
 
 /** `npm run dev > dev.log` → `npm run dev` (a placeholder's `>` has no space before it). */
@@ -214,7 +237,10 @@ function npmCommands(doc: Doc): { command: string; line: number }[] {
   );
   const fenced = doc.fences.flatMap((fence) =>
     fence.body.split('\n').flatMap((text, i) =>
-      [...text.replace(/\s#.*$/, '').matchAll(/npm run [^;&|]*/g)].map((m) => ({ command: withoutRedirect(m[0]), line: fence.line + i })),
+      [...text.replace(/\s#.*$/, '').matchAll(/npm run [^;&|]*/g)].map((m) => ({
+        command: withoutRedirect(m[0]),
+        line: fence.line + i,
+      })),
     ),
   );
   return [...inline, ...fenced];
@@ -224,12 +250,15 @@ function npmCommands(doc: Doc): { command: string; line: number }[] {
 const isPlaceholder = (word: string) => /<[^>]+>/.test(word) || word === '…' || word === '...';
 
 const ALERT_SHAPE = /^[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+$/;
-const METRIC_SUFFIX = /_(total|seconds|bytes|bucket|sum|count|info|ratio|connections|requests|messages|ready|unacked|events|active|state|consumers|amount|up)$/;
-const METRIC_FAMILY = /^(http_server_|http_client_|process_|nodejs_|db_pool_|rabbitmq_|outbox_|messages?_|orders_|payments_|notifications_|log_lines|workshop_)/;
+const METRIC_SUFFIX =
+  /_(total|seconds|bytes|bucket|sum|count|info|ratio|connections|requests|messages|ready|unacked|events|active|state|consumers|amount|up)$/;
+const METRIC_FAMILY =
+  /^(http_server_|http_client_|process_|nodejs_|db_pool_|rabbitmq_|outbox_|messages?_|orders_|payments_|notifications_|log_lines|workshop_)/;
 /** level:metric:operations, the recording-rule naming convention. */
 const RECORDED_SHAPE = /^[a-z_]+:[a-z0-9_]+:[a-z0-9_]+$/;
 const isMetricShaped = (t: string) =>
-  RECORDED_SHAPE.test(t) || (/^[a-z][a-z0-9_]*$/.test(t) && t.includes('_') && (METRIC_SUFFIX.test(t) || METRIC_FAMILY.test(t)));
+  RECORDED_SHAPE.test(t) ||
+  (/^[a-z][a-z0-9_]*$/.test(t) && t.includes('_') && (METRIC_SUFFIX.test(t) || METRIC_FAMILY.test(t)));
 const SCENARIO_SHAPE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/;
 const FILE_EXTENSION = /\.(md|ya?ml|json|ndjson|ts|js|mjs|conf|sh|txt|env|html)$/;
 /** A dotted name, maybe with a word after it (the old `order.paid publish`, so a page that still names it fails). */
@@ -253,7 +282,10 @@ function handlerExists(controller: string, method: string): boolean {
 
 function spanExists(name: string): boolean {
   const pg = PG_SHAPE.exec(name);
-  if (pg) return PG_INSTRUMENTED && ['SELECT', 'INSERT', 'UPDATE', 'DELETE'].includes(pg[1]) && (!pg[2] || DATABASES.has(pg[2]));
+  if (pg)
+    return (
+      PG_INSTRUMENTED && ['SELECT', 'INSERT', 'UPDATE', 'DELETE'].includes(pg[1]) && (!pg[2] || DATABASES.has(pg[2]))
+    );
   const handler = HANDLER_SHAPE.exec(name);
   if (handler) return handlerExists(handler[1], handler[2]);
   if (STRING_LITERALS.has(name) || ZIPKIN_HANDLER_SPANS.has(name)) return true;
@@ -271,7 +303,9 @@ const at = (doc: Doc, line: number, problem: string) => `${doc.file}:${line}: ${
 const checkDashboards: Check = (doc) => [
   ...[...doc.text.matchAll(/http:\/\/localhost:3100\/d\/([\w-]+)/g)]
     .filter((m) => !BOARD_UIDS.has(m[1]))
-    .map((m) => at(doc, lineAt(doc.text, m.index), `no dashboard with uid "${m[1]}" (known: ${[...BOARD_UIDS].join(', ')})`)),
+    .map((m) =>
+      at(doc, lineAt(doc.text, m.index), `no dashboard with uid "${m[1]}" (known: ${[...BOARD_UIDS].join(', ')})`),
+    ),
   ...[...doc.prose.matchAll(/\*\*([^*\n]+?) › ([^*\n]+?)\*\*/g)].flatMap((m) => {
     const panels = PANELS.get(m[1]);
     if (!panels) return [at(doc, lineAt(doc.prose, m.index), `no dashboard titled "${m[1]}"`)];
@@ -287,7 +321,9 @@ const checkAlerts: Check = (doc) =>
 const checkMetrics: Check = (doc) => [
   ...inlineCode(doc)
     .filter(({ code }) => isMetricShaped(code) && !knownMetric(code))
-    .map(({ code, line }) => at(doc, line, `\`${code}\` is not a metric the services, exporters or recording rules expose`)),
+    .map(({ code, line }) =>
+      at(doc, line, `\`${code}\` is not a metric the services, exporters or recording rules expose`),
+    ),
   ...doc.fences
     .filter((f) => f.lang === 'promql')
     .flatMap((f) =>
@@ -307,10 +343,15 @@ function faultCommandIssues(words: string[]): string[] {
   const [command, ...args] = words;
   if (!command) return ['`npm run fault --` without a command'];
   if (isPlaceholder(command)) return [];
-  if (!FAULT_COMMANDS.has(command)) return [`"${command}" is not a command of scripts/fault.mjs (${[...FAULT_COMMANDS].join(', ')})`];
+  if (!FAULT_COMMANDS.has(command))
+    return [`"${command}" is not a command of scripts/fault.mjs (${[...FAULT_COMMANDS].join(', ')})`];
   const [target, ...rest] = args;
   const scenarioIssue = (name: string | undefined) =>
-    name === undefined ? [`${command} needs a scenario`] : isPlaceholder(name) || SCENARIO_BY_NAME.has(name) ? [] : [`"${name}" is not a scenario`];
+    name === undefined
+      ? [`${command} needs a scenario`]
+      : isPlaceholder(name) || SCENARIO_BY_NAME.has(name)
+        ? []
+        : [`"${name}" is not a scenario`];
   switch (command) {
     case 'on': {
       const issues = scenarioIssue(target);
@@ -319,14 +360,18 @@ function faultCommandIssues(words: string[]): string[] {
         const [key, inline] = rest[i].replace(/^--/, '').split('=', 2);
         if (isPlaceholder(rest[i]) || rest[i] === '...' || rest[i] === '…') continue;
         if (!rest[i].startsWith('--')) issues.push(`unexpected "${rest[i]}"; parameters are --name value`);
-        else if (entry && !(key in entry.params)) issues.push(`${entry.name} has no parameter --${key} (${Object.keys(entry.params).join(', ') || 'none'})`);
+        else if (entry && !(key in entry.params))
+          issues.push(`${entry.name} has no parameter --${key} (${Object.keys(entry.params).join(', ') || 'none'})`);
         const value = inline ?? rest[++i];
-        if (value === undefined || (!isPlaceholder(value) && Number.isNaN(Number(value)))) issues.push(`--${key} needs a number`);
+        if (value === undefined || (!isPlaceholder(value) && Number.isNaN(Number(value))))
+          issues.push(`--${key} needs a number`);
       }
       return issues;
     }
     case 'off':
-      return target === '--all' && rest.length === 0 ? [] : [...scenarioIssue(target), ...(rest.length ? [`off takes one scenario or --all`] : [])];
+      return target === '--all' && rest.length === 0
+        ? []
+        : [...scenarioIssue(target), ...(rest.length ? [`off takes one scenario or --all`] : [])];
     case 'guess':
       return [...scenarioIssue(target), ...(rest.length ? ['guess takes one scenario'] : [])];
     case 'mystery':
@@ -335,7 +380,9 @@ function faultCommandIssues(words: string[]): string[] {
         ? []
         : [`mystery takes only --seed <integer>, not "${args.join(' ')}"`];
     case 'status':
-      return args.length === 0 || (args.length === 1 && args[0] === '--hints') ? [] : [`status takes only --hints, not "${args.join(' ')}"`];
+      return args.length === 0 || (args.length === 1 && args[0] === '--hints')
+        ? []
+        : [`status takes only --hints, not "${args.join(' ')}"`];
     default:
       return args.length ? [`${command} takes no arguments`] : [];
   }
@@ -352,7 +399,9 @@ const LOAD_FLAGS = new Set(
 function loadCommandIssues(words: string[]): string[] {
   const [script, ...options] = words;
   if (!script) return ['`npm run load --` without a script'];
-  const issues = options.filter((w) => w.startsWith('-') && !LOAD_FLAGS.has(w.split('=')[0])).map((w) => `scripts/load.mjs has no option ${w}`);
+  const issues = options
+    .filter((w) => w.startsWith('-') && !LOAD_FLAGS.has(w.split('=')[0]))
+    .map((w) => `scripts/load.mjs has no option ${w}`);
   const entry = SCENARIO_BY_NAME.get(script.replace(/^scenarios\//, ''));
   for (const w of options) {
     const json = /^FAULT_PARAMS='(.*)'$/.exec(w)?.[1];
@@ -361,7 +410,9 @@ function loadCommandIssues(words: string[]): string[] {
     issues.push(...unknown.map((k) => `FAULT_PARAMS: ${entry.name} has no parameter ${k}`));
   }
   if (isPlaceholder(script)) return issues;
-  return existsSync(join(ROOT, 'loadtest', `${script}.js`)) ? issues : [...issues, `loadtest/${script}.js does not exist`];
+  return existsSync(join(ROOT, 'loadtest', `${script}.js`))
+    ? issues
+    : [...issues, `loadtest/${script}.js does not exist`];
 }
 
 /** Every line of code: inline code spans and the lines of fenced blocks. */
@@ -377,8 +428,12 @@ function k6ContainerIssues(doc: Doc): string[] {
     if (!m) return [];
     const [, script, profile, service] = m;
     const issues = [
-      ...(isPlaceholder(script) || existsSync(join(ROOT, 'loadtest', `${script}.js`)) ? [] : [`loadtest/${script}.js does not exist`]),
-      ...(COMPOSE.services[service]?.profiles?.includes(profile) ? [] : [`docker-compose.yml has no service ${service} in profile ${profile}`]),
+      ...(isPlaceholder(script) || existsSync(join(ROOT, 'loadtest', `${script}.js`))
+        ? []
+        : [`loadtest/${script}.js does not exist`]),
+      ...(COMPOSE.services[service]?.profiles?.includes(profile)
+        ? []
+        : [`docker-compose.yml has no service ${service} in profile ${profile}`]),
     ];
     return issues.map((problem) => at(doc, line, `${m[0]}: ${problem} (npm run load)`));
   });
@@ -396,8 +451,10 @@ function faultContainerIssues(doc: Doc): string[] {
   );
 }
 
-const checkCommands: Check = (doc) =>
-  [...k6ContainerIssues(doc), ...faultContainerIssues(doc), ...npmCommands(doc).flatMap(({ command, line }) => {
+const checkCommands: Check = (doc) => [
+  ...k6ContainerIssues(doc),
+  ...faultContainerIssues(doc),
+  ...npmCommands(doc).flatMap(({ command, line }) => {
     const [, script, rest] = /^npm run ([\w:-]+)(?:\s+--\s*(.*))?$/.exec(command) ?? [];
     if (!script) return [at(doc, line, `cannot read "${command}"`)];
     const issues = NPM_SCRIPTS.has(script) ? [] : [`"npm run ${script}": package.json has no script "${script}"`];
@@ -407,7 +464,8 @@ const checkCommands: Check = (doc) =>
     if (script === 'fault') issues.push(...faultCommandIssues(words));
     if (script === 'load') issues.push(...loadCommandIssues(words));
     return issues.map((problem) => at(doc, line, `${command}: ${problem}`));
-  })];
+  }),
+];
 
 const checkKibana: Check = (doc) => [
   ...[...doc.prose.matchAll(/(?:saved search|저장된 검색)\s*"([^"]+)"/g)]
@@ -418,25 +476,68 @@ const checkKibana: Check = (doc) => [
     .map((m) => at(doc, lineAt(doc.prose, m.index), `no Kibana data view "${m[1]}" in setup.sh`)),
 ];
 
-/** Log fields with a dot, which are not spans: the request serializer's keys (`req: (req) => ({ id, url })`), as `req.url`. */
-const REQ_LOG_FIELDS = new Set(
-  [...(/\breq: \(req: \w+\) => \(\{([^}]*)\}\)/.exec(readFileSync(join(ROOT, 'libs/observability/src/logging/logger-options.ts'), 'utf8'))?.[1] ?? '').matchAll(/(\w+):/g)].map((m) => `req.${m[1]}`),
-);
+/** Log fields with a dot, which are not spans: the keys the request serializer writes under `req` (`req.url`). */
+const REQ_LOG_FIELDS = (() => {
+  const { pinoHttp } = loggerParams({ service: 'docs-check', level: 'info', format: 'json' }) as {
+    pinoHttp: { serializers: { req: (req: object) => Record<string, unknown> } };
+  };
+  const fields = pinoHttp.serializers.req({ id: 1, url: '/api/orders', method: 'GET', headers: {} });
+  return new Set(Object.keys(fields).map((key) => `req.${key}`));
+})();
 
 const checkSpans: Check = (doc) =>
   inlineCode(doc)
-    .filter(({ code }) => (DOTTED_SHAPE.test(code) && !FILE_EXTENSION.test(code)) || MESSAGING_SHAPE.test(code) || HANDLER_SHAPE.test(code) || PG_SHAPE.test(code))
+    .filter(
+      ({ code }) =>
+        (DOTTED_SHAPE.test(code) && !FILE_EXTENSION.test(code)) ||
+        MESSAGING_SHAPE.test(code) ||
+        HANDLER_SHAPE.test(code) ||
+        PG_SHAPE.test(code),
+    )
     .filter(({ code }) => !spanExists(code) && !REQ_LOG_FIELDS.has(code))
-    .map(({ code, line }) => at(doc, line, `\`${code}\` is not a span or span attribute the services create (apps/, libs/)`));
+    .map(({ code, line }) =>
+      at(doc, line, `\`${code}\` is not a span or span attribute the services create (apps/, libs/)`),
+    );
 
 /** Flags of `docker compose` and its commands that take a value (the next word). */
-const COMPOSE_VALUE_FLAGS = new Set(['-f', '--file', '--profile', '-p', '--project-name', '--scale', '-e', '--env', '--tail', '--since', '-t', '--timeout']);
+const COMPOSE_VALUE_FLAGS = new Set([
+  '-f',
+  '--file',
+  '--profile',
+  '-p',
+  '--project-name',
+  '--scale',
+  '-e',
+  '--env',
+  '--tail',
+  '--since',
+  '-t',
+  '--timeout',
+]);
 /** Commands whose other words are service names; exec and run take one service, then its command. */
-const COMPOSE_SERVICE_COMMANDS = new Set(['up', 'down', 'ps', 'logs', 'stop', 'start', 'restart', 'pull', 'build', 'rm', 'kill', 'create', 'exec', 'run']);
+const COMPOSE_SERVICE_COMMANDS = new Set([
+  'up',
+  'down',
+  'ps',
+  'logs',
+  'stop',
+  'start',
+  'restart',
+  'pull',
+  'build',
+  'rm',
+  'kill',
+  'create',
+  'exec',
+  'run',
+]);
 
 /** What is wrong with one `docker compose …` command line (the words after `docker compose`). */
 function composeCommandIssues(rest: string): string[] {
-  const words = rest.replace(/\s#.*$/, '').split(/\s+/).filter(Boolean);
+  const words = rest
+    .replace(/\s#.*$/, '')
+    .split(/\s+/)
+    .filter(Boolean);
   const files: string[] = [];
   const services: string[] = [];
   let command: string | undefined;
@@ -457,24 +558,36 @@ function composeCommandIssues(rest: string): string[] {
     if (!isPlaceholder(word)) services.push(word);
     if (command === 'exec' || command === 'run') break;
   }
-  const issues = files.filter((f) => !COMPOSE_FILES.has(f)).map((f) => `-f ${f}: no such compose file at the repository root`);
+  const issues = files
+    .filter((f) => !COMPOSE_FILES.has(f))
+    .map((f) => `-f ${f}: no such compose file at the repository root`);
   if (command === undefined || !COMPOSE_SERVICE_COMMANDS.has(command)) return issues;
   const known = new Set((files.length ? files : ['docker-compose.yml']).flatMap((f) => COMPOSE_FILES.get(f) ?? []));
-  return [...issues, ...services.filter((s) => !known.has(s)).map((s) => `no service "${s}" in ${(files.length ? files : ['docker-compose.yml']).join(' + ')}`)];
+  return [
+    ...issues,
+    ...services
+      .filter((s) => !known.has(s))
+      .map((s) => `no service "${s}" in ${(files.length ? files : ['docker-compose.yml']).join(' + ')}`),
+  ];
 }
 
 const checkCompose: Check = (doc) => {
   const lines = [
     ...inlineCode(doc).map((c) => ({ text: c.code, line: c.line })),
-    ...doc.fences.flatMap((f) => f.body.split('\n').map((text, i) => ({ text: text.replace(/\s#.*$/, ''), line: f.line + i }))),
+    ...doc.fences.flatMap((f) =>
+      f.body.split('\n').map((text, i) => ({ text: text.replace(/\s#.*$/, ''), line: f.line + i })),
+    ),
   ];
   return lines.flatMap(({ text, line }) =>
-    [...text.matchAll(/docker compose\b([^`]*)/g)].flatMap((m) => composeCommandIssues(m[1]).map((problem) => at(doc, line, `docker compose${m[1]}: ${problem}`))),
+    [...text.matchAll(/docker compose\b([^`]*)/g)].flatMap((m) =>
+      composeCommandIssues(m[1]).map((problem) => at(doc, line, `docker compose${m[1]}: ${problem}`)),
+    ),
   );
 };
 
 /** Top folders of the repository a path in backticks may start with. */
-const PATH_SHAPE = /^(?:observability|docs|loadtest|libs|apps|scripts|test|tools)\/[\w./-]+$|^docker-compose(?:\.[\w-]+)?\.ya?ml$/;
+const PATH_SHAPE =
+  /^(?:observability|docs|loadtest|libs|apps|scripts|test|tools)\/[\w./-]+$|^docker-compose(?:\.[\w-]+)?\.ya?ml$/;
 
 const checkPaths: Check = (doc) =>
   inlineCode(doc)
@@ -511,10 +624,13 @@ function checkLinks(doc: Doc, read: (path: string) => Doc | undefined): string[]
     const [path, anchor] = href.split('#', 2);
     const line = lineAt(doc.prose, m.index);
     const target = path ? resolve(DOCS_DIR, dirname(doc.file), path) : join(DOCS_DIR, doc.file);
-    if (path && !existsSync(target)) return [at(doc, line, `link to ${href}: ${relative(ROOT, target)} does not exist`)];
+    if (path && !existsSync(target))
+      return [at(doc, line, `link to ${href}: ${relative(ROOT, target)} does not exist`)];
     if (!anchor || !target.endsWith('.md')) return [];
     const linked = path ? read(target) : doc;
-    return linked && anchorsOf(linked).has(decodeURIComponent(anchor)) ? [] : [at(doc, line, `link to ${href}: no heading with anchor #${anchor}`)];
+    return linked && anchorsOf(linked).has(decodeURIComponent(anchor))
+      ? []
+      : [at(doc, line, `link to ${href}: no heading with anchor #${anchor}`)];
   });
 }
 
@@ -527,13 +643,19 @@ function markdownUnder(dir: string): string[] {
   });
 }
 
-const DOCS = existsSync(DOCS_DIR) ? markdownUnder(DOCS_DIR).map((path) => parseDoc(relative(DOCS_DIR, path), readFileSync(path, 'utf8'))) : [];
+const DOCS = existsSync(DOCS_DIR)
+  ? markdownUnder(DOCS_DIR).map((path) => parseDoc(relative(DOCS_DIR, path), readFileSync(path, 'utf8')))
+  : [];
 const docAt = (path: string) => {
   const file = relative(DOCS_DIR, path);
-  return DOCS.find((d) => d.file === file) ?? (existsSync(path) ? parseDoc(file, readFileSync(path, 'utf8')) : undefined);
+  return (
+    DOCS.find((d) => d.file === file) ?? (existsSync(path) ? parseDoc(file, readFileSync(path, 'utf8')) : undefined)
+  );
 };
 const filesOf = (language: string) =>
-  DOCS.filter((d) => d.file.startsWith(`${language}/`)).map((d) => d.file.slice(language.length + 1)).sort();
+  DOCS.filter((d) => d.file.startsWith(`${language}/`))
+    .map((d) => d.file.slice(language.length + 1))
+    .sort();
 const issuesOf = (check: Check) => DOCS.flatMap(check);
 
 /** Code spans as written (`…`), for the per-hunt evidence checks. */
@@ -546,14 +668,19 @@ function huntIssues(doc: Doc, entry: Scenario): string[] {
   const panel = `**${board?.title} › ${entry.evidence.dashboard.panel}**`;
   const span = entry.evidence.trace.span;
   const missing = [
-    ...[`npm run fault -- on ${entry.name}`, `npm run load -- scenarios/${entry.load}`].filter((c) => !npmCommands(doc).some((n) => n.command.startsWith(c))),
-    // The same two steps with Docker alone, for a laptop without Node.
-    ...[`docker compose run --rm fault on ${entry.name}`, `K6_SCRIPT=scenarios/${entry.load} docker compose --profile k6 run --rm`].filter(
-      (c) => !codeLines(doc).some((l) => l.text.startsWith(c)),
+    ...[`npm run fault -- on ${entry.name}`, `npm run load -- scenarios/${entry.load}`].filter(
+      (c) => !npmCommands(doc).some((n) => n.command.startsWith(c)),
     ),
+    // The same two steps with Docker alone, for a laptop without Node.
+    ...[
+      `docker compose run --rm fault on ${entry.name}`,
+      `K6_SCRIPT=scenarios/${entry.load} docker compose --profile k6 run --rm`,
+    ].filter((c) => !codeLines(doc).some((l) => l.text.startsWith(c))),
     ...entry.evidence.alerts.filter((a) => !code.has(a)).map((a) => `\`${a}\``),
     ...(doc.prose.includes(panel) ? [] : [panel]),
-    ...(doc.text.includes(`http://localhost:3100/d/${entry.evidence.dashboard.uid}`) ? [] : [`http://localhost:3100/d/${entry.evidence.dashboard.uid}`]),
+    ...(doc.text.includes(`http://localhost:3100/d/${entry.evidence.dashboard.uid}`)
+      ? []
+      : [`http://localhost:3100/d/${entry.evidence.dashboard.uid}`]),
     ...entry.evidence.metrics.filter((m) => !code.has(m)).map((m) => `\`${m}\``),
     ...([...code].some((c) => c === span || c.startsWith(`${span} `)) ? [] : [`\`${span}\` (the culprit span)`]),
   ];
@@ -565,7 +692,11 @@ function huntIssues(doc: Doc, entry: Scenario): string[] {
   const closed = (doc.prose.match(/<\/details>/g) ?? []).length;
   return [
     ...missing.map((m) => `${doc.file}: does not name ${m}, as the catalogue entry ${entry.name} does`),
-    ...(details >= 4 && details === closed ? [] : [`${doc.file}: needs the hints and the answer in at least 4 closed <details> blocks (${details} open, ${closed} closed)`]),
+    ...(details >= 4 && details === closed
+      ? []
+      : [
+          `${doc.file}: needs the hints and the answer in at least 4 closed <details> blocks (${details} open, ${closed} closed)`,
+        ]),
   ];
 }
 
@@ -577,7 +708,9 @@ describe('workshop docs (docs/workshop)', () => {
 
   it('have a hunt page in both languages for every catalogue scenario, and none for an unknown one', () => {
     for (const language of LANGUAGES) {
-      const hunts = filesOf(language).filter((f) => f.startsWith('hunts/')).map((f) => basename(f, '.md'));
+      const hunts = filesOf(language)
+        .filter((f) => f.startsWith('hunts/'))
+        .map((f) => basename(f, '.md'));
       expect(hunts.sort(), language).toEqual(ALL_SCENARIOS.map((s) => s.name).sort());
     }
   });
@@ -656,12 +789,14 @@ function defaultsIssues(text: string, entry: Scenario): string[] {
   const check = (name: string, stated: string, where: string) => {
     const param = entry.params[name];
     if (!param) issues.push(`${where}: --${name} is not a parameter of ${entry.name}`);
-    else if (Number(stated) !== param.default) issues.push(`${where}: --${name} ${stated}, but the catalogue default is ${param.default}`);
+    else if (Number(stated) !== param.default)
+      issues.push(`${where}: --${name} ${stated}, but the catalogue default is ${param.default}`);
   };
   for (const m of text.matchAll(/#\s*[^\n]*?(?:defaults?|기본값)[^\n]*/g)) {
     for (const [, name, value] of m[0].matchAll(/--(\w+)[ =]([\d.]+)/g)) check(name!, value!, 'defaults comment');
   }
-  for (const [, name, value] of text.matchAll(/^\|\s*`--(\w+)`\s*\|\s*([\d.]+)\s*\|/gm)) check(name!, value!, 'parameter table');
+  for (const [, name, value] of text.matchAll(/^\|\s*`--(\w+)`\s*\|\s*([\d.]+)\s*\|/gm))
+    check(name!, value!, 'parameter table');
   return issues;
 }
 
@@ -682,7 +817,7 @@ const stale = parseDoc(
     'npm run fault -- guess payment-latancy',
     'npm run fault -- explode',
     'npm run load -- scenarios/no-such-scenario',
-    "npm run load -- scenarios/slow-query --seconds 10 -e FAULT_PARAMS='{\"delay\":600}'",
+    'npm run load -- scenarios/slow-query --seconds 10 -e FAULT_PARAMS=\'{"delay":600}\'',
     'npm run loadtest',
     'K6_SCRIPT=scenarios/nothing docker compose --profile k6 run --rm k6',
     'K6_SCRIPT=smoke docker compose --profile k6 run --rm -e LOAD_DURATION=1m load',
@@ -702,12 +837,13 @@ const stale = parseDoc(
 /** The metric names of every ```promql block, as Prometheus parses them (test/support/promql.ts). */
 let PROMQL: MetricNames;
 beforeAll(async () => {
-  const blocks = [...DOCS, stale].flatMap((doc) => doc.fences.filter((f) => f.lang === 'promql').map((f) => substituteVariables(f.body)));
+  const blocks = [...DOCS, stale].flatMap((doc) =>
+    doc.fences.filter((f) => f.lang === 'promql').map((f) => substituteVariables(f.body)),
+  );
   PROMQL = await MetricNames.of(blocks);
 }, 30_000);
 
 describe('the name checks', () => {
-
   it('flag a dashboard uid and a panel that do not exist', () => {
     expect(checkDashboards(stale)).toHaveLength(2);
   });
@@ -739,7 +875,9 @@ describe('the name checks', () => {
     expect(issues.some((i) => i.includes('K6_SCRIPT=scenarios/nothing') && i.includes('does not exist'))).toBe(true);
     expect(issues.some((i) => i.includes('K6_SCRIPT=smoke') && i.includes('no service load in profile k6'))).toBe(true);
     expect(issues.some((i) => i.includes('run --rm fault on') && i.includes('has no parameter --latency'))).toBe(true);
-    expect(issues.some((i) => i.includes('run --rm fault guess') && i.includes('"payment-latancy" is not a scenario'))).toBe(true);
+    expect(
+      issues.some((i) => i.includes('run --rm fault guess') && i.includes('"payment-latancy" is not a scenario')),
+    ).toBe(true);
   });
 
   it('flag a compose file that does not exist, an overlay service without its overlay, and a missing path', () => {
@@ -766,7 +904,7 @@ describe('the name checks', () => {
         'npm run fault -- mystery --seed 7',
         'npm run fault -- guess <scenario>',
         'npm run fault -- off --all',
-        "npm run load -- scenarios/slow-query --duration 15m -e FAULT_PARAMS='{\"rows\":500000}'",
+        'npm run load -- scenarios/slow-query --duration 15m -e FAULT_PARAMS=\'{"rows":500000}\'',
         'docker compose -f docker-compose.yml -f docker-compose.logstash.yml ps logstash   # wait for (healthy)',
         'docker compose logs gateway order --no-log-prefix | grep <trace id>',
         'docker compose --profile k6 run --rm k6',
@@ -779,7 +917,18 @@ describe('the name checks', () => {
         'The driver keeps `fluentd-buffer-limit` lines; Logstash reads `observability/logstash/pipeline/logstash.conf`.',
       ].join('\n'),
     );
-    const checks = [checkDashboards, checkAlerts, checkMetrics, checkScenarioNames, checkKibana, checkSpans, checkCompose, checkPaths, checkLocalhostPorts, (d: Doc) => checkLinks(d, docAt)];
+    const checks = [
+      checkDashboards,
+      checkAlerts,
+      checkMetrics,
+      checkScenarioNames,
+      checkKibana,
+      checkSpans,
+      checkCompose,
+      checkPaths,
+      checkLocalhostPorts,
+      (d: Doc) => checkLinks(d, docAt),
+    ];
     expect(checks.flatMap((check) => check(fine))).toEqual([]);
     expect(checkCommands(fine)).toEqual([]);
   });

@@ -18,13 +18,25 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type IndexTemplate, mappedFields } from './support/log-documents.js';
 import { ROOT } from './support/grafana.js';
-import { LANGUAGES, type Language, kqlTerms, labPage, onlyAnswer, parseTraceparent, traceparentExamples } from '../support/workshop-exercises.js';
+import {
+  LANGUAGES,
+  type Language,
+  kqlTerms,
+  labPage,
+  onlyAnswer,
+  parseTraceparent,
+  traceparentExamples,
+} from '../support/workshop-exercises.js';
 
 const ALL_SCENARIOS = SCENARIOS as readonly Scenario[];
-const TEMPLATE_FIELDS = mappedFields(JSON.parse(readFileSync(join(ROOT, 'observability/elasticsearch/index-template.json'), 'utf8')) as IndexTemplate);
+const TEMPLATE_FIELDS = mappedFields(
+  JSON.parse(readFileSync(join(ROOT, 'observability/elasticsearch/index-template.json'), 'utf8')) as IndexTemplate,
+);
 const LOGGER_OPTIONS = readFileSync(join(ROOT, 'libs/observability/src/logging/logger-options.ts'), 'utf8');
 /** The level labels pino writes (logger-options.ts, LEVEL_LABELS). */
-const PINO_LEVELS = new Set([...(/LEVEL_LABELS[^=]*= \{([^}]*)\}/.exec(LOGGER_OPTIONS)?.[1] ?? '').matchAll(/'(\w+)'/g)].map((m) => m[1]!));
+const PINO_LEVELS = new Set(
+  [...(/LEVEL_LABELS[^=]*= \{([^}]*)\}/.exec(LOGGER_OPTIONS)?.[1] ?? '').matchAll(/'(\w+)'/g)].map((m) => m[1]!),
+);
 const SERVICES = new Set(readdirSync(join(ROOT, 'apps')));
 
 describe('lab 3, your own trace id', () => {
@@ -42,13 +54,16 @@ describe('lab 3, your own trace id', () => {
     expect(new Set(traceIds).size).toBe(traceIds.length);
   });
 
-  it.each(LANGUAGES)('(%s) sends the header with curl and searches Kibana by trace_id, a keyword of the index template', (language) => {
-    const page = labPage(language, '03-traces.md');
-    expect(page).toContain('-H "traceparent: $TRACEPARENT"');
-    expect(page).toMatch(/`trace_id:"<[^>"]+>"`/);
-    expect(TEMPLATE_FIELDS.get('trace_id')?.type).toBe('keyword');
-    expect(TEMPLATE_FIELDS.get('trace_flags')?.type).toBe('keyword');
-  });
+  it.each(LANGUAGES)(
+    '(%s) sends the header with curl and searches Kibana by trace_id, a keyword of the index template',
+    (language) => {
+      const page = labPage(language, '03-traces.md');
+      expect(page).toContain('-H "traceparent: $TRACEPARENT"');
+      expect(page).toMatch(/`trace_id:"<[^>"]+>"`/);
+      expect(TEMPLATE_FIELDS.get('trace_id')?.type).toBe('keyword');
+      expect(TEMPLATE_FIELDS.get('trace_flags')?.type).toBe('keyword');
+    },
+  );
 
   it.each(LANGUAGES)('(%s) names the sampler compose runs the services with', (language) => {
     const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
@@ -93,12 +108,15 @@ interface Hint {
 
 /** The hints of a hunt page in order: <details> blocks whose summary starts "Hint N" / "힌트 N". */
 function hintsOf(markdown: string): Hint[] {
-  return [...markdown.matchAll(/<details>\s*<summary>((?:Hint|힌트) \d[^<]*)<\/summary>([\s\S]*?)<\/details>/g)].map((m) => ({ title: m[1]!, body: m[2]! }));
+  return [...markdown.matchAll(/<details>\s*<summary>((?:Hint|힌트) \d[^<]*)<\/summary>([\s\S]*?)<\/details>/g)].map(
+    (m) => ({ title: m[1]!, body: m[2]! }),
+  );
 }
 
 const code = (text: string) => [...text.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]!);
 /** Span names as the labs write them: dotted lower case, a messaging span, a Nest handler, a pg query (workshop-docs.config-spec.ts). */
-const SPAN_SHAPE = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$|^(?:create|send|receive|process|settle) [a-z][\w.-]*$|^[A-Z]\w*Controller\.\w+$|^pg\.query:[A-Z]+/;
+const SPAN_SHAPE =
+  /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$|^(?:create|send|receive|process|settle) [a-z][\w.-]*$|^[A-Z]\w*Controller\.\w+$|^pg\.query:[A-Z]+/;
 
 function ladderIssues(markdown: string, entry: Scenario): string[] {
   const hints = hintsOf(markdown);
@@ -107,18 +125,25 @@ function ladderIssues(markdown: string, entry: Scenario): string[] {
   const culprit = entry.evidence.trace.span;
   const spans = code(first.body).filter((c) => c === culprit || SPAN_SHAPE.test(c));
   return [
-    ...(/http:\/\/localhost:3100\/d\/[\w-]+/.test(first.body) ? [] : [`hint 1 ("${first.title}") links no dashboard: start with where to look`]),
+    ...(/http:\/\/localhost:3100\/d\/[\w-]+/.test(first.body)
+      ? []
+      : [`hint 1 ("${first.title}") links no dashboard: start with where to look`]),
     ...spans.map((s) => `hint 1 ("${first.title}") names the span \`${s}\`: leave the trace for a later hint`),
-    ...(hints.slice(1).some((h) => code(h.body).includes(culprit)) ? [] : [`no hint after the first names the culprit span \`${culprit}\``]),
+    ...(hints.slice(1).some((h) => code(h.body).includes(culprit))
+      ? []
+      : [`no hint after the first names the culprit span \`${culprit}\``]),
   ];
 }
 
 describe('hint ladders (docs/workshop/*/hunts)', () => {
-  describe.each(ALL_SCENARIOS.flatMap((entry) => LANGUAGES.map((language) => ({ entry, language }))))('$entry.name ($language)', ({ entry, language }) => {
-    it('starts where to look (a dashboard, no span) and reaches the culprit span in a later hint', () => {
-      expect(ladderIssues(labPage(language, `hunts/${entry.name}.md`), entry)).toEqual([]);
-    });
-  });
+  describe.each(ALL_SCENARIOS.flatMap((entry) => LANGUAGES.map((language) => ({ entry, language }))))(
+    '$entry.name ($language)',
+    ({ entry, language }) => {
+      it('starts where to look (a dashboard, no span) and reaches the culprit span in a later hint', () => {
+        expect(ladderIssues(labPage(language, `hunts/${entry.name}.md`), entry)).toEqual([]);
+      });
+    },
+  );
 
   it('flag a first hint that names the culprit span or no dashboard, and a ladder that never reaches the span', () => {
     const entry = ALL_SCENARIOS.find((s) => s.name === 'payment-latency')!;
@@ -129,7 +154,10 @@ describe('hint ladders (docs/workshop/*/hunts)', () => {
       expect.stringContaining('names the span `payment.authorize`'),
       expect.stringContaining('no hint after the first names the culprit span'),
     ]);
-    const good = hint(1, 'Open http://localhost:3100/d/service-overview.') + hint(2, 'Metrics.') + hint(3, 'Jaeger: `payment.authorize`.');
+    const good =
+      hint(1, 'Open http://localhost:3100/d/service-overview.') +
+      hint(2, 'Metrics.') +
+      hint(3, 'Jaeger: `payment.authorize`.');
     expect(ladderIssues(good, entry)).toEqual([]);
   });
 });

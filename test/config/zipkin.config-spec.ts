@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ESM script without types
 import { zipkinJar, zipkinVersion } from '../../scripts/ci/zipkin.mjs';
 import { composeConfig, composeRun } from '../support/compose-config.js';
-import { endpointsIn, exposedPorts, healthcheckTest, mebibytes, publishedPorts, readDotEnv } from './support/compose.js';
+import {
+  endpointsIn,
+  exposedPorts,
+  healthcheckTest,
+  mebibytes,
+  publishedPorts,
+  readDotEnv,
+} from './support/compose.js';
 
 // A contract over the opt-in Zipkin overlay, merged the way compose merges it: over the full stack and
 // over the lite one. Zipkin itself runs for real in test/integration/zipkin.int-spec.ts (same release).
@@ -38,7 +45,10 @@ describe('docker-compose.zipkin.yml', () => {
   });
 
   it('names how to start it in its header', () => {
-    const header = readFileSync(ZIPKIN, 'utf8').split('\n').filter((l) => l.startsWith('#')).join('\n');
+    const header = readFileSync(ZIPKIN, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('#'))
+      .join('\n');
     expect(header).toContain('docker compose -f docker-compose.yml -f docker-compose.zipkin.yml up -d');
     expect(header).toContain('-f docker-compose.lite.yml -f docker-compose.zipkin.yml');
   });
@@ -53,7 +63,9 @@ describe('docker-compose.zipkin.yml', () => {
       expect(zipkin.image).toBe(ENV.ZIPKIN_IMAGE);
       // One source of truth: scripts/ci/zipkin.mjs derives the Maven artifact from the same tag.
       expect(zipkinVersion()).toBe(ENV.ZIPKIN_IMAGE!.split(':')[1]);
-      expect(zipkinJar()).toContain(`/io/zipkin/zipkin-server/${zipkinVersion()}/zipkin-server-${zipkinVersion()}-exec.jar`);
+      expect(zipkinJar()).toContain(
+        `/io/zipkin/zipkin-server/${zipkinVersion()}/zipkin-server-${zipkinVersion()}-exec.jar`,
+      );
     });
 
     it('has a memory limit above its fixed heap', () => {
@@ -85,15 +97,24 @@ describe('docker-compose.zipkin.yml', () => {
     });
 
     it('publishes the UI on 127.0.0.1 only, on ZIPKIN_HOST_PORT from .env', () => {
-      const ports = (zipkin.ports ?? []).map((p) => ({ hostIp: p.host_ip, hostPort: Number(p.published), containerPort: p.target }));
-      expect(ports).toEqual([{ hostIp: '127.0.0.1', hostPort: Number(ENV.ZIPKIN_HOST_PORT), containerPort: ZIPKIN_PORT }]);
+      const ports = (zipkin.ports ?? []).map((p) => ({
+        hostIp: p.host_ip,
+        hostPort: Number(p.published),
+        containerPort: p.target,
+      }));
+      expect(ports).toEqual([
+        { hostIp: '127.0.0.1', hostPort: Number(ENV.ZIPKIN_HOST_PORT), containerPort: ZIPKIN_PORT },
+      ]);
       expect(ENV.ZIPKIN_HOST_PORT).toBe('9411');
       expect(publishedPorts(zipkin).get(Number(ENV.ZIPKIN_HOST_PORT))).toBe(ZIPKIN_PORT);
     });
 
     it('logs to rotated local files in both stacks (no Fluentd in the lite one)', () => {
       for (const name of Object.keys(STACKS) as (keyof typeof STACKS)[]) {
-        expect(zipkinOf(name).logging).toEqual({ driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } });
+        expect(zipkinOf(name).logging).toEqual({
+          driver: 'json-file',
+          options: { 'max-size': '10m', 'max-file': '3' },
+        });
       }
     });
   });

@@ -42,19 +42,32 @@ afterEach(async () => {
 
 describe('a service’s config at boot', () => {
   it('stops a service with bad variables with one message naming each of them, before Nest logs a line', async () => {
-    running = start('payment', { DATABASE_URL: 'mysql://shop:hunter2@db/payments', DB_POOL_SIZE: 'lots', PAYMENT_PROVIDER_LATENCY_MS: '-5' });
+    running = start('payment', {
+      DATABASE_URL: 'mysql://shop:hunter2@db/payments',
+      DB_POOL_SIZE: 'lots',
+      PAYMENT_PROVIDER_LATENCY_MS: '-5',
+    });
     expect(await running.exited).toBe(1);
     expect(running.stdout).toBe('');
     const lines = running.stderr.trimEnd().split('\n');
     expect(lines[0]).toBe('[payment] Invalid environment configuration:');
-    expect(lines.slice(1).map((l) => /^ {2}- ([A-Z_]+) /.exec(l)?.[1]).sort()).toEqual(['DATABASE_URL', 'DB_POOL_SIZE', 'PAYMENT_PROVIDER_LATENCY_MS']);
+    expect(
+      lines
+        .slice(1)
+        .map((l) => /^ {2}- ([A-Z_]+) /.exec(l)?.[1])
+        .sort(),
+    ).toEqual(['DATABASE_URL', 'DB_POOL_SIZE', 'PAYMENT_PROVIDER_LATENCY_MS']);
     expect(running.stderr).toContain('(got "mysql://shop:***@db/payments")');
     expect(running.stderr).not.toContain('hunter2');
   });
 
   it('starts a service given only its port with the defaults of its env class', async () => {
     const run = (running = start('gateway', { PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'production' }));
-    await eventually(async () => (await fetch(`http://127.0.0.1:${PORT}/health/live`)).ok, 60_000, 'the gateway to answer /health/live');
+    await eventually(
+      async () => (await fetch(`http://127.0.0.1:${PORT}/health/live`)).ok,
+      60_000,
+      'the gateway to answer /health/live',
+    );
     expect(run.stdout).toContain(`gateway listening on http://127.0.0.1:${PORT}`);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);

@@ -39,10 +39,18 @@ class DevRun {
   constructor(dataDir: string, env: Record<string, string> = {}) {
     this.child = spawn(process.execPath, ['scripts/dev.mjs', '--no-build'], {
       cwd: ROOT,
-      env: { ...process.env, DEV_BASE_PORT: String(BASE_PORT), DEV_PGPORT: String(PG_PORT), DEV_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+      env: {
+        ...process.env,
+        DEV_BASE_PORT: String(BASE_PORT),
+        DEV_PGPORT: String(PG_PORT),
+        DEV_DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    for (const stream of [this.child.stdout!, this.child.stderr!]) stream.on('data', (chunk) => this.output.push(String(chunk)));
+    for (const stream of [this.child.stdout!, this.child.stderr!])
+      stream.on('data', (chunk) => this.output.push(String(chunk)));
     this.exited = new Promise((r) => this.child.once('exit', (code) => r(code)));
   }
 
@@ -51,8 +59,13 @@ class DevRun {
   }
 
   async ready(): Promise<void> {
-    await eventually(async () => this.text.includes('ready: all four services are up') || this.child.exitCode !== null, 90_000, 'the ready line');
-    if (this.child.exitCode !== null) throw new Error(`npm run dev exited with ${this.child.exitCode}:\n${this.text.slice(-3000)}`);
+    await eventually(
+      async () => this.text.includes('ready: all four services are up') || this.child.exitCode !== null,
+      90_000,
+      'the ready line',
+    );
+    if (this.child.exitCode !== null)
+      throw new Error(`npm run dev exited with ${this.child.exitCode}:\n${this.text.slice(-3000)}`);
   }
 
   async interrupt(): Promise<number | null> {
@@ -76,18 +89,31 @@ describe('npm run dev', () => {
   });
 
   it('prints one ready line, then takes a paid order whose trace holds PostgreSQL spans from order and payment', async () => {
-    dev = new DevRun(dataDir, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '100' });
+    dev = new DevRun(dataDir, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    });
     await dev.ready();
     expect(dev.text).toMatch(/PostgreSQL 18\.4 created on 127\.0\.0\.1:23290/);
     expect(dev.text.match(/ready: all four services are up/g)).toHaveLength(1);
     const { status, body } = await place(gateway);
     expect(status).toBe(201);
     expect(body.status).toBe('paid');
-    const spans = await eventually(async () => {
-      const trace = collector.spans().filter((s) => s.traceId === collector.spans().find((x) => x.attributes['order.id'] === body.id)?.traceId);
-      const db = trace.filter((s: CollectedSpan) => s.attributes[ATTR_DB_SYSTEM_NAME] === 'postgresql' || s.attributes['db.system'] === 'postgresql');
-      return new Set(db.map((s) => s.service)).size >= 2 ? db : undefined;
-    }, 15_000, 'postgresql spans of the order');
+    const spans = await eventually(
+      async () => {
+        const trace = collector
+          .spans()
+          .filter((s) => s.traceId === collector.spans().find((x) => x.attributes['order.id'] === body.id)?.traceId);
+        const db = trace.filter(
+          (s: CollectedSpan) =>
+            s.attributes[ATTR_DB_SYSTEM_NAME] === 'postgresql' || s.attributes['db.system'] === 'postgresql',
+        );
+        return new Set(db.map((s) => s.service)).size >= 2 ? db : undefined;
+      },
+      15_000,
+      'postgresql spans of the order',
+    );
     // notification's consumer may have written its row by now too: order and payment must be there.
     expect([...new Set(spans!.map((s) => s.service))]).toEqual(expect.arrayContaining(['order', 'payment']));
   });
@@ -111,7 +137,10 @@ describe('npm run dev', () => {
     try {
       const run = new DevRun(dataDir);
       expect(await run.exited).toBe(1);
-      const lines = run.text.trim().split('\n').filter((l) => l.startsWith('npm run dev:'));
+      const lines = run.text
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('npm run dev:'));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(`names process ${process.pid}, which is not PostgreSQL`);
       expect(lines[0]).toContain('delete that file');
@@ -126,8 +155,13 @@ describe('npm run dev', () => {
     try {
       const run = new DevRun(dataFolder());
       expect(await run.exited).toBe(1);
-      const lines = run.text.trim().split('\n').filter((l) => l.startsWith('npm run dev:'));
-      expect(lines).toEqual([`npm run dev: PostgreSQL: port 127.0.0.1:${PG_PORT} is taken by another program: stop it, or choose another port with DEV_PGPORT=<port>`]);
+      const lines = run.text
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('npm run dev:'));
+      expect(lines).toEqual([
+        `npm run dev: PostgreSQL: port 127.0.0.1:${PG_PORT} is taken by another program: stop it, or choose another port with DEV_PGPORT=<port>`,
+      ]);
     } finally {
       squatter.close();
     }
@@ -139,7 +173,8 @@ describe('the services without a broker (npm run dev adapters)', () => {
   let stack: Stack;
 
   const notificationsFor = async (orderId: string) =>
-    ((await (await fetch(`${stack.urls.gateway}/api/notifications?orderId=${orderId}`)).json()) as { data: unknown[] }).data;
+    ((await (await fetch(`${stack.urls.gateway}/api/notifications?orderId=${orderId}`)).json()) as { data: unknown[] })
+      .data;
 
   beforeAll(async () => {
     stack = new Stack({ basePort: 23250 });

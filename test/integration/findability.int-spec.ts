@@ -61,56 +61,109 @@ interface Probe {
 
 const PROBES: Record<string, Probe> = {
   'payment-latency': {
-    metric: 'histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{job="payment",route="/payments"}[5m])))',
-    factor: 3, floor: 0.5, route: '/api/orders', method: 'POST', trace: 'dominant',
+    metric:
+      'histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{job="payment",route="/payments"}[5m])))',
+    factor: 3,
+    floor: 0.5,
+    route: '/api/orders',
+    method: 'POST',
+    trace: 'dominant',
   },
   'payment-errors': {
     metric: 'sum(rate(http_server_request_duration_seconds_count{job="payment",status_code=~"5.."}[5m]))',
-    factor: 5, floor: 0.01, route: '/api/orders', method: 'POST', trace: 'first-error',
+    factor: 5,
+    floor: 0.01,
+    route: '/api/orders',
+    method: 'POST',
+    trace: 'first-error',
   },
   'slow-query': {
-    metric: 'histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{job="order",route="/orders",method="POST"}[5m])))',
-    factor: 2, floor: 0.2, route: '/api/orders', method: 'POST', trace: 'dominant',
+    metric:
+      'histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{job="order",route="/orders",method="POST"}[5m])))',
+    factor: 2,
+    floor: 0.2,
+    route: '/api/orders',
+    method: 'POST',
+    trace: 'dominant',
   },
   'n-plus-one': {
-    metric: 'histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{job="order",route="/orders",method="GET"}[5m])))',
-    factor: 1.5, floor: 0, route: '/api/orders', method: 'GET', trace: 'comb',
+    metric:
+      'histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{job="order",route="/orders",method="GET"}[5m])))',
+    factor: 1.5,
+    floor: 0,
+    route: '/api/orders',
+    method: 'GET',
+    trace: 'comb',
   },
   'pool-exhaustion': {
     metric: 'max(max_over_time(db_pool_waiting_requests{job="order"}[5m]))',
-    factor: 1, floor: 0.5, route: '/api/orders', method: 'POST', trace: 'dominant',
+    factor: 1,
+    floor: 0.5,
+    route: '/api/orders',
+    method: 'POST',
+    trace: 'dominant',
   },
   'event-loop-block': {
     metric: 'max(max_over_time(nodejs_eventloop_lag_p99_seconds{job="payment"}[5m]))',
-    factor: 3, floor: 0.1, route: '/api/orders', method: 'POST', trace: 'dominant',
+    factor: 3,
+    floor: 0.1,
+    route: '/api/orders',
+    method: 'POST',
+    trace: 'dominant',
   },
   'memory-leak': {
-    metric: 'max(max_over_time(process_resident_memory_bytes{job="notification"}[5m]) - min_over_time(process_resident_memory_bytes{job="notification"}[5m]))',
-    factor: 2, floor: 8 * 1024 * 1024, route: '/api/orders', method: 'POST', trace: 'none',
+    metric:
+      'max(max_over_time(process_resident_memory_bytes{job="notification"}[5m]) - min_over_time(process_resident_memory_bytes{job="notification"}[5m]))',
+    factor: 2,
+    floor: 8 * 1024 * 1024,
+    route: '/api/orders',
+    method: 'POST',
+    trace: 'none',
   },
   'consumer-backlog': {
     metric: 'max(max_over_time(rabbitmq_queue_messages_ready{queue="notifications"}[5m]))',
-    factor: 5, floor: 50, route: '/api/orders', method: 'POST', trace: 'dominant',
+    factor: 5,
+    floor: 50,
+    route: '/api/orders',
+    method: 'POST',
+    trace: 'dominant',
     // MessageBacklog wants more than 100 ready messages: at the script's 6 orders/s that takes about 100 s; 20/s leaves a margin.
     env: { LOAD_RATE: '20' },
   },
   'sequential-calls': {
-    metric: 'histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{job="gateway",route="/api/orders",method="GET"}[5m])))',
-    factor: 1.5, floor: 0, route: '/api/orders', method: 'GET', trace: 'sequential',
+    metric:
+      'histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{job="gateway",route="/api/orders",method="GET"}[5m])))',
+    factor: 1.5,
+    floor: 0,
+    route: '/api/orders',
+    method: 'GET',
+    trace: 'sequential',
   },
   'retry-storm': {
     metric:
       'sum(rate(http_server_request_duration_seconds_count{job="payment",route="/payments",method="POST"}[5m])) / sum(rate(http_server_request_duration_seconds_count{job="gateway",route="/api/orders",method="POST"}[5m]))',
-    factor: 1.8, floor: 1.8, route: '/api/orders', method: 'POST', trace: 'first-error',
+    factor: 1.8,
+    floor: 1.8,
+    route: '/api/orders',
+    method: 'POST',
+    trace: 'first-error',
   },
   'downstream-down': {
     metric: 'max(max_over_time(http_client_circuit_state{job="order",server="payment"}[5m]))',
-    factor: 1, floor: 0.9, route: '/api/orders', method: 'POST', trace: 'first-error',
+    factor: 1,
+    floor: 0.9,
+    route: '/api/orders',
+    method: 'POST',
+    trace: 'first-error',
   },
   'log-flood': {
     metric: 'sum(rate(log_lines_total{job="order"}[5m]))',
     // The traces barely show it (about 1 ms more per order): the lesson is that its evidence is the log volume.
-    factor: 10, floor: 0, route: '/api/orders', method: 'POST', trace: 'none',
+    factor: 10,
+    floor: 0,
+    route: '/api/orders',
+    method: 'POST',
+    trace: 'none',
   },
 };
 
@@ -172,11 +225,17 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
       interval: '1s',
     });
     writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
-    const prometheus = await Server.start(`prometheus-${entry.name}-${faultOn ? 'fault' : 'base'}`, promBin, [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-    ], promPort, { logDir: LOG_DIR });
+    const prometheus = await Server.start(
+      `prometheus-${entry.name}-${faultOn ? 'fault' : 'base'}`,
+      promBin,
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+      ],
+      promPort,
+      { logDir: LOG_DIR },
+    );
     const api = new PrometheusApi(prometheus.url);
     try {
       await sleep(1500);
@@ -188,7 +247,10 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
       const spans = collector.spans().filter((s) => s.startMs >= startedMs && s.startMs <= endedMs);
       const traces = [...byTrace(spans).values()];
       const gatewayRequests = (s: CollectedSpan) =>
-        s.service === 'gateway' && s.kind === 'server' && s.attributes['http.route'] === probe.route && (s.attributes['http.request.method'] ?? s.attributes['http.method']) === probe.method;
+        s.service === 'gateway' &&
+        s.kind === 'server' &&
+        s.attributes['http.route'] === probe.route &&
+        (s.attributes['http.request.method'] ?? s.attributes['http.method']) === probe.method;
       const roots = spans.filter(gatewayRequests);
       const alerts: string[] = [];
       // Whether each expression was true at any moment of the phase (its `for` is not waited for).
@@ -206,9 +268,19 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
         spans,
         traces,
         metric: Number.isFinite(metric) ? metric : 0,
-        p95: quantile(roots.map((s) => s.durationMs), 0.95),
-        errorRatio: roots.length > 0 ? roots.filter((s) => Number(s.attributes['http.response.status_code'] ?? s.attributes['http.status_code']) >= 500).length / roots.length : 0,
-        shares: selfTimeShares(traces.filter((t) => t.some(gatewayRequests) || t.some((s) => s.service === entry.evidence.trace.culprit))),
+        p95: quantile(
+          roots.map((s) => s.durationMs),
+          0.95,
+        ),
+        errorRatio:
+          roots.length > 0
+            ? roots.filter(
+                (s) => Number(s.attributes['http.response.status_code'] ?? s.attributes['http.status_code']) >= 500,
+              ).length / roots.length
+            : 0,
+        shares: selfTimeShares(
+          traces.filter((t) => t.some(gatewayRequests) || t.some((s) => s.service === entry.evidence.trace.culprit)),
+        ),
         alerts,
         startedMs,
         endedMs,
@@ -219,25 +291,35 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
   }
 
   /** The scenario's own load script, through `npm run load` (the Node engine), switching its fault or not. */
-  async function load(scenario: string, seconds: number, faultOn: boolean, extra: Record<string, string> = {}): Promise<void> {
+  async function load(
+    scenario: string,
+    seconds: number,
+    faultOn: boolean,
+    extra: Record<string, string> = {},
+  ): Promise<void> {
     const summary = join(mkdtempSync(join(tmpdir(), 'findability-load-')), 'summary.json');
-    await run(process.execPath, ['scripts/load.mjs', `scenarios/${scenario}`, '--engine', 'node', '--summary-export', summary], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        GATEWAY_URL: stack.urls.gateway,
-        ORDER_URL: stack.urls.order,
-        PAYMENT_URL: stack.urls.payment,
-        NOTIFICATION_URL: stack.urls.notification,
-        ADMIN_TOKEN: TOKEN,
-        LOAD_DURATION: `${seconds}s`,
-        FAULT: faultOn ? 'on' : 'off',
-        ...extra,
+    await run(
+      process.execPath,
+      ['scripts/load.mjs', `scenarios/${scenario}`, '--engine', 'node', '--summary-export', summary],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          GATEWAY_URL: stack.urls.gateway,
+          ORDER_URL: stack.urls.order,
+          PAYMENT_URL: stack.urls.payment,
+          NOTIFICATION_URL: stack.urls.notification,
+          ADMIN_TOKEN: TOKEN,
+          LOAD_DURATION: `${seconds}s`,
+          FAULT: faultOn ? 'on' : 'off',
+          ...extra,
+        },
+        timeout: (seconds + 60) * 1000,
       },
-      timeout: (seconds + 60) * 1000,
-    }).catch((error: { code?: number; stdout?: string; stderr?: string }) => {
+    ).catch((error: { code?: number; stdout?: string; stderr?: string }) => {
       // 99: a threshold failed, which a degraded run may do; anything else is a broken run.
-      if (error.code !== 99) throw new Error(`load ${scenario} failed (${error.code}):\n${error.stdout}\n${error.stderr}`);
+      if (error.code !== 99)
+        throw new Error(`load ${scenario} failed (${error.code}):\n${error.stdout}\n${error.stderr}`);
     });
   }
 
@@ -251,7 +333,11 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
       NOTIFICATION_URL: stack.urls.notification,
     };
     await faultCli(['off', '--all'], { env: cliEnv, out: () => undefined });
-    await eventually(async () => (await fetch(`${stack.urls.gateway}/health/ready`)).ok || undefined, 30_000, 'gateway ready');
+    await eventually(
+      async () => (await fetch(`${stack.urls.gateway}/health/ready`)).ok || undefined,
+      30_000,
+      'gateway ready',
+    );
     await sleep(3_000);
   }
 
@@ -260,12 +346,15 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
     let baseline: Phase;
     let fault: Phase;
 
-    beforeAll(async () => {
-      baseline = await phase(entry, false);
-      fault = await phase(entry, true);
-      findings[entry.name] = { baseline, fault };
-      await settle();
-    }, (BASELINE_SECONDS + FAULT_SECONDS + 120) * 1000);
+    beforeAll(
+      async () => {
+        baseline = await phase(entry, false);
+        fault = await phase(entry, true);
+        findings[entry.name] = { baseline, fault };
+        await settle();
+      },
+      (BASELINE_SECONDS + FAULT_SECONDS + 120) * 1000,
+    );
 
     it(`moves its metric against the baseline`, () => {
       expect(fault.metric, `${probe.metric}: fault ${fault.metric} vs baseline ${baseline.metric}`).toBeGreaterThan(
@@ -295,19 +384,37 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
         case 'sequential': {
           // The gateway's calls to notification within one request: stacked (parallel) or a staircase.
           const toNotification = (s: CollectedSpan) =>
-            s.service === 'gateway' && s.kind === 'client' && String(s.attributes['url.full'] ?? s.attributes['http.url'] ?? '').includes('/notifications');
+            s.service === 'gateway' &&
+            s.kind === 'client' &&
+            String(s.attributes['url.full'] ?? s.attributes['http.url'] ?? '').includes('/notifications');
           // A client span ends when undici reports the response done, a moment after the caller read the body
           // and may already have sent the next call: trim 2 ms so that hand-over does not count as overlap.
-          const trimmed = (spans: CollectedSpan[]) => spans.map((s) => ({ ...s, endMs: Math.max(s.startMs, s.endMs - 2) }));
+          const trimmed = (spans: CollectedSpan[]) =>
+            spans.map((s) => ({ ...s, endMs: Math.max(s.startMs, s.endMs - 2) }));
           const overlap = (phase: Phase) =>
-            Math.max(0, ...[...byTrace(phase.spans.filter(toNotification)).values()].map((t) => maxOverlap(trimmed(t))));
+            Math.max(
+              0,
+              ...[...byTrace(phase.spans.filter(toNotification)).values()].map((t) => maxOverlap(trimmed(t))),
+            );
           expect(overlap(fault)).toBe(1);
           expect(overlap(baseline)).toBeGreaterThan(1);
           break;
         }
         case 'comb': {
           const queriesPerList = (phase: Phase) =>
-            Math.max(0, ...phase.traces.map((t) => t.filter((s) => s.service === 'order' && /FROM "order_items"/.test(String(s.attributes['db.query.text'] ?? s.attributes['db.statement'] ?? ''))).length));
+            Math.max(
+              0,
+              ...phase.traces.map(
+                (t) =>
+                  t.filter(
+                    (s) =>
+                      s.service === 'order' &&
+                      /FROM "order_items"/.test(
+                        String(s.attributes['db.query.text'] ?? s.attributes['db.statement'] ?? ''),
+                      ),
+                  ).length,
+              ),
+            );
           expect(queriesPerList(fault)).toBeGreaterThan(5);
           expect(queriesPerList(baseline)).toBeLessThanOrEqual(1);
           break;
@@ -372,7 +479,11 @@ function round(value: number, digits = 1): number {
 function scenariosDoc(figures: Record<string, Figures>): string {
   const rows = Object.entries(figures).map(([name, f]) => {
     const probe = PROBES[name]!;
-    const load = probe.env ? ` (${Object.entries(probe.env).map(([k, v]) => `${k}=${v}`).join(' ')})` : '';
+    const load = probe.env
+      ? ` (${Object.entries(probe.env)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')})`
+      : '';
     return `| \`${name}\` | ${f.service} | ${probe.method} ${probe.route}${load} | ${f.p95BaselineMs} → ${f.p95FaultMs} ms (×${f.p95Ratio}) | ${pct(f.errorRatioBaseline)} → ${pct(f.errorRatioFault)} | ${pct(f.culpritShareBaseline)} → ${pct(f.culpritShareFault)} | ${f.metricBaseline} → ${f.metricFault} | ${f.alerts.map((a) => `\`${a}\``).join(', ') || '—'} |`;
   });
   return `# Scenarios: baseline vs fault

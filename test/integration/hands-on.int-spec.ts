@@ -50,7 +50,8 @@ const UNSAMPLED = EXAMPLES.find((e) => e.kind === 'unsampled')!;
 const MALFORMED = EXAMPLES.filter((e) => e.kind === 'malformed').map((e) => e.header);
 
 /** `eventually` for a check that answers undefined until it holds. */
-const until = <T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string) => eventually(check, timeoutMs, what) as Promise<T>;
+const until = <T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string) =>
+  eventually(check, timeoutMs, what) as Promise<T>;
 
 let stack: Stack;
 let jaegerServer: Server;
@@ -77,17 +78,30 @@ beforeAll(async () => {
     interval: '1s',
   });
   writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
-  writeFileSync(join(dir, 'jaeger.yaml'), stringify(localJaegerConfig({ ports: JAEGER_PORTS, outgoing: { 'prometheus:9090': promAddress } })));
+  writeFileSync(
+    join(dir, 'jaeger.yaml'),
+    stringify(localJaegerConfig({ ports: JAEGER_PORTS, outgoing: { 'prometheus:9090': promAddress } })),
+  );
   prometheus = await Server.start(
     'prometheus-hands-on-suite',
     toolBinary('prometheus'),
-    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=${promAddress}`],
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=${promAddress}`,
+    ],
     PROMETHEUS_PORT,
   );
-  jaegerServer = await Server.start('jaeger-hands-on-suite', toolBinary('jaeger'), ['--config', join(dir, 'jaeger.yaml')], JAEGER_PORTS[16686], {
-    readyUrl: `http://127.0.0.1:${JAEGER_PORTS[13133]}/status`,
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${JAEGER_PORTS[4317]}` },
-  });
+  jaegerServer = await Server.start(
+    'jaeger-hands-on-suite',
+    toolBinary('jaeger'),
+    ['--config', join(dir, 'jaeger.yaml')],
+    JAEGER_PORTS[16686],
+    {
+      readyUrl: `http://127.0.0.1:${JAEGER_PORTS[13133]}/status`,
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${JAEGER_PORTS[4317]}` },
+    },
+  );
   jaeger = new JaegerApi(jaegerServer.url);
   prom = new PrometheusApi(prometheus.url);
   await stack.createDatabases();
@@ -102,7 +116,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-type LogLine = Record<string, unknown> & { service?: string; msg?: string; trace_id?: string; span_id?: string; level?: string };
+type LogLine = Record<string, unknown> & {
+  service?: string;
+  msg?: string;
+  trace_id?: string;
+  span_id?: string;
+  level?: string;
+};
 
 /** The JSON lines a service wrote so far: what Fluentd ships to Elasticsearch, field for field. */
 function linesOf(service: ServiceName): LogLine[] {
@@ -115,7 +135,10 @@ function linesOf(service: ServiceName): LogLine[] {
 const allLines = () => SERVICES.flatMap(linesOf);
 
 /** The lab's curl: POST /api/orders with the page's body and, when given, a traceparent header. */
-async function placeOrder(body: unknown, traceparent?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+async function placeOrder(
+  body: unknown,
+  traceparent?: string,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (traceparent) headers.traceparent = traceparent;
   const res = await fetch(`${stack.urls.gateway}/api/orders`, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -123,11 +146,17 @@ async function placeOrder(body: unknown, traceparent?: string): Promise<{ status
 }
 
 /** GET /api/traces/<id>, as *Lookup by Trace ID* asks: the spans, or the HTTP status when there is no trace. */
-async function lookup(traceId: string): Promise<{ status: number; spans: CollectedSpan[]; warnings: Map<string, string[]> }> {
+async function lookup(
+  traceId: string,
+): Promise<{ status: number; spans: CollectedSpan[]; warnings: Map<string, string[]> }> {
   const res = await fetch(`${jaeger.url}/api/traces/${traceId}`);
   if (res.status !== 200) return { status: res.status, spans: [], warnings: new Map() };
   const trace = ((await res.json()) as { data: Parameters<typeof collectedSpans>[0][] }).data[0]!;
-  return { status: 200, spans: collectedSpans(trace), warnings: new Map(trace.spans.map((s) => [s.spanID, s.warnings ?? []])) };
+  return {
+    status: 200,
+    spans: collectedSpans(trace),
+    warnings: new Map(trace.spans.map((s) => [s.spanID, s.warnings ?? []])),
+  };
 }
 
 /** The lines of one order in every service, once its notification line is written (the end of its journey). */
@@ -183,7 +212,9 @@ describe('lab 3: an order placed with your own traceparent', () => {
   it("has the gateway's server span POST /api/orders as the child of the parent id you sent, and no other span outside the trace", () => {
     const inTrace = new Set(spans.map((s) => s.spanId));
     const outside = spans.filter((s) => !s.parentSpanId || !inTrace.has(s.parentSpanId));
-    expect(outside.map((s) => [s.service, s.kind, s.name, s.parentSpanId])).toEqual([['gateway', 'server', 'POST /api/orders', SAMPLED.parentId]]);
+    expect(outside.map((s) => [s.service, s.kind, s.name, s.parentSpanId])).toEqual([
+      ['gateway', 'server', 'POST /api/orders', SAMPLED.parentId],
+    ]);
   });
 
   it('shows the warning the lab quotes on that span, naming your parent id', () => {
@@ -203,7 +234,9 @@ describe('lab 3: an order placed with your own traceparent', () => {
 
   it("carries the gateway server span's id on the gateway's request line, and your parent id on no line (question 5)", () => {
     const gatewaySpan = spans.find((s) => s.parentSpanId === SAMPLED.parentId)!;
-    const requestLine = linesOf('gateway').find((l) => l.trace_id === SAMPLED.traceId && l.msg === 'POST /api/orders 201');
+    const requestLine = linesOf('gateway').find(
+      (l) => l.trace_id === SAMPLED.traceId && l.msg === 'POST /api/orders 201',
+    );
     expect(requestLine?.span_id).toBe(gatewaySpan.spanId);
     expect(allLines().filter((l) => l.span_id === SAMPLED.parentId)).toEqual([]);
   });
@@ -308,7 +341,9 @@ describe('with payment-errors on, as labs 1 and 2 switch it on', () => {
       10_000,
       'a line matching the KQL answer',
     );
-    expect(matching.map((l) => [l.service, l.level, l.msg])).toEqual([['payment', 'error', 'card provider answered 503']]);
+    expect(matching.map((l) => [l.service, l.level, l.msg])).toEqual([
+      ['payment', 'error', 'card provider answered 503'],
+    ]);
   });
 
   it("lab 1: leaves out order's warning about the same order and payment's request line, for the reasons the answer gives", () => {
@@ -316,10 +351,13 @@ describe('with payment-errors on, as labs 1 and 2 switch it on', () => {
     const paymentLine = linesOf('payment').find((l) => l.order_id === orderId)!;
     const pending = linesOf('order').find((l) => l.order_id === orderId && l.msg === 'order pending');
     expect(pending).toMatchObject({ level: 'warn', service: 'order' });
-    const requestLine = linesOf('payment').find((l) => l.trace_id === paymentLine.trace_id && l.msg === 'POST /payments 502');
+    const requestLine = linesOf('payment').find(
+      (l) => l.trace_id === paymentLine.trace_id && l.msg === 'POST /payments 502',
+    );
     expect(requestLine).toMatchObject({ level: 'error', route: '/payments' });
     expect(requestLine).not.toHaveProperty('order_id');
-    for (const text of ['`order pending`', '`POST /payments 502`', 'saved\nsearch "All logs of one trace"']) expect(LAB1).toContain(text);
+    for (const text of ['`order pending`', '`POST /payments 502`', 'saved\nsearch "All logs of one trace"'])
+      expect(LAB1).toContain(text);
   });
 
   it("lab 2: the PromQL answer is one number, the recording rule's ratio for order, between 0 and 1", async () => {

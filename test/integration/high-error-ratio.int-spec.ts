@@ -57,11 +57,19 @@ interface SeriesRate {
  */
 const JOBS: Record<'payment' | 'gateway', SeriesRate[]> = {
   payment: [
-    { labels: { method: 'POST', route: '/payments', status_code: '201' }, off: LOAD_RATE, on: LOAD_RATE * (1 - PROBABILITY) },
+    {
+      labels: { method: 'POST', route: '/payments', status_code: '201' },
+      off: LOAD_RATE,
+      on: LOAD_RATE * (1 - PROBABILITY),
+    },
     { labels: { method: 'POST', route: '/payments', status_code: '502' }, off: 0, on: LOAD_RATE * PROBABILITY },
   ],
   gateway: [
-    { labels: { method: 'POST', route: '/api/orders', status_code: '201' }, off: LOAD_RATE, on: LOAD_RATE * (1 - PROBABILITY) },
+    {
+      labels: { method: 'POST', route: '/api/orders', status_code: '201' },
+      off: LOAD_RATE,
+      on: LOAD_RATE * (1 - PROBABILITY),
+    },
     { labels: { method: 'POST', route: '/api/orders', status_code: '502' }, off: 0, on: LOAD_RATE * PROBABILITY },
     { labels: { method: 'GET', route: '/api/orders', status_code: '200' }, off: LOAD_RATE, on: LOAD_RATE },
   ],
@@ -89,7 +97,9 @@ const labelText = (labels: Record<string, string>) =>
 /** The exposition a service's /metrics would give; a series appears with its first request, as prom-client's do. */
 function exposition(job: keyof typeof JOBS): string {
   const now = Date.now();
-  const lines = JOBS[job].filter((rate) => counter(rate, now) > 0).map((rate) => `${METRIC}{${labelText(rate.labels)}} ${counter(rate, now)}`);
+  const lines = JOBS[job]
+    .filter((rate) => counter(rate, now) > 0)
+    .map((rate) => `${METRIC}{${labelText(rate.labels)}} ${counter(rate, now)}`);
   return `# TYPE ${METRIC} untyped\n${lines.join('\n')}\n`;
 }
 
@@ -100,7 +110,8 @@ function history(instances: Record<keyof typeof JOBS, string>): string {
   for (const job of Object.keys(JOBS) as (keyof typeof JOBS)[]) {
     for (const rate of JOBS[job].filter((r) => r.off > 0)) {
       const labels = labelText({ job, instance: instances[job], ...rate.labels });
-      for (let at = originMs; at <= now; at += 15_000) lines.push(`${METRIC}{${labels}} ${counter(rate, at)} ${(at / 1000).toFixed(3)}`);
+      for (let at = originMs; at <= now; at += 15_000)
+        lines.push(`${METRIC}{${labels}} ${counter(rate, at)} ${(at / 1000).toFixed(3)}`);
     }
   }
   return `${lines.join('\n')}\n# EOF\n`;
@@ -127,7 +138,10 @@ describe('HighErrorRatio on a warmed stack, in real time, by the real Prometheus
     expect(LOAD_RATE, '.env sets LOAD_RATE').toBeGreaterThan(0);
     const [prometheusPort, paymentPort, gatewayPort] = (await freePorts(3)) as [number, number, number];
     const instances = { payment: `127.0.0.1:${paymentPort}`, gateway: `127.0.0.1:${gatewayPort}` };
-    for (const [job, port] of [['payment', paymentPort], ['gateway', gatewayPort]] as const) {
+    for (const [job, port] of [
+      ['payment', paymentPort],
+      ['gateway', gatewayPort],
+    ] as const) {
       const server = createServer((req, res) => {
         if (req.url !== '/metrics') return res.writeHead(404).end();
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(exposition(job));
@@ -138,7 +152,13 @@ describe('HighErrorRatio on a warmed stack, in real time, by the real Prometheus
 
     // The warm hour, written into the storage Prometheus will open.
     writeFileSync(join(dir, 'history.om'), history(instances));
-    const backfill = await promtool('tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'history.om'), join(dir, 'data'));
+    const backfill = await promtool(
+      'tsdb',
+      'create-blocks-from',
+      'openmetrics',
+      join(dir, 'history.om'),
+      join(dir, 'data'),
+    );
     expect(backfill.code, backfill.output).toBe(0);
 
     // The real prometheus.yml: its global intervals and rule files as they are, two of its jobs at the loopback targets.
@@ -156,7 +176,11 @@ describe('HighErrorRatio on a warmed stack, in real time, by the real Prometheus
     prometheus = await Server.start(
       'prometheus',
       toolBinary('prometheus'),
-      [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${prometheusPort}`],
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${prometheusPort}`,
+      ],
       prometheusPort,
     );
     api = new PrometheusApi(prometheus.url);
@@ -168,47 +192,59 @@ describe('HighErrorRatio on a warmed stack, in real time, by the real Prometheus
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('pages for payment within 3 minutes of payment-errors at its defaults, for the gateway a scrape later at most, and not before its 2-minute `for`', async () => {
-    expect(interval, 'the timing below is that of prometheus.yml’s 15 s intervals').toBe('15s');
-    // The warm hour is there: an hour of 15-s samples of payment's successful requests.
-    const samples = await api.query(`count_over_time(${METRIC}{job="payment",status_code="201"}[1h])`);
-    expect(Number(samples[0]?.value[1] ?? 0)).toBeGreaterThanOrEqual(235);
+  it(
+    'pages for payment within 3 minutes of payment-errors at its defaults, for the gateway a scrape later at most, and not before its 2-minute `for`',
+    async () => {
+      expect(interval, 'the timing below is that of prometheus.yml’s 15 s intervals').toBe('15s');
+      // The warm hour is there: an hour of 15-s samples of payment's successful requests.
+      const samples = await api.query(`count_over_time(${METRIC}{job="payment",status_code="201"}[1h])`);
+      expect(Number(samples[0]?.value[1] ?? 0)).toBeGreaterThanOrEqual(235);
 
-    faultOnMs = Date.now();
-    const pendingAfter: Record<string, number> = {};
-    const firingAfter: Record<string, number> = {};
-    const tickets: Alert[] = [];
-    let hourRatioAtPage: number | undefined;
-    while (Date.now() - faultOnMs < PAGE_WITHIN_MS + GATEWAY_SLACK_MS + 20_000 && Object.keys(firingAfter).length < 2) {
-      const alerts = await activeAlerts(prometheus!.url);
-      const elapsed = Date.now() - faultOnMs;
-      for (const alert of alerts.filter((a) => a.labels.alertname === 'HighErrorRatio')) {
-        const job = alert.labels.job!;
-        if (alert.labels.severity !== 'critical') tickets.push(alert);
-        else if (alert.state === 'pending') pendingAfter[job] ??= elapsed;
-        else firingAfter[job] ??= elapsed;
+      faultOnMs = Date.now();
+      const pendingAfter: Record<string, number> = {};
+      const firingAfter: Record<string, number> = {};
+      const tickets: Alert[] = [];
+      let hourRatioAtPage: number | undefined;
+      while (
+        Date.now() - faultOnMs < PAGE_WITHIN_MS + GATEWAY_SLACK_MS + 20_000 &&
+        Object.keys(firingAfter).length < 2
+      ) {
+        const alerts = await activeAlerts(prometheus!.url);
+        const elapsed = Date.now() - faultOnMs;
+        for (const alert of alerts.filter((a) => a.labels.alertname === 'HighErrorRatio')) {
+          const job = alert.labels.job!;
+          if (alert.labels.severity !== 'critical') tickets.push(alert);
+          else if (alert.state === 'pending') pendingAfter[job] ??= elapsed;
+          else firingAfter[job] ??= elapsed;
+        }
+        // When the page fires: the 1-hour ratio (the long window of the SRE-workbook page) is still far under 7.2%.
+        if (firingAfter.payment !== undefined && hourRatioAtPage === undefined) {
+          hourRatioAtPage = Number(
+            (await api.query('job:http_server_errors:ratio_rate1h{job="payment"}'))[0]?.value[1],
+          );
+        }
+        await sleep(1000);
       }
-      // When the page fires: the 1-hour ratio (the long window of the SRE-workbook page) is still far under 7.2%.
-      if (firingAfter.payment !== undefined && hourRatioAtPage === undefined) {
-        hourRatioAtPage = Number((await api.query('job:http_server_errors:ratio_rate1h{job="payment"}'))[0]?.value[1]);
-      }
-      await sleep(1000);
-    }
 
-    const seconds = (ms: number | undefined) => (ms === undefined ? 'never' : `${Math.round(ms / 1000)} s`);
-    const timings =
-      `pending after ${seconds(pendingAfter.payment)} (payment), ${seconds(pendingAfter.gateway)} (gateway); ` +
-      `firing after ${seconds(firingAfter.payment)} (payment), ${seconds(firingAfter.gateway)} (gateway)`;
-    for (const [job, within] of [['payment', PAGE_WITHIN_MS], ['gateway', PAGE_WITHIN_MS + GATEWAY_SLACK_MS]] as const) {
-      expect(firingAfter[job], `${job}: ${timings}`).toBeDefined();
-      expect(firingAfter[job]!, `${job}: ${timings}`).toBeLessThanOrEqual(within);
-      expect(firingAfter[job]!, `${job}: ${timings}`).toBeGreaterThanOrEqual(PAGE_FOR_MS);
-    }
-    expect(hourRatioAtPage, 'the 1-hour error ratio of payment when the page fired').toBeLessThan(0.072);
-    expect(tickets, 'no budget ticket is even pending yet').toEqual([]);
-    console.info(
-      `HighErrorRatio on a warmed stack, payment-errors at probability ${PROBABILITY}, LOAD_RATE ${LOAD_RATE}: ${timings}; ` +
-        `payment's 1-hour ratio then ${hourRatioAtPage?.toFixed(3)}`,
-    );
-  }, PAGE_WITHIN_MS + GATEWAY_SLACK_MS + 60_000);
+      const seconds = (ms: number | undefined) => (ms === undefined ? 'never' : `${Math.round(ms / 1000)} s`);
+      const timings =
+        `pending after ${seconds(pendingAfter.payment)} (payment), ${seconds(pendingAfter.gateway)} (gateway); ` +
+        `firing after ${seconds(firingAfter.payment)} (payment), ${seconds(firingAfter.gateway)} (gateway)`;
+      for (const [job, within] of [
+        ['payment', PAGE_WITHIN_MS],
+        ['gateway', PAGE_WITHIN_MS + GATEWAY_SLACK_MS],
+      ] as const) {
+        expect(firingAfter[job], `${job}: ${timings}`).toBeDefined();
+        expect(firingAfter[job]!, `${job}: ${timings}`).toBeLessThanOrEqual(within);
+        expect(firingAfter[job]!, `${job}: ${timings}`).toBeGreaterThanOrEqual(PAGE_FOR_MS);
+      }
+      expect(hourRatioAtPage, 'the 1-hour error ratio of payment when the page fired').toBeLessThan(0.072);
+      expect(tickets, 'no budget ticket is even pending yet').toEqual([]);
+      console.info(
+        `HighErrorRatio on a warmed stack, payment-errors at probability ${PROBABILITY}, LOAD_RATE ${LOAD_RATE}: ${timings}; ` +
+          `payment's 1-hour ratio then ${hourRatioAtPage?.toFixed(3)}`,
+      );
+    },
+    PAGE_WITHIN_MS + GATEWAY_SLACK_MS + 60_000,
+  );
 });

@@ -16,7 +16,13 @@ import { PrometheusApi, localPrometheusConfig, localTargets } from './support/pr
 import { Server } from '../support/server.js';
 import { SERVICES, Stack, backingServices, eventually } from './support/stack.js';
 import { toolBinary } from '../support/tools.js';
-import { dominantService, firstFailingServices, isConnected, selfTimeByService, selfTimeShares } from './support/trace-analysis.js';
+import {
+  dominantService,
+  firstFailingServices,
+  isConnected,
+  selfTimeByService,
+  selfTimeShares,
+} from './support/trace-analysis.js';
 
 /**
  * Jaeger for real: the binary CI builds from the version compose runs (tools/go.mod), started with
@@ -33,7 +39,8 @@ const JAEGER_PORTS = { 4317: 24101, 4318: 24102, 8888: 24103, 8889: 24104, 13133
 const PROMETHEUS_PORT = 24108;
 
 /** `eventually` for a check that answers undefined until it holds. */
-const until = <T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string) => eventually(check, timeoutMs, what) as Promise<T>;
+const until = <T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string) =>
+  eventually(check, timeoutMs, what) as Promise<T>;
 const scenario = (name: string) => (SCENARIOS as readonly Scenario[]).find((s) => s.name === name)!;
 
 let stack: Stack;
@@ -78,14 +85,25 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
   writeFileSync(
     join(dir, 'jaeger.yaml'),
-    stringify(localJaegerConfig({ ports: JAEGER_PORTS, outgoing: { 'prometheus:9090': promAddress }, spanmetricsFlushInterval: '1s' })),
+    stringify(
+      localJaegerConfig({
+        ports: JAEGER_PORTS,
+        outgoing: { 'prometheus:9090': promAddress },
+        spanmetricsFlushInterval: '1s',
+      }),
+    ),
   );
   prometheus = await timed('prometheus', () =>
-    Server.start('prometheus-jaeger-suite', toolBinary('prometheus'), [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=${promAddress}`,
-    ], PROMETHEUS_PORT),
+    Server.start(
+      'prometheus-jaeger-suite',
+      toolBinary('prometheus'),
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=${promAddress}`,
+      ],
+      PROMETHEUS_PORT,
+    ),
   );
   jaegerServer = await timed('jaeger', () =>
     Server.start('jaeger', toolBinary('jaeger'), ['--config', join(dir, 'jaeger.yaml')], JAEGER_PORTS[16686], {
@@ -133,7 +151,8 @@ function fault(...argv: string[]): Promise<number> {
 }
 
 const spansOf = (trace: JaegerTrace) => collectedSpans(trace);
-const hasOrder = (orderId: string) => (trace: JaegerTrace) => spansOf(trace).some((s) => s.attributes['order.id'] === orderId);
+const hasOrder = (orderId: string) => (trace: JaegerTrace) =>
+  spansOf(trace).some((s) => s.attributes['order.id'] === orderId);
 /** The whole trace, once its last span (the notification consumer's) is in. */
 async function completeTrace(traceId: string): Promise<CollectedSpan[]> {
   return until(
@@ -173,7 +192,8 @@ describe('one order in Jaeger', () => {
   let spans: CollectedSpan[];
   let found: JaegerTrace[];
   const byId = (id: string | undefined) => spans.find((s) => s.spanId === id);
-  const find = (service: string, predicate: (s: CollectedSpan) => boolean) => spans.find((s) => s.service === service && predicate(s));
+  const find = (service: string, predicate: (s: CollectedSpan) => boolean) =>
+    spans.find((s) => s.service === service && predicate(s));
   const ancestors = (span: CollectedSpan): CollectedSpan[] => {
     const chain: CollectedSpan[] = [];
     for (let p = byId(span.parentSpanId); p; p = byId(p.parentSpanId)) chain.push(p);
@@ -215,7 +235,9 @@ describe('one order in Jaeger', () => {
     expect(new Set(spans.map((s) => s.service))).toEqual(new Set(SERVICES));
     expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
     // One root (the gateway's server span); every other parent is in the trace: no "invalid parent" warnings.
-    expect(spans.filter((s) => !s.parentSpanId).map((s) => `${s.service} ${s.name}`)).toEqual(['gateway POST /api/orders']);
+    expect(spans.filter((s) => !s.parentSpanId).map((s) => `${s.service} ${s.name}`)).toEqual([
+      'gateway POST /api/orders',
+    ]);
     expect(spans.filter((s) => s.parentSpanId && !byId(s.parentSpanId))).toEqual([]);
   });
 
@@ -253,10 +275,18 @@ describe('the culprits the lab and the hunts name, through Jaeger', () => {
     try {
       const ids = [(await placeOrder()).id!, (await placeOrder()).id!];
       // "Service `payment` → Tags `workshop.fault=payment-latency`": the marker is on the spans of the service the fault is in.
-      const wrongService = await jaeger.search({ service: 'gateway', tags: { 'workshop.fault': 'payment-latency' }, sinceMs: since });
+      const wrongService = await jaeger.search({
+        service: 'gateway',
+        tags: { 'workshop.fault': 'payment-latency' },
+        sinceMs: since,
+      });
       const tagged = await until(
         async () => {
-          const traces = await jaeger.search({ service: 'payment', tags: { 'workshop.fault': 'payment-latency' }, sinceMs: since });
+          const traces = await jaeger.search({
+            service: 'payment',
+            tags: { 'workshop.fault': 'payment-latency' },
+            sinceMs: since,
+          });
           return ids.every((id) => traces.some(hasOrder(id))) ? traces : undefined;
         },
         20_000,
@@ -265,7 +295,12 @@ describe('the culprits the lab and the hunts name, through Jaeger', () => {
       // "or Min Duration `500ms`" (lab), service gateway and operation as in step 1.
       const slow = await until(
         async () => {
-          const traces = await jaeger.search({ service: 'gateway', operation: 'POST /api/orders', minDuration: '500ms', sinceMs: since });
+          const traces = await jaeger.search({
+            service: 'gateway',
+            operation: 'POST /api/orders',
+            minDuration: '500ms',
+            sinceMs: since,
+          });
           return traces.length >= 2 ? traces : undefined;
         },
         10_000,
@@ -297,7 +332,11 @@ describe('the culprits the lab and the hunts name, through Jaeger', () => {
       await placeOrder(502);
       const failed = await until(
         async () => {
-          const traces = await jaeger.search({ service: 'gateway', tags: { 'http.response.status_code': '502' }, sinceMs: since });
+          const traces = await jaeger.search({
+            service: 'gateway',
+            tags: { 'http.response.status_code': '502' },
+            sinceMs: since,
+          });
           return traces.length >= 2 ? traces : undefined;
         },
         20_000,
@@ -308,10 +347,16 @@ describe('the culprits the lab and the hunts name, through Jaeger', () => {
       expect(await jaeger.search({ service: 'gateway', tags: { error: 'true' }, sinceMs: since })).toEqual([]);
       const traces = await Promise.all(
         failed.map((t) =>
-          until(async () => {
-            const spans = spansOf(await jaeger.trace(t.traceID));
-            return isConnected(spans) && spans.some((s) => s.service === 'payment' && s.status === 'error') ? spans : undefined;
-          }, 10_000, `payment's error span and all its parents in ${t.traceID}`),
+          until(
+            async () => {
+              const spans = spansOf(await jaeger.trace(t.traceID));
+              return isConnected(spans) && spans.some((s) => s.service === 'payment' && s.status === 'error')
+                ? spans
+                : undefined;
+            },
+            10_000,
+            `payment's error span and all its parents in ${t.traceID}`,
+          ),
         ),
       );
       const culprit = scenario('payment-errors').evidence.trace;
@@ -337,7 +382,12 @@ describe('the culprits the lab and the hunts name, through Jaeger', () => {
       expect([(await placeOrder(null)).status, (await placeOrder(null)).status]).toEqual([503, 503]);
       const failed = await until(
         async () => {
-          const traces = await jaeger.search({ service: 'order', operation: 'POST /orders', tags: { 'http.response.status_code': '503' }, sinceMs: since });
+          const traces = await jaeger.search({
+            service: 'order',
+            operation: 'POST /orders',
+            tags: { 'http.response.status_code': '503' },
+            sinceMs: since,
+          });
           return traces.length >= 2 ? traces : undefined;
         },
         20_000,
@@ -348,7 +398,9 @@ describe('the culprits the lab and the hunts name, through Jaeger', () => {
       expect(firstFailingServices(traces)).toEqual({ [culprit.culprit]: traces.length });
       for (const spans of traces) expect(spans.filter((s) => s.service === 'payment')).toEqual([]);
       // At first a failed client POST (the connection refused); once the breaker is open, no client span at all.
-      const first = traces.find((spans) => spans.some((s) => s.service === 'order' && s.kind === 'client' && s.name === culprit.span));
+      const first = traces.find((spans) =>
+        spans.some((s) => s.service === 'order' && s.kind === 'client' && s.name === culprit.span),
+      );
       expect(first?.find((s) => s.kind === 'client' && s.name === culprit.span)?.status).toBe('error');
     } finally {
       await fault('off', 'downstream-down');
@@ -375,7 +427,9 @@ describe('span metrics: the Monitor tab and Grafana read them through Prometheus
     expect(targets.map((t) => t.labels.job).sort()).toEqual(['jaeger', 'jaeger-spanmetrics']);
     const calls = await until(
       async () => {
-        const result = await prom.query('sum by (service_name) (traces_span_metrics_calls_total{job="jaeger-spanmetrics"})');
+        const result = await prom.query(
+          'sum by (service_name) (traces_span_metrics_calls_total{job="jaeger-spanmetrics"})',
+        );
         return SERVICES.every((s) => result.some((r) => r.metric.service_name === s)) ? result : undefined;
       },
       30_000,
@@ -389,13 +443,18 @@ describe('span metrics: the Monitor tab and Grafana read them through Prometheus
     for (const groupByOperation of [false, true]) {
       const family = await until(
         async () => {
-          const series = pointValues(await jaeger.metrics(kind, { service: kind === 'errors' ? 'payment' : 'gateway', groupByOperation }));
+          const series = pointValues(
+            await jaeger.metrics(kind, { service: kind === 'errors' ? 'payment' : 'gateway', groupByOperation }),
+          );
           return series.some((s) => s.values.some((v) => v > 0)) ? series : undefined;
         },
         30_000,
         `/api/metrics/${kind} with values above 0`,
       );
-      if (groupByOperation) expect(family.map((s) => s.labels.operation)).toContain(kind === 'errors' ? 'POST /payments' : 'POST /api/orders');
+      if (groupByOperation)
+        expect(family.map((s) => s.labels.operation)).toContain(
+          kind === 'errors' ? 'POST /payments' : 'POST /api/orders',
+        );
       else expect(family.map((s) => s.labels.service_name)).toEqual([kind === 'errors' ? 'payment' : 'gateway']);
     }
   });
@@ -412,10 +471,14 @@ describe('span metrics: the Monitor tab and Grafana read them through Prometheus
     expect(tags).toBe('job="payment"');
     for (const query of traceToMetricsQueries()) {
       const expr = substituteVariables(query.expr, { __tags: tags });
-      const result = await until(async () => {
-        const samples = await prom.query(expr);
-        return samples.length > 0 ? samples : undefined;
-      }, 20_000, `${query.name}: ${expr}`);
+      const result = await until(
+        async () => {
+          const samples = await prom.query(expr);
+          return samples.length > 0 ? samples : undefined;
+        },
+        20_000,
+        `${query.name}: ${expr}`,
+      );
       expect(result.length, `${query.name}: ${expr}`).toBeGreaterThan(0);
     }
   });

@@ -24,7 +24,10 @@ const dir = mkdtempSync(join(tmpdir(), 'workshop-load-'));
 let stack: Stack;
 
 interface Summary {
-  metrics: Record<string, { type: string; values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }>;
+  metrics: Record<
+    string,
+    { type: string; values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }
+  >;
   root_group: { checks: { name: string; passes: number; fails: number }[] };
   node_engine: {
     exitCode: number;
@@ -57,9 +60,22 @@ const faultsOf = async (url: string): Promise<string[]> => {
 };
 
 /** `npm run load -- <script> …` as a child process; polls the services' faults while it runs. */
-async function load(script: string, env: Record<string, string>, watch: { fault?: string; services?: string[] } = {}): Promise<LoadRun> {
+async function load(
+  script: string,
+  env: Record<string, string>,
+  watch: { fault?: string; services?: string[] } = {},
+): Promise<LoadRun> {
   const file = join(dir, `${script.replace('/', '-')}.json`);
-  const args = ['scripts/load.mjs', script, '--engine', 'node', '--quiet', '--summary-export', file, ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`])];
+  const args = [
+    'scripts/load.mjs',
+    script,
+    '--engine',
+    'node',
+    '--quiet',
+    '--summary-export',
+    file,
+    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
@@ -96,9 +112,11 @@ async function load(script: string, env: Record<string, string>, watch: { fault?
  * act by probability or over minutes: their evidence is the workshop's to find).
  */
 const EVIDENCE: Record<string, (s: Summary) => void> = {
-  'payment-latency': (s) => expect(s.metrics['http_req_duration{endpoint:create_order}']!.values.med).toBeGreaterThanOrEqual(1400),
+  'payment-latency': (s) =>
+    expect(s.metrics['http_req_duration{endpoint:create_order}']!.values.med).toBeGreaterThanOrEqual(1400),
   // A Seq Scan over the 1,000,000 seeded rows: ~0.3 s on an idle 2-core machine (the baseline median is ~30 ms).
-  'slow-query': (s) => expect(s.metrics['http_req_duration{endpoint:create_order}']!.values.med).toBeGreaterThanOrEqual(150),
+  'slow-query': (s) =>
+    expect(s.metrics['http_req_duration{endpoint:create_order}']!.values.med).toBeGreaterThanOrEqual(150),
   'retry-storm': (s) => expect(s.metrics.create_order_5xx!.values.rate).toBe(1),
   'downstream-down': (s) => expect(s.metrics.create_order_5xx!.values.rate).toBe(1),
 };
@@ -115,11 +133,14 @@ function expectRan(run: LoadRun, minChecksRate: number) {
   expect(count(s, 'http_reqs')).toBeGreaterThan(0);
   const checks = s.root_group.checks.reduce((n, c) => n + c.passes + c.fails, 0);
   expect(checks).toBeGreaterThanOrEqual(count(s, 'http_reqs'));
-  expect(checksRate(s), JSON.stringify(s.root_group.checks.filter((c) => c.fails))).toBeGreaterThanOrEqual(minChecksRate);
+  expect(checksRate(s), JSON.stringify(s.root_group.checks.filter((c) => c.fails))).toBeGreaterThanOrEqual(
+    minChecksRate,
+  );
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist/libs/faults/src/index.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (!existsSync(join(ROOT, 'dist/libs/faults/src/index.js')))
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   stack = new Stack({ basePort: 24700, backing: backingServices(), env: { ADMIN_TOKEN } });
   await stack.createDatabases();
   await stack.startAll();
@@ -137,16 +158,28 @@ describe('npm run load (the Node engine) against the real services', () => {
     expect(run.code, run.output.slice(-3000)).toBe(0);
     expectRan(run, 1);
     expect(run.summary!.metrics.create_order_5xx!.values.rate).toBe(0);
-    for (const endpoint of ['create_order', 'create_order_replay', 'get_order', 'list_orders', 'list_orders_with_notifications', 'get_notifications']) {
+    for (const endpoint of [
+      'create_order',
+      'create_order_replay',
+      'get_order',
+      'list_orders',
+      'list_orders_with_notifications',
+      'get_notifications',
+    ]) {
       expect(run.summary!.metrics[`http_req_duration{endpoint:${endpoint}}`]?.thresholds, endpoint).toBeDefined();
       expect(count(run.summary!, `http_reqs{endpoint:${endpoint}}`), endpoint).toBeGreaterThan(0);
     }
-    const replays = run.summary!.root_group.checks.find((c) => c.name.startsWith('create_order_replay: 201 with Idempotent-Replayed'));
+    const replays = run.summary!.root_group.checks.find((c) =>
+      c.name.startsWith('create_order_replay: 201 with Idempotent-Replayed'),
+    );
     expect(replays?.passes).toBeGreaterThan(0);
   });
 
   it('smoke fails (exit 99, like k6) when its thresholds are missed: a gateway that answers nothing', async () => {
-    const run = await load('smoke', { LOAD_DURATION: '1s', GATEWAY_URL: `http://127.0.0.1:${stack.ports.gateway + 9}` });
+    const run = await load('smoke', {
+      LOAD_DURATION: '1s',
+      GATEWAY_URL: `http://127.0.0.1:${stack.ports.gateway + 9}`,
+    });
     expect(run.code).toBe(99);
     expect(run.summary!.metrics.http_req_failed!.thresholds!['rate<0.01']!.ok).toBe(false);
   });
@@ -160,23 +193,34 @@ describe('npm run load (the Node engine) against the real services', () => {
     const run = await load(script, env);
     expect(run.code, run.output.slice(-3000)).toBe(0);
     expectRan(run, 0.98);
-    expect(Object.values(run.summary!.metrics).flatMap((m) => Object.values(m.thresholds ?? {})).every((t) => t.ok)).toBe(true);
+    expect(
+      Object.values(run.summary!.metrics)
+        .flatMap((m) => Object.values(m.thresholds ?? {}))
+        .every((t) => t.ok),
+    ).toBe(true);
   });
 });
 
-describe.each((SCENARIOS as readonly Scenario[]).map((s) => [s.name, s] as const))('npm run load -- scenarios/%s', (name, entry) => {
-  it('switches the fault on in its services for the run, drives load, and off again at teardown', async () => {
-    const run = await load(`scenarios/${entry.load}`, { LOAD_DURATION: '4s', LOAD_SCALE: '0.5' }, { fault: name, services: entry.services });
-    expect(run.code, run.output.slice(-3000)).toBe(0);
-    expectRan(run, 0.9);
-    expect(run.summary!.node_engine.setupData).toMatchObject({ scenario: name, services: entry.services });
-    for (const service of entry.services) {
-      expect(run.seenOn[service], `${name} on in ${service} during the run`).toBe(true);
-      expect(await faultsOf(stack.urls[service]), `${name} off in ${service} after teardown`).not.toContain(name);
-    }
-    EVIDENCE[name]?.(run.summary!);
-  });
-});
+describe.each((SCENARIOS as readonly Scenario[]).map((s) => [s.name, s] as const))(
+  'npm run load -- scenarios/%s',
+  (name, entry) => {
+    it('switches the fault on in its services for the run, drives load, and off again at teardown', async () => {
+      const run = await load(
+        `scenarios/${entry.load}`,
+        { LOAD_DURATION: '4s', LOAD_SCALE: '0.5' },
+        { fault: name, services: entry.services },
+      );
+      expect(run.code, run.output.slice(-3000)).toBe(0);
+      expectRan(run, 0.9);
+      expect(run.summary!.node_engine.setupData).toMatchObject({ scenario: name, services: entry.services });
+      for (const service of entry.services) {
+        expect(run.seenOn[service], `${name} on in ${service} during the run`).toBe(true);
+        expect(await faultsOf(stack.urls[service]), `${name} off in ${service} after teardown`).not.toContain(name);
+      }
+      EVIDENCE[name]?.(run.summary!);
+    });
+  },
+);
 
 /**
  * What the background load (compose's `load`: baseline, for hours) writes to Prometheus through
@@ -189,7 +233,8 @@ describe('the load scripts write a bounded set of series, whatever the number of
   const TEMPLATES = ['POST /api/orders', 'GET /api/orders/{id}', 'GET /api/orders', 'GET /api/notifications'];
   /** The admin API's fault resources: the collection, or one catalogue fault by name (a bounded set too). */
   const ADMIN = /^(GET|PUT|PATCH|DELETE) \/admin\/faults(\/[a-z-]+)?$/;
-  const seriesKey = (labels: Record<string, string>) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const seriesKey = (labels: Record<string, string>) =>
+    JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
   const labelSets = (s: Summary, testid?: string): Record<string, string>[] =>
     (remoteWriteSeries(s.node_engine.timeSeries) as { labels: Record<string, string> }[]).map((x) =>
       testid ? { ...x.labels, testid } : x.labels,
@@ -202,7 +247,8 @@ describe('the load scripts write a bounded set of series, whatever the number of
     const checkNames = new Set(s.root_group.checks.map((c) => c.name));
     for (const labels of labelSets(s)) {
       for (const [key, value] of Object.entries(labels)) {
-        if (key === 'name' || key === 'url') expect(TEMPLATES.includes(value) || ADMIN.test(value), `${key}=${value}`).toBe(true);
+        if (key === 'name' || key === 'url')
+          expect(TEMPLATES.includes(value) || ADMIN.test(value), `${key}=${value}`).toBe(true);
         else if (key === 'check') expect(checkNames.has(value), value).toBe(true);
         else expect(value, `${key}=${value}`).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-|:\/\/|\?|\bc-\d+/);
       }
@@ -233,7 +279,11 @@ describe('the load scripts write a bounded set of series, whatever the number of
     const added = [...keys(long.summary!)].filter((k) => !keys(short.summary!).has(k));
     expect(added.length, added.join('\n')).toBeLessThan(n3 - n);
     for (const e of ['create_order', 'get_order', 'list_orders', 'get_notifications']) {
-      const names = new Set(long.summary!.node_engine.timeSeries.filter((t) => t.metric.startsWith('http_') && t.tags.endpoint === e).map((t) => t.tags.name));
+      const names = new Set(
+        long
+          .summary!.node_engine.timeSeries.filter((t) => t.metric.startsWith('http_') && t.tags.endpoint === e)
+          .map((t) => t.tags.name),
+      );
       expect(names.size, `${e}: ${[...names].join(', ')}`).toBeLessThanOrEqual(1);
     }
   });
@@ -243,14 +293,20 @@ describe('the load scripts write a bounded set of series, whatever the number of
     expect(run.code, run.output.slice(-3000)).toBe(0);
     const port = 24800 + (process.pid % 50);
     const data = mkdtempSync(join(tmpdir(), 'workshop-load-prom-'));
-    const prometheus = await Server.start('prometheus-load', toolBinary('prometheus'), [
-      '--config.file=/dev/null',
-      `--storage.tsdb.path=${data}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--web.enable-remote-write-receiver',
-    ], port);
+    const prometheus = await Server.start(
+      'prometheus-load',
+      toolBinary('prometheus'),
+      [
+        '--config.file=/dev/null',
+        `--storage.tsdb.path=${data}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--web.enable-remote-write-receiver',
+      ],
+      port,
+    );
     try {
-      const write = (series: unknown[], timestampMs: number) => writeSeries(`${prometheus.url}/api/v1/write`, series, { timestampMs });
+      const write = (series: unknown[], timestampMs: number) =>
+        writeSeries(`${prometheus.url}/api/v1/write`, series, { timestampMs });
       const series = remoteWriteSeries(run.summary!.node_engine.timeSeries) as { labels: Record<string, string> }[];
       expect(series.every((s) => s.labels.testid === 'baseline')).toBe(true);
       const as = (testid: string) => series.map((s) => ({ ...s, labels: { ...s.labels, testid } }));
@@ -263,7 +319,9 @@ describe('the load scripts write a bounded set of series, whatever the number of
         return ((await res.json()) as { data: { result: { value: [number, string] }[] } }).data.result;
       };
       expect(Number((await query('count({__name__=~"k6_.+"})'))[0]!.value[1])).toBe(2 * series.length);
-      expect(await query('histogram_count(k6_http_req_duration_seconds{testid="background",name="POST /api/orders"})')).not.toHaveLength(0);
+      expect(
+        await query('histogram_count(k6_http_req_duration_seconds{testid="background",name="POST /api/orders"})'),
+      ).not.toHaveLength(0);
       // Without a testid, a second writer's older samples of the same series are refused, and the
       // whole request with them: a series of its own in that request is not stored either.
       const probe = { labels: { __name__: 'k6_probe_total', testid: 'third' }, histogram: false };

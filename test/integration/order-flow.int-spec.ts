@@ -112,7 +112,11 @@ describe('the order flow on PostgreSQL and RabbitMQ', () => {
       expect(res.status).toBe(status);
       expect(typeof res.body.message).toBe('string');
     }
-    const plain = await fetch(`${gateway}/api/orders`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    const plain = await fetch(`${gateway}/api/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'x',
+    });
     expect(plain.status).toBe(415);
     expect((await fetch(`${gateway}/api/orders/${crypto.randomUUID()}`)).status).toBe(404);
     const [{ n: after }] = await stack.query<{ n: string }>('order', 'SELECT COUNT(*) AS n FROM orders');
@@ -139,7 +143,9 @@ describe('the order flow on PostgreSQL and RabbitMQ', () => {
 
   it('reports database and broker in readiness', async () => {
     for (const svc of ['order', 'notification'] as const) {
-      const ready = (await (await fetch(`${stack.urls[svc]}/health/ready`)).json()) as { details: Record<string, { status: string }> };
+      const ready = (await (await fetch(`${stack.urls[svc]}/health/ready`)).json()) as {
+        details: Record<string, { status: string }>;
+      };
       expect(ready.details.database.status).toBe('up');
       expect(ready.details.broker.status).toBe('up');
     }
@@ -154,7 +160,11 @@ describe('a RabbitMQ outage', () => {
     broker('rabbitmq-stop-app');
     const during: string[] = [];
     try {
-      const orderReady = await eventually(async () => (await fetch(`${stack.urls.order}/health/ready`)).status === 503, 10_000, 'order not ready');
+      const orderReady = await eventually(
+        async () => (await fetch(`${stack.urls.order}/health/ready`)).status === 503,
+        10_000,
+        'order not ready',
+      );
       expect(orderReady).toBe(true);
       for (let i = 0; i < 8; i++) {
         const res = await placeOrder({ ...ORDER, customerId: `c-outage-${i}` });
@@ -163,7 +173,10 @@ describe('a RabbitMQ outage', () => {
       }
       await sleep(1_000);
       for (const id of during) expect(await notificationsFor(id)).toHaveLength(0);
-      const [{ n }] = await stack.query<{ n: string }>('order', 'SELECT COUNT(*) AS n FROM outbox_events WHERE published_at IS NULL');
+      const [{ n }] = await stack.query<{ n: string }>(
+        'order',
+        'SELECT COUNT(*) AS n FROM outbox_events WHERE published_at IS NULL',
+      );
       expect(Number(n)).toBeGreaterThanOrEqual(during.length);
     } finally {
       broker('rabbitmq-start-app');
@@ -179,10 +192,17 @@ describe('a RabbitMQ outage', () => {
     );
     await sleep(1_500);
     for (const id of during) expect(await notificationsFor(id)).toHaveLength(1);
-    const [{ n }] = await stack.query<{ n: string }>('order', 'SELECT COUNT(*) AS n FROM outbox_events WHERE published_at IS NULL');
+    const [{ n }] = await stack.query<{ n: string }>(
+      'order',
+      'SELECT COUNT(*) AS n FROM outbox_events WHERE published_at IS NULL',
+    );
     expect(Number(n)).toBe(0);
     const after = await placeOrder();
-    await eventually(async () => (await notificationsFor(after.body.id as string)).length === 1, 15_000, 'a notification after recovery');
+    await eventually(
+      async () => (await notificationsFor(after.body.id as string)).length === 1,
+      15_000,
+      'a notification after recovery',
+    );
   });
 });
 
@@ -194,14 +214,22 @@ describe('the notification consumer', () => {
     try {
       const res = await placeOrder();
       orderId = res.body.id as string;
-      await eventually(async () => (await queueDepth(rabbitUrl, NOTIFICATIONS_DEAD_LETTER_QUEUE)) === 1, 30_000, 'the dead-lettered event');
+      await eventually(
+        async () => (await queueDepth(rabbitUrl, NOTIFICATIONS_DEAD_LETTER_QUEUE)) === 1,
+        30_000,
+        'the dead-lettered event',
+      );
       expect(stack.logOf('notification')).toMatch(/attempt 5\/5, dead-lettering/);
     } finally {
       await stack.query('notification', 'ALTER TABLE notifications_offline RENAME TO notifications');
     }
     expect(await notificationsFor(orderId)).toHaveLength(0);
     const next = await placeOrder();
-    await eventually(async () => (await notificationsFor(next.body.id as string)).length === 1, 15_000, 'consumption to go on');
+    await eventually(
+      async () => (await notificationsFor(next.body.id as string)).length === 1,
+      15_000,
+      'consumption to go on',
+    );
   });
 
   it('dead-letters a malformed message at once', async () => {
@@ -209,10 +237,18 @@ describe('the notification consumer', () => {
     const depth = await queueDepth(rabbitUrl, NOTIFICATIONS_DEAD_LETTER_QUEUE);
     const connection = await amqplib.connect(rabbitUrl);
     const channel = await connection.createConfirmChannel();
-    channel.sendToQueue(NOTIFICATIONS_QUEUE, Buffer.from(JSON.stringify({ pattern: 'order.paid', data: { eventId: 'nope' } })), { persistent: true });
+    channel.sendToQueue(
+      NOTIFICATIONS_QUEUE,
+      Buffer.from(JSON.stringify({ pattern: 'order.paid', data: { eventId: 'nope' } })),
+      { persistent: true },
+    );
     await channel.waitForConfirms();
     await connection.close();
-    await eventually(async () => (await queueDepth(rabbitUrl, NOTIFICATIONS_DEAD_LETTER_QUEUE)) === depth + 1, 15_000, 'the malformed message in the dead-letter queue');
+    await eventually(
+      async () => (await queueDepth(rabbitUrl, NOTIFICATIONS_DEAD_LETTER_QUEUE)) === depth + 1,
+      15_000,
+      'the malformed message in the dead-letter queue',
+    );
   });
 });
 

@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { panelQueries, substituteVariables, traceToMetricsQueries, variableQueries } from '../config/support/grafana.js';
+import {
+  panelQueries,
+  substituteVariables,
+  traceToMetricsQueries,
+  variableQueries,
+} from '../config/support/grafana.js';
 import { MetricNames } from '../support/promql.js';
 import { ORDER, freePorts } from '../support/boot.js';
 import {
@@ -43,7 +48,8 @@ const TRAFFIC_MS = 20_000;
 const RULES_WITHOUT_DATA: Record<string, string> = {};
 
 /** Dashboard queries (dashboard uid › panel title › refId) that cannot have data here, with why. */
-const NO_POSTGRES_EXPORTER = 'postgres_exporter metrics: no postgres_exporter runs here (job postgres-exporter is left out)';
+const NO_POSTGRES_EXPORTER =
+  'postgres_exporter metrics: no postgres_exporter runs here (job postgres-exporter is left out)';
 const PANEL_QUERIES_WITHOUT_DATA: Record<string, string> = {
   'bottleneck-hunting › PostgreSQL active backends › A': NO_POSTGRES_EXPORTER,
   'rabbitmq-postgres › PostgreSQL up › A': NO_POSTGRES_EXPORTER,
@@ -51,7 +57,8 @@ const PANEL_QUERIES_WITHOUT_DATA: Record<string, string> = {
   'rabbitmq-postgres › Connections used of max_connections › A': NO_POSTGRES_EXPORTER,
   'rabbitmq-postgres › Transactions per second (commit and rollback) › A': NO_POSTGRES_EXPORTER,
   'rabbitmq-postgres › Transactions per second (commit and rollback) › B': NO_POSTGRES_EXPORTER,
-  'service-overview › Active workshop faults › A': 'workshop_fault_active has a series only while a fault is switched on; this test switches none on',
+  'service-overview › Active workshop faults › A':
+    'workshop_fault_active has a series only while a fault is switched on; this test switches none on',
 };
 
 const token = randomBytes(24).toString('hex');
@@ -102,8 +109,16 @@ class Traffic {
   private async send(kind: number, customerId: string): Promise<void> {
     const traceId = randomBytes(16).toString('hex');
     this.traceIds.add(traceId);
-    const headers = { 'content-type': 'application/json', traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` };
-    const order = (body: unknown) => fetch(`${this.gateway}/api/orders`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const headers = {
+      'content-type': 'application/json',
+      traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
+    };
+    const order = (body: unknown) =>
+      fetch(`${this.gateway}/api/orders`, {
+        method: 'POST',
+        headers,
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
     let res: Response;
     if (kind < 13) res = await order({ ...ORDER, customerId });
     else if (kind < 16) res = await order({ ...ORDER, customerId, payment: { cardNumber: DECLINED_TEST_CARD } });
@@ -137,13 +152,20 @@ async function storedAlerts(): Promise<StoredAlert[]> {
 /** ServiceDown's annotations as alerts.yml writes them (the links are not templated). */
 function serviceDownAnnotations(): { runbook_url: string; dashboard: string } {
   type Rules = { groups: { rules: { alert?: string; annotations?: { runbook_url: string; dashboard: string } }[] }[] };
-  const rule = readYaml<Rules>(ALERT_RULES).groups.flatMap((g) => g.rules).find((r) => r.alert === 'ServiceDown');
+  const rule = readYaml<Rules>(ALERT_RULES)
+    .groups.flatMap((g) => g.rules)
+    .find((r) => r.alert === 'ServiceDown');
   if (!rule?.annotations) throw new Error('alerts.yml has no ServiceDown with annotations');
   return rule.annotations;
 }
 
 async function startMonitoring(): Promise<void> {
-  const [prometheusPort, alertmanagerPort, smtpPort, mailpitPort] = (await freePorts(4)) as [number, number, number, number];
+  const [prometheusPort, alertmanagerPort, smtpPort, mailpitPort] = (await freePorts(4)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   const alertRules = join(dir, 'alerts.yml');
   withShorterFor(ALERT_RULES, 'ServiceDown', SERVICE_DOWN_FOR, alertRules);
   const local = localPrometheusConfig({
@@ -197,9 +219,14 @@ async function startMonitoring(): Promise<void> {
 }
 
 beforeAll(async () => {
-  const rabbitmqMetrics = await fetch(`http://${RABBITMQ_PROMETHEUS}/metrics`).then((r) => r.ok, () => false);
+  const rabbitmqMetrics = await fetch(`http://${RABBITMQ_PROMETHEUS}/metrics`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (!rabbitmqMetrics) {
-    throw new Error(`RabbitMQ's prometheus plugin does not answer on ${RABBITMQ_PROMETHEUS}: run \`node scripts/ci/backing-services.mjs start\``);
+    throw new Error(
+      `RabbitMQ's prometheus plugin does not answer on ${RABBITMQ_PROMETHEUS}: run \`node scripts/ci/backing-services.mjs start\``,
+    );
   }
   stack = new Stack({ basePort: 23500, backing: backingServices(), env: { ALERT_WEBHOOK_TOKEN: token } });
   await stack.createDatabases();
@@ -223,7 +250,8 @@ afterAll(async () => {
 describe('the test config made from observability/prometheus/prometheus.yml', () => {
   it('leaves out exactly the jobs that have nothing to scrape here, each for a stated reason', () => {
     expect(dropped.sort()).toEqual(Object.keys(JOBS_WITHOUT_LOCAL_TARGET).sort());
-    for (const job of dropped) expect(JOBS_WITHOUT_LOCAL_TARGET[job]!.split(' ').length, 'a stated reason').toBeGreaterThanOrEqual(5);
+    for (const job of dropped)
+      expect(JOBS_WITHOUT_LOCAL_TARGET[job]!.split(' ').length, 'a stated reason').toBeGreaterThanOrEqual(5);
   });
 
   it('loads the real rule files, changing nothing in alerts.yml but ServiceDown’s `for`', async () => {
@@ -232,7 +260,8 @@ describe('the test config made from observability/prometheus/prometheus.yml', ()
     const loaded = (await api.rules()).map((r) => r.name);
     expect(loaded.sort()).toEqual(realRuleFiles.flatMap((f) => names(readYaml<Rules>(f))).sort());
     const original = readYaml<Rules>(ALERT_RULES);
-    for (const group of original.groups) for (const rule of group.rules) if (rule.alert === 'ServiceDown') rule.for = SERVICE_DOWN_FOR;
+    for (const group of original.groups)
+      for (const rule of group.rules) if (rule.alert === 'ServiceDown') rule.for = SERVICE_DOWN_FOR;
     expect(readYaml<Rules>(join(dir, 'alerts.yml'))).toEqual(original);
   });
 });
@@ -240,9 +269,18 @@ describe('the test config made from observability/prometheus/prometheus.yml', ()
 describe('Prometheus scraping the stack', () => {
   it('has every scrape target up', async () => {
     const targets = await api.targets();
-    expect(targets.map((t) => t.labels.job).sort()).toEqual(['alertmanager', 'gateway', 'notification', 'order', 'payment', 'prometheus', 'rabbitmq']);
+    expect(targets.map((t) => t.labels.job).sort()).toEqual([
+      'alertmanager',
+      'gateway',
+      'notification',
+      'order',
+      'payment',
+      'prometheus',
+      'rabbitmq',
+    ]);
     // One scrape a second on a busy 2-core machine: a single slow scrape is retried, not reported.
-    const down = async () => (await api.targets()).filter((t) => t.health !== 'up').map((t) => `${t.labels.job}: ${t.health} ${t.lastError}`);
+    const down = async () =>
+      (await api.targets()).filter((t) => t.health !== 'up').map((t) => `${t.labels.job}: ${t.health} ${t.lastError}`);
     await eventually(async () => (await down()).length === 0, 5_000, 'every target up').catch(() => undefined);
     expect(await down()).toEqual([]);
   });
@@ -262,7 +300,10 @@ describe('Prometheus scraping the stack', () => {
       expect(traceIds.length, job).toBeGreaterThan(0);
       for (const id of traceIds) expect(id, job).toMatch(/^[0-9a-f]{32}$/);
       // The gateway continues the caller's trace and passes it on: the exemplars lead to our requests.
-      expect(traceIds.some((id) => traffic.traceIds.has(id)), job).toBe(true);
+      expect(
+        traceIds.some((id) => traffic.traceIds.has(id)),
+        job,
+      ).toBe(true);
     }
   });
 });
@@ -279,7 +320,12 @@ describe('when the payment service stops', () => {
       `ServiceDown for payment at GET /alerts (logs: ${prometheus!.logFile}, ${alertmanager!.logFile})`,
     );
     expect(alert).toMatchObject({ severity: 'critical', summary: 'payment is down' });
-    expect(alert!.labels).toMatchObject({ alertname: 'ServiceDown', job: 'payment', severity: 'critical', service: 'payment' });
+    expect(alert!.labels).toMatchObject({
+      alertname: 'ServiceDown',
+      job: 'payment',
+      severity: 'critical',
+      service: 'payment',
+    });
     await eventually(async () => traffic.count(503) > unavailable, 10_000, 'orders answered 503 while payment is down');
   });
 
@@ -323,13 +369,18 @@ describe('when the payment service stops', () => {
       body: JSON.stringify([latency('payment'), latency('order')]),
     });
     expect(posted.status).toBe(200);
-    await eventually(async () => (await storedAlerts()).some((a) => a.alertname === 'HighP95Latency' && a.service === 'order'), 15_000, 'the order latency alert');
+    await eventually(
+      async () => (await storedAlerts()).some((a) => a.alertname === 'HighP95Latency' && a.service === 'order'),
+      15_000,
+      'the order latency alert',
+    );
     const inAlertmanager = (await (await fetch(`${alertmanager!.url}/api/v2/alerts`)).json()) as {
       fingerprint: string;
       labels: Record<string, string>;
       status: { state: string; inhibitedBy: string[]; silencedBy: string[]; mutedBy: string[] };
     }[];
-    const alertIn = (alertname: string, service: string) => inAlertmanager.find((a) => a.labels.alertname === alertname && a.labels.service === service);
+    const alertIn = (alertname: string, service: string) =>
+      inAlertmanager.find((a) => a.labels.alertname === alertname && a.labels.service === service);
     expect(alertIn('HighP95Latency', 'payment')?.status).toEqual({
       state: 'suppressed',
       inhibitedBy: [alertIn('ServiceDown', 'payment')?.fingerprint],
@@ -345,7 +396,10 @@ describe('when the payment service stops', () => {
     await eventually(
       async () => {
         const rows = await storedAlerts();
-        return rows.some((a) => isPaymentDown(a) && a.status === 'resolved') && rows.some((a) => a.alertname === 'HighP95Latency' && a.service === 'payment');
+        return (
+          rows.some((a) => isPaymentDown(a) && a.status === 'resolved') &&
+          rows.some((a) => a.alertname === 'HighP95Latency' && a.service === 'payment')
+        );
       },
       30_000,
       `the resolved ServiceDown and the unmuted latency alert (log: ${alertmanager!.logFile})`,
@@ -382,8 +436,16 @@ describe('when notification writes fail and the broker drops the connections', (
     const vhost = decodeURIComponent(new URL(stack.rabbitUrl!).pathname.slice(1));
     // Only this run's virtual host: other runs on the shared broker keep their connections.
     rabbitmqctl('close_all_connections', '-p', vhost, 'prometheus.int-spec drops the connections');
-    await eventually(async () => (await api.query('sum(outbox_publish_failures_total) > 0')).length > 0, 30_000, 'a failed publish in Prometheus');
-    await eventually(async () => (await api.query('max(outbox_backlog_events{job="order"}) == 0')).length > 0, 30_000, 'an empty outbox');
+    await eventually(
+      async () => (await api.query('sum(outbox_publish_failures_total) > 0')).length > 0,
+      30_000,
+      'a failed publish in Prometheus',
+    );
+    await eventually(
+      async () => (await api.query('max(outbox_backlog_events{job="order"}) == 0')).length > 0,
+      30_000,
+      'an empty outbox',
+    );
   });
 });
 
@@ -415,12 +477,20 @@ describe('after the traffic, the outage and the failures (which gave the 5xx, re
   });
 
   it('leaves without data only queries of postgres_exporter metrics, which nothing exports here, and of faults, which none is on', async () => {
-    const excepted = panelQueries().filter((q) => `${q.dashboard} › ${q.panel} › ${q.refId}` in PANEL_QUERIES_WITHOUT_DATA);
+    const excepted = panelQueries().filter(
+      (q) => `${q.dashboard} › ${q.panel} › ${q.refId}` in PANEL_QUERIES_WITHOUT_DATA,
+    );
     expect(excepted).toHaveLength(Object.keys(PANEL_QUERIES_WITHOUT_DATA).length);
-    const metrics = await MetricNames.of(excepted.map((q) => substituteVariables(q.expr)), prometheus!.url);
+    const metrics = await MetricNames.of(
+      excepted.map((q) => substituteVariables(q.expr)),
+      prometheus!.url,
+    );
     for (const q of excepted) {
       const names = metrics.of(substituteVariables(q.expr));
-      expect(names.every((m) => m.startsWith('pg_') || m === 'workshop_fault_active'), q.expr).toBe(true);
+      expect(
+        names.every((m) => m.startsWith('pg_') || m === 'workshop_fault_active'),
+        q.expr,
+      ).toBe(true);
     }
   });
 
@@ -428,7 +498,9 @@ describe('after the traffic, the outage and the failures (which gave the 5xx, re
     const withExemplars = panelQueries().filter((q) => q.exemplar);
     expect(withExemplars.length).toBeGreaterThan(0);
     for (const q of withExemplars) {
-      const traceIds = (await api.exemplars(substituteVariables(q.expr), startedAt)).flatMap((s) => s.exemplars.map((e) => e.labels.trace_id));
+      const traceIds = (await api.exemplars(substituteVariables(q.expr), startedAt)).flatMap((s) =>
+        s.exemplars.map((e) => e.labels.trace_id),
+      );
       expect(traceIds.filter(Boolean).length, `${q.dashboard} › ${q.panel}`).toBeGreaterThan(0);
     }
   });
@@ -436,7 +508,10 @@ describe('after the traffic, the outage and the failures (which gave the 5xx, re
   it('returns data for the dashboards’ variable queries and the Jaeger datasource’s trace-to-metrics queries', async () => {
     const queries = [
       ...variableQueries().map((v) => ({ what: `${v.dashboard} › $${v.variable}`, expr: v.expr })),
-      ...traceToMetricsQueries().map((t) => ({ what: `trace to metrics › ${t.name}`, expr: substituteVariables(t.expr) })),
+      ...traceToMetricsQueries().map((t) => ({
+        what: `trace to metrics › ${t.name}`,
+        expr: substituteVariables(t.expr),
+      })),
     ];
     const empty: string[] = [];
     for (const q of queries) if ((await api.query(q.expr)).length === 0) empty.push(q.what);

@@ -62,7 +62,10 @@ const sumOver = async (ports: number[], name: string, labels?: Record<string, st
  * Places one order as a careful client does: the same Idempotency-Key on every try, retrying on a
  * network error, a 5xx or a 409 (still pending) until the order is settled. Returns the order.
  */
-async function placeUntilSettled(key: string, deadlineMs = 60_000): Promise<{ id: string; status: string; tries: number }> {
+async function placeUntilSettled(
+  key: string,
+  deadlineMs = 60_000,
+): Promise<{ id: string; status: string; tries: number }> {
   const deadline = Date.now() + deadlineMs;
   for (let tries = 1; ; tries++) {
     try {
@@ -114,7 +117,9 @@ beforeAll(async () => {
   // Each service's usual port is its proxy, so every caller's configured URL reaches all the replicas.
   for (const service of ['payment', 'notification', 'order'] as const) {
     const ports = REPLICAS[service];
-    proxies.push(await new RoundRobinProxy(ports.map((port) => ({ host: '127.0.0.1', port }))).start(stack.ports[service]));
+    proxies.push(
+      await new RoundRobinProxy(ports.map((port) => ({ host: '127.0.0.1', port }))).start(stack.ports[service]),
+    );
     const env = { ADMIN_TOKEN, ...(service === 'order' ? { ...ORDER_ENV, ...BREAKER_ENV } : {}) };
     // The first replica alone runs the migrations; the others start together.
     processes.set(`${service}-${ports[0]}`, await stack.startReplica(service, ports[0]!, env));
@@ -132,7 +137,9 @@ afterAll(async () => {
 
 /** What one replica says is on: GET /admin/faults on its own port. */
 async function faultsOf(port: number): Promise<string[]> {
-  const res = await fetch(`http://127.0.0.1:${port}/admin/faults?reveal=true`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  const res = await fetch(`http://127.0.0.1:${port}/admin/faults?reveal=true`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
   const body = (await res.json()) as { active: { name: string }[] };
   return body.active.map((f) => f.name);
 }
@@ -150,9 +157,11 @@ describe('faults across replicas', () => {
   it('a fault switched on through one order replica is on in all three within seconds, and off again the same way', async () => {
     const [first, ...others] = REPLICAS.order;
     await putFaults(first!, [{ name: 'n-plus-one' }]);
-    for (const port of others) await expect.poll(() => faultsOf(port), { timeout: 15_000, interval: 250 }).toEqual(['n-plus-one']);
+    for (const port of others)
+      await expect.poll(() => faultsOf(port), { timeout: 15_000, interval: 250 }).toEqual(['n-plus-one']);
     await putFaults(others.at(-1)!, []);
-    for (const port of REPLICAS.order) await expect.poll(() => faultsOf(port), { timeout: 15_000, interval: 250 }).toEqual([]);
+    for (const port of REPLICAS.order)
+      await expect.poll(() => faultsOf(port), { timeout: 15_000, interval: 250 }).toEqual([]);
   });
 });
 
@@ -168,7 +177,11 @@ describe('three order, two payment and two notification replicas behind the gate
     expect(await count('order', 'SELECT COUNT(*) AS n FROM orders')).toBe(N);
     expect(await count('payment', 'SELECT COUNT(DISTINCT order_id) AS n FROM payments')).toBe(N);
     expect(await count('payment', 'SELECT COUNT(*) AS n FROM payments')).toBe(N);
-    await eventually(async () => (await count('notification', 'SELECT COUNT(*) AS n FROM notifications')) === N, 30_000, `${N} notifications`);
+    await eventually(
+      async () => (await count('notification', 'SELECT COUNT(*) AS n FROM notifications')) === N,
+      30_000,
+      `${N} notifications`,
+    );
     expect(await count('order', 'SELECT COUNT(*) AS n FROM outbox_events WHERE published_at IS NULL')).toBe(0);
 
     // Each event published once, by one replica: the counters summed over the replicas, not one replica's count three times.
@@ -178,8 +191,10 @@ describe('three order, two payment and two notification replicas behind the gate
     expect(await sumOver(REPLICAS.notification, 'messages_consumed_total', { outcome: 'processed' })).toBe(N);
     expect(await sumOver(REPLICAS.notification, 'messages_consumed_total', { outcome: 'duplicate' })).toBe(0);
     // The work was spread: every order replica took requests and every payment replica charged.
-    for (const port of REPLICAS.order) expect(await counter(port, 'orders_created_total'), `order replica ${port}`).toBeGreaterThan(0);
-    for (const port of REPLICAS.payment) expect(await counter(port, 'payments_total'), `payment replica ${port}`).toBeGreaterThan(0);
+    for (const port of REPLICAS.order)
+      expect(await counter(port, 'orders_created_total'), `order replica ${port}`).toBeGreaterThan(0);
+    for (const port of REPLICAS.payment)
+      expect(await counter(port, 'payments_total'), `payment replica ${port}`).toBeGreaterThan(0);
   });
 
   it('loses nothing when an order replica is killed (SIGKILL) mid-load, with clients retrying on the same Idempotency-Key', async () => {
@@ -209,7 +224,11 @@ describe('three order, two payment and two notification replicas behind the gate
       30_000,
       'every outbox event published',
     );
-    await eventually(async () => (await count('notification', 'SELECT COUNT(*) AS n FROM notifications')) === total, 30_000, `${total} notifications`);
+    await eventually(
+      async () => (await count('notification', 'SELECT COUNT(*) AS n FROM notifications')) === total,
+      30_000,
+      `${total} notifications`,
+    );
     expect(await count('notification', 'SELECT COUNT(DISTINCT event_id) AS n FROM notifications')).toBe(total);
     expect(await count('order', "SELECT COUNT(*) AS n FROM orders WHERE status = 'pending'")).toBe(0);
     // The survivors published the rest; at most the one event the victim had sent but not yet marked
@@ -217,6 +236,8 @@ describe('three order, two payment and two notification replicas behind the gate
     const publishedBySurvivors = (await sumOver(survivors, 'outbox_events_published_total')) - publishedBefore;
     expect(publishedBySurvivors).toBeGreaterThan(0);
     expect(publishedBySurvivors).toBeLessThanOrEqual(N);
-    expect(await sumOver(REPLICAS.notification, 'messages_consumed_total', { outcome: 'duplicate' })).toBeLessThanOrEqual(1);
+    expect(
+      await sumOver(REPLICAS.notification, 'messages_consumed_total', { outcome: 'duplicate' }),
+    ).toBeLessThanOrEqual(1);
   });
 });

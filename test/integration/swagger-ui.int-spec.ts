@@ -30,13 +30,21 @@ describe('Swagger UI at /api/docs', () => {
     const page = await browser.newPage();
     await page.goto(`${stack.urls.gateway}/api/docs`, { waitUntil: 'networkidle0' });
     const operation = '#operations-orders-OrdersController_create';
-    const click = async (selector: string) => (await page.waitForSelector(`${operation} ${selector}`, { visible: true }))!.click();
+    const click = async (selector: string) =>
+      (await page.waitForSelector(`${operation} ${selector}`, { visible: true }))!.click();
     await click('.opblock-summary');
     await click('.try-out__btn');
     await click('.execute');
-    await page.waitForSelector(`${operation} .live-responses-table tr.response .response-col_status`, { timeout: 15_000 });
-    const status = await page.$eval(`${operation} .live-responses-table tr.response .response-col_status`, (el) => el.textContent?.trim());
-    const body = await page.$eval(`${operation} .live-responses-table tr.response .response-col_description pre`, (el) => el.textContent ?? '');
+    await page.waitForSelector(`${operation} .live-responses-table tr.response .response-col_status`, {
+      timeout: 15_000,
+    });
+    const status = await page.$eval(`${operation} .live-responses-table tr.response .response-col_status`, (el) =>
+      el.textContent?.trim(),
+    );
+    const body = await page.$eval(
+      `${operation} .live-responses-table tr.response .response-col_description pre`,
+      (el) => el.textContent ?? '',
+    );
     expect(status).toBe('201');
     const order = JSON.parse(body) as { id: string; status: string; cardLast4: string };
     expect(order).toMatchObject({ status: 'paid', cardLast4: '4242' });

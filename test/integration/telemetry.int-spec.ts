@@ -42,7 +42,8 @@ describe('one order across four processes', () => {
   let spans: CollectedSpan[] = [];
   let orderId: string;
 
-  const find = (service: string, predicate: (s: CollectedSpan) => boolean) => spans.find((s) => s.service === service && predicate(s));
+  const find = (service: string, predicate: (s: CollectedSpan) => boolean) =>
+    spans.find((s) => s.service === service && predicate(s));
   const byId = (id: string | undefined) => spans.find((s) => s.spanId === id);
   const ancestors = (span: CollectedSpan): CollectedSpan[] => {
     const chain: CollectedSpan[] = [];
@@ -63,14 +64,14 @@ describe('one order across four processes', () => {
     });
     expect(res.status).toBe(201);
     orderId = ((await res.json()) as { id: string }).id;
-    spans = await eventually<CollectedSpan[] | undefined>(
+    spans = (await eventually<CollectedSpan[] | undefined>(
       async () => {
         const mine = collector.spans().filter((s) => s.traceId === traceId);
         return mine.some((s) => s.name === 'notification.deliver') ? mine : undefined;
       },
       20_000,
       'the notification span in the order trace',
-    ) as CollectedSpan[];
+    )) as CollectedSpan[];
     await new Promise((r) => setTimeout(r, 500)); // late spans of the same trace
     spans = collector.spans().filter((s) => s.traceId === traceId);
   });
@@ -126,25 +127,49 @@ describe('one order across four processes', () => {
 
   it('puts the trace id on the log lines of every service', () => {
     for (const service of SERVICES) {
-      const lines = stack.logOf(service).split('\n').filter((l) => l.includes(traceId));
+      const lines = stack
+        .logOf(service)
+        .split('\n')
+        .filter((l) => l.includes(traceId));
       expect(lines.length, `${service} logs with the trace id`).toBeGreaterThan(0);
-      for (const line of lines) expect(JSON.parse(line)).toMatchObject({ trace_id: traceId, service, level: expect.any(String) });
+      for (const line of lines)
+        expect(JSON.parse(line)).toMatchObject({ trace_id: traceId, service, level: expect.any(String) });
     }
-    const paid = stack.logOf('order').split('\n').find((l) => l.includes('"msg":"order paid"') && l.includes(orderId));
-    expect(JSON.parse(paid!)).toMatchObject({ trace_id: traceId, order_id: orderId, time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
-    const relay = stack.logOf('order').split('\n').find((l) => l.includes('published order.paid') && l.includes(orderId));
+    const paid = stack
+      .logOf('order')
+      .split('\n')
+      .find((l) => l.includes('"msg":"order paid"') && l.includes(orderId));
+    expect(JSON.parse(paid!)).toMatchObject({
+      trace_id: traceId,
+      order_id: orderId,
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    const relay = stack
+      .logOf('order')
+      .split('\n')
+      .find((l) => l.includes('published order.paid') && l.includes(orderId));
     expect(JSON.parse(relay!).trace_id).toBe(traceId);
-    const consumer = stack.logOf('notification').split('\n').find((l) => l.includes('notified customer') && l.includes(orderId));
+    const consumer = stack
+      .logOf('notification')
+      .split('\n')
+      .find((l) => l.includes('notified customer') && l.includes(orderId));
     expect(JSON.parse(consumer!).trace_id).toBe(traceId);
   });
 
   it('links the request histogram to the trace with an OpenMetrics exemplar', async () => {
-    const res = await fetch(`${stack.urls.gateway}/metrics`, { headers: { accept: 'application/openmetrics-text; version=1.0.0' } });
+    const res = await fetch(`${stack.urls.gateway}/metrics`, {
+      headers: { accept: 'application/openmetrics-text; version=1.0.0' },
+    });
     expect(res.headers.get('content-type')).toContain('application/openmetrics-text');
     const text = await res.text();
     const bucket = text
       .split('\n')
-      .find((l) => l.startsWith('http_server_request_duration_seconds_bucket') && l.includes('route="/api/orders"') && l.includes(`trace_id="${traceId}"`));
+      .find(
+        (l) =>
+          l.startsWith('http_server_request_duration_seconds_bucket') &&
+          l.includes('route="/api/orders"') &&
+          l.includes(`trace_id="${traceId}"`),
+      );
     expect(bucket).toMatch(/status_code="201"/);
     const plain = await (await fetch(`${stack.urls.gateway}/metrics`)).text();
     expect(plain).toContain('# TYPE http_server_request_duration_seconds histogram');
@@ -157,10 +182,16 @@ describe('one order across four processes', () => {
     expect(await metrics('order')).toMatch(/outbox_events_published_total\{event="order.paid"\} [1-9]/);
     expect(await metrics('order')).toMatch(/outbox_backlog_events \d/);
     expect(await metrics('order')).toMatch(/db_pool_connections\{service="order",state="total"\} [1-9]/);
-    expect(await metrics('order')).toMatch(/http_client_request_duration_seconds_count\{server="payment",method="POST",status_code="201"\} [1-9]/);
+    expect(await metrics('order')).toMatch(
+      /http_client_request_duration_seconds_count\{server="payment",method="POST",status_code="201"\} [1-9]/,
+    );
     expect(await metrics('payment')).toMatch(/payments_total\{outcome="approved"\} [1-9]/);
-    expect(await metrics('notification')).toMatch(/messages_consumed_total\{queue="notifications",event="order.paid",outcome="processed"\} [1-9]/);
-    expect(await metrics('notification')).toMatch(/notifications_sent_total\{type="order.paid",channel="email"\} [1-9]/);
+    expect(await metrics('notification')).toMatch(
+      /messages_consumed_total\{queue="notifications",event="order.paid",outcome="processed"\} [1-9]/,
+    );
+    expect(await metrics('notification')).toMatch(
+      /notifications_sent_total\{type="order.paid",channel="email"\} [1-9]/,
+    );
     expect(await metrics('gateway')).toMatch(/nodejs_eventloop_lag_seconds \d/);
   });
 
@@ -178,7 +209,9 @@ describe('one order across four processes', () => {
     await fetch(`${stack.urls.order}/health/ready`);
     await fetch(`${stack.urls.order}/metrics`);
     await new Promise((r) => setTimeout(r, 600));
-    const infra = collector.spans().filter((s) => /health|metrics/.test(String(s.attributes['http.route'] ?? s.attributes['url.path'] ?? s.name)));
+    const infra = collector
+      .spans()
+      .filter((s) => /health|metrics/.test(String(s.attributes['http.route'] ?? s.attributes['url.path'] ?? s.name)));
     expect(infra).toEqual([]);
   });
 });

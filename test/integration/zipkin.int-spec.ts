@@ -24,7 +24,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const TOKEN = 'zipkin-suite-admin-token';
 const ZIPKIN_PORT = 24111;
 
-const until = <T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string) => eventually(check, timeoutMs, what) as Promise<T>;
+const until = <T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string) =>
+  eventually(check, timeoutMs, what) as Promise<T>;
 const scenario = (name: string) => (SCENARIOS as readonly Scenario[]).find((s) => s.name === name)!;
 
 /** The variables the overlay adds to every service, its Zipkin address pointed at this machine. */
@@ -35,7 +36,10 @@ function overlayExportEnv(): Record<string, string> {
   const envs = SERVICES.map((s) => overlay.services[s]?.environment ?? {});
   for (const env of envs) expect(env).toEqual(envs[0]);
   return Object.fromEntries(
-    Object.entries(envs[0]!).map(([k, v]) => [k, String(v).replace('http://zipkin:9411/', `http://127.0.0.1:${ZIPKIN_PORT}/`)]),
+    Object.entries(envs[0]!).map(([k, v]) => [
+      k,
+      String(v).replace('http://zipkin:9411/', `http://127.0.0.1:${ZIPKIN_PORT}/`),
+    ]),
   );
 }
 
@@ -52,7 +56,10 @@ beforeAll(async () => {
   zipkin = new ZipkinApi(zipkinServer.url);
   collector = await startOtlpCollector({ port: 0, idleMs: 500, onTrace: () => {} });
   const exportEnv = overlayExportEnv();
-  expect(exportEnv).toMatchObject({ OTEL_TRACES_EXPORTER: 'otlp,zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `http://127.0.0.1:${ZIPKIN_PORT}/api/v2/spans` });
+  expect(exportEnv).toMatchObject({
+    OTEL_TRACES_EXPORTER: 'otlp,zipkin',
+    OTEL_EXPORTER_ZIPKIN_ENDPOINT: `http://127.0.0.1:${ZIPKIN_PORT}/api/v2/spans`,
+  });
   stack = new Stack({
     basePort: 24020,
     backing: backingServices(),
@@ -87,7 +94,10 @@ async function placeOrder(expectStatus = 201): Promise<string | undefined> {
 }
 
 function fault(...argv: string[]): Promise<number> {
-  const env = { ADMIN_TOKEN: TOKEN, ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, stack.urls[s]])) };
+  const env = {
+    ADMIN_TOKEN: TOKEN,
+    ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, stack.urls[s]])),
+  };
   return faultCli(argv, { env, out: () => undefined });
 }
 
@@ -108,7 +118,8 @@ describe('one order in Zipkin', () => {
   let traceId: string;
   let spans: CollectedSpan[];
   const byId = (id: string | undefined) => spans.find((s) => s.spanId === id);
-  const find = (service: string, predicate: (s: CollectedSpan) => boolean) => spans.find((s) => s.service === service && predicate(s));
+  const find = (service: string, predicate: (s: CollectedSpan) => boolean) =>
+    spans.find((s) => s.service === service && predicate(s));
   const ancestors = (span: CollectedSpan): CollectedSpan[] => {
     const chain: CollectedSpan[] = [];
     for (let p = byId(span.parentSpanId); p; p = byId(p.parentSpanId)) chain.push(p);
@@ -139,7 +150,9 @@ describe('one order in Zipkin', () => {
 
   it('holds gateway, order, payment and notification in one trace with one root', () => {
     expect(new Set(spans.map((s) => s.service))).toEqual(new Set(SERVICES));
-    expect(spans.filter((s) => !s.parentSpanId).map((s) => `${s.service} ${s.name}`)).toEqual(['gateway post /api/orders']);
+    expect(spans.filter((s) => !s.parentSpanId).map((s) => `${s.service} ${s.name}`)).toEqual([
+      'gateway post /api/orders',
+    ]);
     expect(spans.filter((s) => s.parentSpanId && !byId(s.parentSpanId))).toEqual([]);
   });
 
@@ -151,7 +164,10 @@ describe('one order in Zipkin', () => {
     expect(byId(order.parentSpanId)).toMatchObject({ service: 'gateway', kind: 'client' });
     expect(ancestors(payment)).toContain(order);
     expect(byId(payment.parentSpanId)).toMatchObject({ service: 'order', kind: 'client' });
-    expect(find('payment', (s) => s.name === 'payment.authorize')!.attributes).toMatchObject({ 'order.id': orderId, 'payment.outcome': 'approved' });
+    expect(find('payment', (s) => s.name === 'payment.authorize')!.attributes).toMatchObject({
+      'order.id': orderId,
+      'payment.outcome': 'approved',
+    });
   });
 
   it('links the notification consumer through the outbox send span', () => {
@@ -162,7 +178,7 @@ describe('one order in Zipkin', () => {
     expect(ancestors(find('notification', (s) => s.name === 'notification.deliver')!)).toContain(consume);
   });
 
-  it("draws who calls whom in Dependencies (the lab's \"Beyond one trace\")", async () => {
+  it('draws who calls whom in Dependencies (the lab\'s "Beyond one trace")', async () => {
     const links = (await zipkin.dependencies()).map((d) => `${d.parent}→${d.child}`);
     expect(links).toEqual(expect.arrayContaining(['gateway→order', 'order→payment']));
   });
@@ -190,7 +206,11 @@ describe('the lab searches in Zipkin while a fault is on', () => {
       const orderId = (await placeOrder())!;
       const tagged = await until(
         async () => {
-          const traces = await zipkin.traces({ serviceName: 'payment', annotationQuery: 'workshop.fault=payment-latency', lookbackMs: Date.now() - since + 1000 });
+          const traces = await zipkin.traces({
+            serviceName: 'payment',
+            annotationQuery: 'workshop.fault=payment-latency',
+            lookbackMs: Date.now() - since + 1000,
+          });
           return traces.some((t) => t.some((s) => s.tags?.['order.id'] === orderId)) ? traces : undefined;
         },
         20_000,
@@ -198,7 +218,11 @@ describe('the lab searches in Zipkin while a fault is on', () => {
       );
       const slow = await until(
         async () => {
-          const traces = await zipkin.traces({ serviceName: 'gateway', minDuration: 500_000, lookbackMs: Date.now() - since + 1000 });
+          const traces = await zipkin.traces({
+            serviceName: 'gateway',
+            minDuration: 500_000,
+            lookbackMs: Date.now() - since + 1000,
+          });
           return traces.length > 0 ? traces : undefined;
         },
         10_000,
@@ -224,7 +248,11 @@ describe('the lab searches in Zipkin while a fault is on', () => {
       await placeOrder(502);
       const failed = await until(
         async () => {
-          const traces = await zipkin.traces({ serviceName: 'gateway', annotationQuery: 'error', lookbackMs: Date.now() - since + 1000 });
+          const traces = await zipkin.traces({
+            serviceName: 'gateway',
+            annotationQuery: 'error',
+            lookbackMs: Date.now() - since + 1000,
+          });
           return traces.length > 0 ? traces : undefined;
         },
         20_000,

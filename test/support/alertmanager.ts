@@ -47,7 +47,8 @@ export interface AlertmanagerConfig {
  */
 export function localAlertmanagerConfig(options: LocalAlertmanagerOptions): AlertmanagerConfig {
   const config = parse(readFileSync(ALERTMANAGER_CONFIG, 'utf8')) as AlertmanagerConfig;
-  if (!config.global.smtp_smarthost) throw new Error('alertmanager.yml has no global.smtp_smarthost to point at the local Mailpit');
+  if (!config.global.smtp_smarthost)
+    throw new Error('alertmanager.yml has no global.smtp_smarthost to point at the local Mailpit');
   config.global.smtp_smarthost = options.smtp;
   config.templates = (config.templates ?? []).map((glob) => resolve(dirname(ALERTMANAGER_CONFIG), glob));
   for (const receiver of config.receivers) {
@@ -89,8 +90,17 @@ export class Mailpit {
   ) {}
 
   static async start(options: { smtpPort: number; httpPort: number; logDir: string }): Promise<Mailpit> {
-    const args = ['--smtp', `127.0.0.1:${options.smtpPort}`, '--listen', `127.0.0.1:${options.httpPort}`, '--disable-version-check'];
-    const server = await Server.start('mailpit', toolBinary('mailpit'), args, options.httpPort, { logDir: options.logDir, readyPath: '/readyz' });
+    const args = [
+      '--smtp',
+      `127.0.0.1:${options.smtpPort}`,
+      '--listen',
+      `127.0.0.1:${options.httpPort}`,
+      '--disable-version-check',
+    ];
+    const server = await Server.start('mailpit', toolBinary('mailpit'), args, options.httpPort, {
+      logDir: options.logDir,
+      readyPath: '/readyz',
+    });
     return new Mailpit(server, `127.0.0.1:${options.smtpPort}`);
   }
 
@@ -118,7 +128,9 @@ export class Mailpit {
 
   /** The full messages to `to` whose subject matches. */
   async find(to: string, subject: RegExp): Promise<Mail[]> {
-    const summaries = (await this.messages()).filter((m) => m.To.some((a) => a.Address === to) && subject.test(m.Subject));
+    const summaries = (await this.messages()).filter(
+      (m) => m.To.some((a) => a.Address === to) && subject.test(m.Subject),
+    );
     return Promise.all(summaries.map((m) => this.message(m.ID)));
   }
 

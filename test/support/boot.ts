@@ -15,7 +15,11 @@ export interface BootedApp {
 /** Boots an app module the way main.ts does (same HTTP setup), on a loopback port. */
 export async function boot(
   module: DynamicModule,
-  options: { port?: number; configure?: (app: INestApplication) => void; beforeListen?: (app: INestApplication) => Promise<void> } = {},
+  options: {
+    port?: number;
+    configure?: (app: INestApplication) => void;
+    beforeListen?: (app: INestApplication) => Promise<void>;
+  } = {},
 ): Promise<BootedApp> {
   const ref = await Test.createTestingModule({ imports: [module] }).compile();
   const app = ref.createNestApplication({ bodyParser: false, logger: ['error'] });
@@ -66,7 +70,10 @@ export async function freePorts(count: number): Promise<number[]> {
 
 export function env(values: Record<string, string | number | undefined>): EnvSource {
   return Object.fromEntries(
-    Object.entries({ NODE_ENV: 'test', LOG_LEVEL: 'error', ...values }).map(([k, v]) => [k, v === undefined ? undefined : String(v)]),
+    Object.entries({ NODE_ENV: 'test', LOG_LEVEL: 'error', ...values }).map(([k, v]) => [
+      k,
+      v === undefined ? undefined : String(v),
+    ]),
   );
 }
 

@@ -49,8 +49,17 @@ export interface ComposeRun {
 const loaded = new Map<string, ComposeRun>();
 
 function run(files: string[], env: Record<string, string>): ComposeRun {
-  const result = spawnSync(findTool('compose-config'), files, { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 });
-  return { code: result.status ?? 1, project: result.status === 0 ? (JSON.parse(result.stdout) as ConfiguredProject) : undefined, stderr: result.stderr };
+  const result = spawnSync(findTool('compose-config'), files, {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 32 * 1024 * 1024,
+  });
+  return {
+    code: result.status ?? 1,
+    project: result.status === 0 ? (JSON.parse(result.stdout) as ConfiguredProject) : undefined,
+    stderr: result.stderr,
+  };
 }
 
 /**
@@ -113,7 +122,9 @@ export function layOut(service: ConfiguredService, root: string, skip: string[] 
     root,
     argv: [...(service.entrypoint ?? []), ...(service.command ?? [])].map(move),
     cwd: join(root, service.working_dir ?? '/'),
-    env: Object.fromEntries(Object.entries(service.environment ?? {}).map(([key, value]) => [key, move(String(value ?? ''))])),
+    env: Object.fromEntries(
+      Object.entries(service.environment ?? {}).map(([key, value]) => [key, move(String(value ?? ''))]),
+    ),
     at: (containerPath) => join(root, containerPath),
   };
 }

@@ -40,7 +40,12 @@ export class MetricNames {
     const dir = mkdtempSync(join(tmpdir(), 'promql-'));
     writeFileSync(join(dir, 'prometheus.yml'), 'global: {}\n');
     const port = await freePort();
-    const args = [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'];
+    const args = [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ];
     const server = await Server.start('prometheus-parser', toolBinary('prometheus'), args, port, { logDir: dir });
     try {
       return new MetricNames(await parseAll(server.url, exprs));
@@ -61,7 +66,10 @@ export class MetricNames {
 async function parseAll(url: string, exprs: Iterable<string>): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   for (const expr of new Set(exprs)) {
-    const res = await fetch(`${url}/api/v1/parse_query`, { method: 'POST', body: new URLSearchParams({ query: expr }) });
+    const res = await fetch(`${url}/api/v1/parse_query`, {
+      method: 'POST',
+      body: new URLSearchParams({ query: expr }),
+    });
     const body = (await res.json()) as { status: string; data?: unknown; error?: string };
     if (body.status !== 'success') throw new Error(`Prometheus cannot parse ${expr}: ${body.error}`);
     out.set(expr, [...selected(body.data, new Set())].sort());

@@ -26,7 +26,13 @@ export class Server {
     readonly logFile: string,
   ) {}
 
-  static async start(name: string, bin: string, args: string[], port: number, options: ServerOptions = {}): Promise<Server> {
+  static async start(
+    name: string,
+    bin: string,
+    args: string[],
+    port: number,
+    options: ServerOptions = {},
+  ): Promise<Server> {
     const logDir = options.logDir ?? DEFAULT_LOG_DIR;
     mkdirSync(logDir, { recursive: true });
     const logFile = join(logDir, `${name}-${Date.now().toString(36)}.log`);
@@ -39,8 +45,15 @@ export class Server {
     const readyUrl = options.readyUrl ?? `${server.url}${options.readyPath ?? '/-/ready'}`;
     for (const deadline = Date.now() + timeoutMs; ; await sleep(100)) {
       if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${server.log()}`);
-      if (Date.now() > deadline) throw new Error(`${name} was not ready within ${timeoutMs / 1000} s:\n${server.log()}`);
-      if (await fetch(readyUrl).then((r) => r.ok, () => false)) return server;
+      if (Date.now() > deadline)
+        throw new Error(`${name} was not ready within ${timeoutMs / 1000} s:\n${server.log()}`);
+      if (
+        await fetch(readyUrl).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return server;
     }
   }
 

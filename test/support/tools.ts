@@ -20,11 +20,19 @@ export interface ToolRun {
 }
 
 /** Runs a tool to completion; a non-zero exit is a result, not a rejection. */
-export function runTool(name: ToolName, args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<ToolRun> {
+export function runTool(
+  name: ToolName,
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<ToolRun> {
   const bin = findTool(name);
   return new Promise((done) =>
     execFile(bin, args, { cwd: options.cwd, timeout: options.timeoutMs ?? 60_000 }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}`, command: `$ ${name} ${args.join(' ')}` }),
+      done({
+        code: error ? Number(error.code ?? 1) : 0,
+        output: `${stdout}${stderr}`,
+        command: `$ ${name} ${args.join(' ')}`,
+      }),
     ),
   );
 }

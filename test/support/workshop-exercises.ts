@@ -29,18 +29,23 @@ export function answers(markdown: string, lang: string): string[] {
 /** The one answer of a language on a page (a page with none, or two, is a mistake the caller should see). */
 export function onlyAnswer(markdown: string, lang: string): string {
   const found = answers(markdown, lang);
-  if (found.length !== 1) throw new Error(`expected one \`\`\`${lang} answer in a <details> block, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`expected one \`\`\`${lang} answer in a <details> block, found ${found.length}`);
   return found[0]!.trim();
 }
 
 /** `TRACEPARENT=<value>` assignments in the page's shell blocks, placeholders (`<your trace id>`) left out. */
 export function traceparentExamples(markdown: string): string[] {
-  return fences(markdown, 'bash').flatMap((body) => [...body.matchAll(/^TRACEPARENT=(\S+)/gm)].map((m) => m[1]!).filter((v) => !v.includes('<')));
+  return fences(markdown, 'bash').flatMap((body) =>
+    [...body.matchAll(/^TRACEPARENT=(\S+)/gm)].map((m) => m[1]!).filter((v) => !v.includes('<')),
+  );
 }
 
 /** The JSON bodies the page's curl commands send (`-d '{…}'`). */
 export function curlBodies(markdown: string): unknown[] {
-  return fences(markdown, 'bash').flatMap((body) => [...body.matchAll(/-d '(\{[^']*\})'/g)].map((m) => JSON.parse(m[1]!) as unknown));
+  return fences(markdown, 'bash').flatMap((body) =>
+    [...body.matchAll(/-d '(\{[^']*\})'/g)].map((m) => JSON.parse(m[1]!) as unknown),
+  );
 }
 
 /** The arguments of the page's `npm run fault -- …` commands, in page order. */
@@ -61,7 +66,11 @@ export function parseTraceparent(value: string): { kind: TraceparentKind; traceI
   const context = new W3CTraceContextPropagator().extract(ROOT_CONTEXT, { traceparent: value }, defaultTextMapGetter);
   const span = trace.getSpanContext(context);
   if (!span) return { kind: 'malformed' };
-  return { kind: (span.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED ? 'sampled' : 'unsampled', traceId: span.traceId, parentId: span.spanId };
+  return {
+    kind: (span.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED ? 'sampled' : 'unsampled',
+    traceId: span.traceId,
+    parentId: span.spanId,
+  };
 }
 
 /** One condition of a KQL query: `field:value`, `field:"value"` or `field:(a or b)`. */
@@ -83,17 +92,25 @@ export function kqlTerms(query: string): KqlTerm[] {
     .split(/\s+and\s+/)
     .map((part) => {
       const m = KQL_TERM.exec(part.trim());
-      if (!m) throw new Error(`"${part}" is not a field:value condition (the exercise answers are conditions joined by and)`);
+      if (!m)
+        throw new Error(`"${part}" is not a field:value condition (the exercise answers are conditions joined by and)`);
       const [, field, quoted, list, plain] = m;
-      const values = list !== undefined ? list.split(/\s+or\s+/).map((v) => v.trim().replace(/^"|"$/g, '')) : [quoted ?? plain!];
+      const values =
+        list !== undefined ? list.split(/\s+or\s+/).map((v) => v.trim().replace(/^"|"$/g, '')) : [quoted ?? plain!];
       return { field: field!, values };
     });
 }
 
 /** Whether a log line (a parsed JSON object) meets every condition; `<…>` placeholders take the given values. */
-export function matchesKql(terms: KqlTerm[], line: Record<string, unknown>, placeholders: Record<string, string> = {}): boolean {
+export function matchesKql(
+  terms: KqlTerm[],
+  line: Record<string, unknown>,
+  placeholders: Record<string, string> = {},
+): boolean {
   return terms.every(({ field, values }) => {
-    const actual = field.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), line);
+    const actual = field
+      .split('.')
+      .reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), line);
     return actual !== undefined && values.map((v) => placeholders[v] ?? v).includes(String(actual));
   });
 }

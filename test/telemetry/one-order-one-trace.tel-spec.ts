@@ -47,15 +47,32 @@ beforeAll(async () => {
   }
 
   const eventsPort = await freePort();
-  const payment = await boot(PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 5, LOG_LEVEL: 'info' })));
+  const payment = await boot(
+    PaymentModule.forRoot(
+      env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 5, LOG_LEVEL: 'info' }),
+    ),
+  );
   const notification = await boot(
-    NotificationModule.forRoot(env({ DATABASE_URL: await testDatabase('notification'), EVENTS_TCP_PORT: eventsPort, LOG_LEVEL: 'info' })),
+    NotificationModule.forRoot(
+      env({ DATABASE_URL: await testDatabase('notification'), EVENTS_TCP_PORT: eventsPort, LOG_LEVEL: 'info' }),
+    ),
     { beforeListen: startEventConsumer },
   );
   const order = await boot(
-    OrderModule.forRoot(env({ DATABASE_URL: await testDatabase('order'), PAYMENT_SERVICE_URL: payment.url, EVENTS_TCP_PORT: eventsPort, LOG_LEVEL: 'info' })),
+    OrderModule.forRoot(
+      env({
+        DATABASE_URL: await testDatabase('order'),
+        PAYMENT_SERVICE_URL: payment.url,
+        EVENTS_TCP_PORT: eventsPort,
+        LOG_LEVEL: 'info',
+      }),
+    ),
   );
-  gateway = await boot(GatewayModule.forRoot(env({ ORDER_SERVICE_URL: order.url, NOTIFICATION_SERVICE_URL: notification.url, LOG_LEVEL: 'info' })));
+  gateway = await boot(
+    GatewayModule.forRoot(
+      env({ ORDER_SERVICE_URL: order.url, NOTIFICATION_SERVICE_URL: notification.url, LOG_LEVEL: 'info' }),
+    ),
+  );
   apps.push(gateway, order, notification, payment);
 
   exporter.reset();
@@ -112,9 +129,18 @@ describe('one order, in process', () => {
   });
 
   it('names and types the messaging spans as the messaging conventions say, with the event type as an attribute', () => {
-    const message = { 'messaging.system.name': 'nest-tcp', 'messaging.destination.name': 'notifications', 'order.event_type': 'order.paid' };
+    const message = {
+      'messaging.system.name': 'nest-tcp',
+      'messaging.destination.name': 'notifications',
+      'order.event_type': 'order.paid',
+    };
     const send = named('send notifications')!;
-    expect(send.attributes).toMatchObject({ ...message, 'messaging.operation.name': 'send', 'messaging.operation.type': 'send', 'order.id': orderId });
+    expect(send.attributes).toMatchObject({
+      ...message,
+      'messaging.operation.name': 'send',
+      'messaging.operation.type': 'send',
+      'order.id': orderId,
+    });
     const eventId = send.attributes['messaging.message.id'];
     expect(eventId).toEqual(expect.any(String));
     expect(named('process notifications')!.attributes).toMatchObject({
@@ -123,20 +149,27 @@ describe('one order, in process', () => {
       'messaging.operation.type': 'process',
       'messaging.message.id': eventId,
     });
-    expect(named('notification.deliver')!.attributes).toMatchObject({ 'order.id': orderId, 'order.event_type': 'order.paid', 'messaging.message.id': eventId });
+    expect(named('notification.deliver')!.attributes).toMatchObject({
+      'order.id': orderId,
+      'order.event_type': 'order.paid',
+      'messaging.message.id': eventId,
+    });
   });
 
   it('writes the trace id on the logs of the request, the relay and the consumer', () => {
     const mine = logLines.filter((l) => l.includes(traceId)).map((l) => JSON.parse(l) as Record<string, unknown>);
     const contexts = new Set(mine.map((l) => l.context));
-    for (const context of ['OrdersService', 'PaymentsService', 'OutboxRelay', 'OrderEventsConsumer']) expect(contexts).toContain(context);
+    for (const context of ['OrdersService', 'PaymentsService', 'OutboxRelay', 'OrderEventsConsumer'])
+      expect(contexts).toContain(context);
     expect(mine.some((l) => l.msg === 'POST /api/orders 201' && l.route === '/api/orders')).toBe(true);
     for (const line of mine) expect(line.trace_id).toBe(traceId);
   });
 
   it('shows the request in the HTTP histogram by route template, with the trace as exemplar', async () => {
     const res = await request(gateway.url).get('/metrics').set('accept', 'application/openmetrics-text').expect(200);
-    const line = res.text.split('\n').find((l) => l.includes('route="/api/orders"') && l.includes(`trace_id="${traceId}"`));
+    const line = res.text
+      .split('\n')
+      .find((l) => l.includes('route="/api/orders"') && l.includes(`trace_id="${traceId}"`));
     expect(line).toMatch(/^http_server_request_duration_seconds_bucket\{.*status_code="201".*\} \d+ # \{/);
   });
 });

@@ -21,7 +21,8 @@ const ROWS = 20_000;
 /** The fix the hunt gives first: the column compared as stored. */
 const FIXED_SQL = 'SELECT count(*)::int AS previous_orders FROM orders o WHERE o.customer_id = $1';
 
-const statementOf = (span: ReadableSpan) => String(span.attributes['db.query.text'] ?? span.attributes['db.statement'] ?? '');
+const statementOf = (span: ReadableSpan) =>
+  String(span.attributes['db.query.text'] ?? span.attributes['db.statement'] ?? '');
 const apps: BootedApp[] = [];
 let order: BootedApp;
 let db: DataSource;
@@ -30,7 +31,10 @@ let database = '';
 /** The spans of the trace of one POST /orders (its server span, then everything under it). */
 async function placeOrder(customerId: string): Promise<ReadableSpan[]> {
   exporter.reset();
-  await request(order.url).post('/orders').send({ ...ORDER, customerId }).expect(201);
+  await request(order.url)
+    .post('/orders')
+    .send({ ...ORDER, customerId })
+    .expect(201);
   const server = exporter.getFinishedSpans().find((s) => s.kind === SpanKind.SERVER && s.name === 'POST /orders');
   expect(server, 'the order service’s POST /orders server span').toBeDefined();
   return exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === server!.spanContext().traceId);
@@ -43,11 +47,17 @@ async function explain(sql: string, customerId: string): Promise<string> {
 
 async function switchSlowQuery(on: boolean): Promise<void> {
   const faults = on ? [{ name: 'slow-query', params: { rows: ROWS } }] : [];
-  await request(order.url).put('/admin/faults').set({ Authorization: `Bearer ${TOKEN}` }).send({ faults }).expect(200);
+  await request(order.url)
+    .put('/admin/faults')
+    .set({ Authorization: `Bearer ${TOKEN}` })
+    .send({ faults })
+    .expect(200);
 }
 
 beforeAll(async () => {
-  const payment = await boot(PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0 })));
+  const payment = await boot(
+    PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0 })),
+  );
   apps.push(payment);
   order = await boot(
     OrderModule.forRoot(
@@ -84,7 +94,11 @@ describe('slow-query on the real PostgreSQL', () => {
     beforeAll(async () => {
       await switchSlowQuery(true);
       // The seeding runs in the background after the switch; its last row appears with all the others.
-      for (let waited = 0; (await request(order.url).get(`/orders/${seededOrderId(ROWS)}`)).status !== 200; waited += 100) {
+      for (
+        let waited = 0;
+        (await request(order.url).get(`/orders/${seededOrderId(ROWS)}`)).status !== 200;
+        waited += 100
+      ) {
         if (waited > 60_000) throw new Error(`the ${ROWS} past orders were not seeded within 60 s`);
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -18,7 +18,10 @@ describe('lint rules that keep the architecture', () => {
   });
 
   it('forbid a library from importing an app', async () => {
-    const messages = await lint('libs/common/src/leak.ts', "import { x } from '../../../apps/order/src/main.js';\nexport const y = x;\n");
+    const messages = await lint(
+      'libs/common/src/leak.ts',
+      "import { x } from '../../../apps/order/src/main.js';\nexport const y = x;\n",
+    );
     expect(messages.join('\n')).toMatch(/Libraries never import applications/);
   });
 

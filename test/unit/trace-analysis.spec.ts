@@ -11,7 +11,13 @@ import {
 } from '../integration/support/trace-analysis.js';
 
 let next = 0;
-function span(service: string, startMs: number, endMs: number, parent?: CollectedSpan, patch: Partial<CollectedSpan> = {}): CollectedSpan {
+function span(
+  service: string,
+  startMs: number,
+  endMs: number,
+  parent?: CollectedSpan,
+  patch: Partial<CollectedSpan> = {},
+): CollectedSpan {
   return {
     traceId: parent?.traceId ?? 't1',
     spanId: `s${next++}`,
@@ -31,7 +37,13 @@ function span(service: string, startMs: number, endMs: number, parent?: Collecte
 
 describe('trace analysis for the findability suite', () => {
   it('measures the union of overlapping intervals once', () => {
-    expect(unionLength([[0, 10], [5, 15], [20, 30]])).toBe(25);
+    expect(
+      unionLength([
+        [0, 10],
+        [5, 15],
+        [20, 30],
+      ]),
+    ).toBe(25);
     expect(unionLength([])).toBe(0);
   });
 

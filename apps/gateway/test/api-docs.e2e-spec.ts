@@ -20,10 +20,17 @@ describe('gateway API docs (e2e)', () => {
 
   beforeAll(async () => {
     gateway = await boot(
-      AppModule.forRoot(env({ ORDER_SERVICE_URL: 'http://127.0.0.1:9', NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:9', ADMIN_TOKEN: 'test-admin-token-123' })),
+      AppModule.forRoot(
+        env({
+          ORDER_SERVICE_URL: 'http://127.0.0.1:9',
+          NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:9',
+          ADMIN_TOKEN: 'test-admin-token-123',
+        }),
+      ),
       { configure: setupApiDocs },
     );
-    doc = (await request(gateway.url).get('/api/docs/openapi.json').expect(200).expect('content-type', /json/)).body as Document;
+    doc = (await request(gateway.url).get('/api/docs/openapi.json').expect(200).expect('content-type', /json/))
+      .body as Document;
   });
   afterAll(() => gateway.close());
 
@@ -54,11 +61,14 @@ describe('gateway API docs (e2e)', () => {
     expect(post.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }));
   });
 
-  it("states the body rules the validation enforces, from the same constants", () => {
+  it('states the body rules the validation enforces, from the same constants', () => {
     const body = doc.components.schemas.CreateOrderDto!;
     expect(body.required?.sort()).toEqual(['customerId', 'items', 'payment']);
     expect(body.properties.items).toMatchObject({ minItems: 1, maxItems: MAX_ITEMS_PER_ORDER });
-    expect(doc.components.schemas.OrderItemDto!.properties.quantity).toMatchObject({ minimum: 1, maximum: MAX_QUANTITY });
+    expect(doc.components.schemas.OrderItemDto!.properties.quantity).toMatchObject({
+      minimum: 1,
+      maximum: MAX_QUANTITY,
+    });
   });
 
   it('documents pagination: limit, cursor and the nextCursor of the page', () => {

@@ -19,9 +19,14 @@ describe('gateway faults kept under FAULTS_STATE_DIR (e2e)', () => {
     running.push(app);
     return app;
   };
-  const get = async (app: BootedApp) => (await request(app.url).get('/admin/faults?reveal=true').set(auth).expect(200)).body;
+  const get = async (app: BootedApp) =>
+    (await request(app.url).get('/admin/faults?reveal=true').set(auth).expect(200)).body;
   const put = (app: BootedApp, faults: unknown[], marker?: string) =>
-    request(app.url).put('/admin/faults').set(auth).send({ faults, ...(marker ? { marker } : {}) }).expect(200);
+    request(app.url)
+      .put('/admin/faults')
+      .set(auth)
+      .send({ faults, ...(marker ? { marker } : {}) })
+      .expect(200);
 
   beforeAll(async () => (root = await mkdtemp(join(tmpdir(), 'gateway-faults-'))));
   afterEach(async () => {
@@ -72,6 +77,8 @@ describe('gateway faults kept under FAULTS_STATE_DIR (e2e)', () => {
   it('refuses to boot when FAULTS_STATE_DIR cannot be written', async () => {
     const file = join(root, 'not-a-directory');
     await writeFile(file, '');
-    await expect(start(join(file, 'faults'))).rejects.toThrow(/FAULTS_STATE_DIR .*not-a-directory\/faults cannot be written/);
+    await expect(start(join(file, 'faults'))).rejects.toThrow(
+      /FAULTS_STATE_DIR .*not-a-directory\/faults cannot be written/,
+    );
   });
 });

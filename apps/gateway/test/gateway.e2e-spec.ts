@@ -17,18 +17,28 @@ describe('gateway (e2e)', () => {
   let gatewayUrl: string;
   const notificationCalls = { total: 0 };
   let http: ReturnType<typeof request>;
-  const orderCount = async () => Number((await order.app.get(DataSource).query('SELECT COUNT(*) AS n FROM orders'))[0].n);
+  const orderCount = async () =>
+    Number((await order.app.get(DataSource).query('SELECT COUNT(*) AS n FROM orders'))[0].n);
 
   beforeAll(async () => {
     const eventsPort = await freePort();
-    const payment = await boot(PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 5 })));
+    const payment = await boot(
+      PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 5 })),
+    );
     const notification = await boot(
-      NotificationModule.forRoot(env({ DATABASE_URL: await testDatabase('notification'), EVENTS_TCP_PORT: eventsPort })),
+      NotificationModule.forRoot(
+        env({ DATABASE_URL: await testDatabase('notification'), EVENTS_TCP_PORT: eventsPort }),
+      ),
       { beforeListen: startEventConsumer },
     );
     order = await boot(
       OrderModule.forRoot(
-        env({ DATABASE_URL: await testDatabase('order'), PAYMENT_SERVICE_URL: payment.url, EVENTS_TCP_PORT: eventsPort, OUTBOX_POLL_INTERVAL_MS: 200 }),
+        env({
+          DATABASE_URL: await testDatabase('order'),
+          PAYMENT_SERVICE_URL: payment.url,
+          EVENTS_TCP_PORT: eventsPort,
+          OUTBOX_POLL_INTERVAL_MS: 200,
+        }),
       ),
     );
     notification.app.getHttpServer().on('request', (req: { url?: string }) => {
@@ -36,7 +46,11 @@ describe('gateway (e2e)', () => {
     });
     const gateway = await boot(
       AppModule.forRoot(
-        env({ ORDER_SERVICE_URL: order.url, NOTIFICATION_SERVICE_URL: notification.url, ADMIN_TOKEN: 'test-admin-token-123' }),
+        env({
+          ORDER_SERVICE_URL: order.url,
+          NOTIFICATION_SERVICE_URL: notification.url,
+          ADMIN_TOKEN: 'test-admin-token-123',
+        }),
       ),
     );
     gatewayUrl = gateway.url;
@@ -58,10 +72,15 @@ describe('gateway (e2e)', () => {
   });
 
   it('shows a declined card as payment_failed with an order.payment_failed notification', async () => {
-    const created = await http.post('/api/orders').send({ ...ORDER, payment: { cardNumber: DECLINED_TEST_CARD } }).expect(201);
+    const created = await http
+      .post('/api/orders')
+      .send({ ...ORDER, payment: { cardNumber: DECLINED_TEST_CARD } })
+      .expect(201);
     expect(created.body.status).toBe('payment_failed');
     await expect
-      .poll(async () => (await http.get(`/api/notifications?orderId=${created.body.id}`)).body.data[0]?.type, { timeout: 5_000 })
+      .poll(async () => (await http.get(`/api/notifications?orderId=${created.body.id}`)).body.data[0]?.type, {
+        timeout: 5_000,
+      })
       .toBe('order.payment_failed');
   });
 
@@ -75,27 +94,63 @@ describe('gateway (e2e)', () => {
 
   it('lists orders by customer with pagination', async () => {
     const customerId = `c-gw-${Date.now()}`;
-    await http.post('/api/orders').send({ ...ORDER, customerId }).expect(201);
-    await http.post('/api/orders').send({ ...ORDER, customerId }).expect(201);
+    await http
+      .post('/api/orders')
+      .send({ ...ORDER, customerId })
+      .expect(201);
+    await http
+      .post('/api/orders')
+      .send({ ...ORDER, customerId })
+      .expect(201);
     const page = await http.get(`/api/orders?customerId=${customerId}&limit=1`).expect(200);
     expect(page.body.data).toHaveLength(1);
-    const next = await http.get(`/api/orders?customerId=${customerId}&limit=1&cursor=${page.body.nextCursor}`).expect(200);
+    const next = await http
+      .get(`/api/orders?customerId=${customerId}&limit=1&cursor=${page.body.nextCursor}`)
+      .expect(200);
     expect(next.body.data).toHaveLength(1);
     expect(next.body.data[0].id).not.toBe(page.body.data[0].id);
   });
 
   it.each([
-    ['malformed JSON', (r: request.Test) => r.set('content-type', 'application/json').send('{"customerId":'), 400, 'body'],
+    [
+      'malformed JSON',
+      (r: request.Test) => r.set('content-type', 'application/json').send('{"customerId":'),
+      400,
+      'body',
+    ],
     ['a non-JSON body', (r: request.Test) => r.set('content-type', 'text/plain').send('hi'), 415, undefined],
     ['an oversized body', (r: request.Test) => r.send({ ...ORDER, pad: 'x'.repeat(70_000) }), 413, 'body'],
     ['an empty item list', (r: request.Test) => r.send({ ...ORDER, items: [] }), 400, 'items'],
     ['a wrong type', (r: request.Test) => r.send({ ...ORDER, customerId: 42 }), 400, 'customerId'],
-    ['a huge quantity', (r: request.Test) => r.send({ ...ORDER, items: [{ sku: 'A', quantity: 1e9, unitPrice: 1 }] }), 400, 'items.0.quantity'],
+    [
+      'a huge quantity',
+      (r: request.Test) => r.send({ ...ORDER, items: [{ sku: 'A', quantity: 1e9, unitPrice: 1 }] }),
+      400,
+      'items.0.quantity',
+    ],
     ['an unknown field', (r: request.Test) => r.send({ ...ORDER, discount: 100 }), 400, 'discount'],
-    ['a bad card number', (r: request.Test) => r.send({ ...ORDER, payment: { cardNumber: '1234' } }), 400, 'payment.cardNumber'],
+    [
+      'a bad card number',
+      (r: request.Test) => r.send({ ...ORDER, payment: { cardNumber: '1234' } }),
+      400,
+      'payment.cardNumber',
+    ],
     ['a missing payment', (r: request.Test) => r.send({ customerId: 'c-1', items: ORDER.items }), 400, 'payment'],
-    ['a __proto__ field', (r: request.Test) => r.set('content-type', 'application/json').send(`{"__proto__":{"polluted":true},${JSON.stringify(ORDER).slice(1)}`), 400, '__proto__'],
-    ['a constructor.prototype field', (r: request.Test) => r.send({ ...ORDER, constructor: { prototype: { polluted: true } } }), 400, 'constructor.prototype'],
+    [
+      'a __proto__ field',
+      (r: request.Test) =>
+        r
+          .set('content-type', 'application/json')
+          .send(`{"__proto__":{"polluted":true},${JSON.stringify(ORDER).slice(1)}`),
+      400,
+      '__proto__',
+    ],
+    [
+      'a constructor.prototype field',
+      (r: request.Test) => r.send({ ...ORDER, constructor: { prototype: { polluted: true } } }),
+      400,
+      'constructor.prototype',
+    ],
   ])('rejects %s before it reaches the order service', async (_label, send, status, field) => {
     const before = await orderCount();
     const res = await send(http.post('/api/orders')).expect(status);
@@ -116,7 +171,11 @@ describe('gateway (e2e)', () => {
   // in one process, a loopback server finishes each call before it reads the next.
   it('lists orders with their notifications, with one call per order, also under sequential-calls', async () => {
     const customerId = `c-${crypto.randomUUID()}`;
-    for (let i = 0; i < 3; i++) await http.post('/api/orders').send({ ...ORDER, customerId }).expect(201);
+    for (let i = 0; i < 3; i++)
+      await http
+        .post('/api/orders')
+        .send({ ...ORDER, customerId })
+        .expect(201);
     const withNotifications = async () => {
       notificationCalls.total = 0;
       const res = await http.get(`/api/orders?customerId=${customerId}&include=notifications`).expect(200);
@@ -131,7 +190,11 @@ describe('gateway (e2e)', () => {
       expect((await withNotifications()).map((o) => o.notifications.length)).toEqual([1, 1, 1]);
       expect(notificationCalls.total).toBe(3);
     } finally {
-      await request(gatewayUrl).put('/admin/faults').set('Authorization', 'Bearer test-admin-token-123').send({ faults: [] }).expect(200);
+      await request(gatewayUrl)
+        .put('/admin/faults')
+        .set('Authorization', 'Bearer test-admin-token-123')
+        .send({ faults: [] })
+        .expect(200);
     }
     await http.get(`/api/orders?customerId=${customerId}&include=items`).expect(400);
   });
@@ -140,7 +203,12 @@ describe('gateway (e2e)', () => {
 describe('gateway when a downstream service fails (e2e)', () => {
   it('answers 503 within its deadline when the order service is down', async () => {
     const gateway = await boot(
-      AppModule.forRoot(env({ ORDER_SERVICE_URL: `http://127.0.0.1:${await freePort()}`, NOTIFICATION_SERVICE_URL: `http://127.0.0.1:${await freePort()}` })),
+      AppModule.forRoot(
+        env({
+          ORDER_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
+          NOTIFICATION_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
+        }),
+      ),
     );
     try {
       const res = await request(gateway.url).post('/api/orders').send(ORDER).expect(503);
@@ -155,12 +223,22 @@ describe('gateway when a downstream service fails (e2e)', () => {
   });
 
   it('answers 504 when the order service is slower than the gateway deadline', async () => {
-    const payment = await boot(PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 1_000 })));
+    const payment = await boot(
+      PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 1_000 })),
+    );
     const order = await boot(
-      OrderModule.forRoot(env({ DATABASE_URL: await testDatabase('order'), PAYMENT_SERVICE_URL: payment.url, EVENTS_TCP_PORT: await freePort() })),
+      OrderModule.forRoot(
+        env({
+          DATABASE_URL: await testDatabase('order'),
+          PAYMENT_SERVICE_URL: payment.url,
+          EVENTS_TCP_PORT: await freePort(),
+        }),
+      ),
     );
     const gateway = await boot(
-      AppModule.forRoot(env({ ORDER_SERVICE_URL: order.url, NOTIFICATION_SERVICE_URL: order.url, ORDER_TIMEOUT_MS: 300 })),
+      AppModule.forRoot(
+        env({ ORDER_SERVICE_URL: order.url, NOTIFICATION_SERVICE_URL: order.url, ORDER_TIMEOUT_MS: 300 }),
+      ),
     );
     try {
       const res = await request(gateway.url).post('/api/orders').send(ORDER).expect(504);
@@ -176,13 +254,17 @@ describe('gateway when a downstream service fails (e2e)', () => {
     const database = new URL(await testDatabase('order'));
     const proxy = await new TcpProxy({ host: database.hostname, port: Number(database.port) }).start();
     database.port = String(proxy.port);
-    const payment = await boot(PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0 })));
+    const payment = await boot(
+      PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0 })),
+    );
     const order = await boot(
       OrderModule.forRoot(
         env({ DATABASE_URL: database.toString(), PAYMENT_SERVICE_URL: payment.url, EVENTS_TCP_PORT: await freePort() }),
       ),
     );
-    const gateway = await boot(AppModule.forRoot(env({ ORDER_SERVICE_URL: order.url, NOTIFICATION_SERVICE_URL: order.url })));
+    const gateway = await boot(
+      AppModule.forRoot(env({ ORDER_SERVICE_URL: order.url, NOTIFICATION_SERVICE_URL: order.url })),
+    );
     try {
       await request(gateway.url).post('/api/orders').send(ORDER).expect(201);
       await proxy.cut();
@@ -191,10 +273,14 @@ describe('gateway when a downstream service fails (e2e)', () => {
       expect(atOrder.body.message).toContain('database is unavailable');
       const atGateway = await request(gateway.url).post('/api/orders').send(ORDER).expect(503);
       expect(atGateway.headers['retry-after']).toBe('5');
-      expect((await request(gateway.url).get(`/api/orders/${crypto.randomUUID()}`).expect(503)).headers['retry-after']).toBe('5');
+      expect(
+        (await request(gateway.url).get(`/api/orders/${crypto.randomUUID()}`).expect(503)).headers['retry-after'],
+      ).toBe('5');
       await request(order.url).get('/health/ready').expect(503);
       await proxy.restore();
-      await expect.poll(async () => (await request(gateway.url).post('/api/orders').send(ORDER)).status, { timeout: 10_000 }).toBe(201);
+      await expect
+        .poll(async () => (await request(gateway.url).post('/api/orders').send(ORDER)).status, { timeout: 10_000 })
+        .toBe(201);
     } finally {
       await proxy.cut();
       await gateway.close();

@@ -31,9 +31,14 @@ describe('notification service on the broker-less transport (e2e)', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    svc = await boot(AppModule.forRoot(env({ DATABASE_URL: await testDatabase('notification'), EVENTS_TCP_PORT: port, ADMIN_TOKEN: TOKEN })), {
-      beforeListen: startEventConsumer,
-    });
+    svc = await boot(
+      AppModule.forRoot(
+        env({ DATABASE_URL: await testDatabase('notification'), EVENTS_TCP_PORT: port, ADMIN_TOKEN: TOKEN }),
+      ),
+      {
+        beforeListen: startEventConsumer,
+      },
+    );
     http = request(svc.url);
     client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
   });

@@ -15,7 +15,8 @@ describe('order faults (e2e)', () => {
   let order: BootedApp;
   let http: ReturnType<typeof request>;
   let paymentRequests = 0;
-  const faults = (svc: BootedApp, list: unknown[]) => request(svc.url).put('/admin/faults').set(auth).send({ faults: list }).expect(200);
+  const faults = (svc: BootedApp, list: unknown[]) =>
+    request(svc.url).put('/admin/faults').set(auth).send({ faults: list }).expect(200);
 
   /** The SQL statements the order service runs while `work` runs (its query runner's query method, wrapped). */
   async function countQueries(work: () => Promise<unknown>): Promise<string[]> {
@@ -37,7 +38,9 @@ describe('order faults (e2e)', () => {
 
   beforeAll(async () => {
     payment = await boot(
-      PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0, ADMIN_TOKEN: TOKEN })),
+      PaymentModule.forRoot(
+        env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0, ADMIN_TOKEN: TOKEN }),
+      ),
     );
     payment.app.getHttpServer().on('request', (req: { url?: string; method?: string }) => {
       if (req.method === 'POST' && req.url === '/payments') paymentRequests++;
@@ -69,7 +72,11 @@ describe('order faults (e2e)', () => {
 
   it('n-plus-one loads the items of a page with one query per order', async () => {
     const customerId = `c-${crypto.randomUUID()}`;
-    for (let i = 0; i < 4; i++) await http.post('/orders').send({ ...ORDER, customerId }).expect(201);
+    for (let i = 0; i < 4; i++)
+      await http
+        .post('/orders')
+        .send({ ...ORDER, customerId })
+        .expect(201);
     const list = () => http.get(`/orders?customerId=${customerId}`).expect(200);
     const itemQueries = (sqls: string[]) => sqls.filter((sql) => /FROM "order_items"/i.test(sql)).length;
 
@@ -91,7 +98,8 @@ describe('order faults (e2e)', () => {
 
   it('slow-query seeds the orders table with past orders once, and trims them when rows shrinks', async () => {
     const db = order.app.get(DataSource);
-    const count = async (where: string) => (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM orders WHERE ${where}`))[0]!.n;
+    const count = async (where: string) =>
+      (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM orders WHERE ${where}`))[0]!.n;
     const real = await count("customer_id NOT LIKE 'seed-customer-%'");
 
     expect(await seedPastOrders(db, 2_000)).toEqual({ inserted: true, deleted: 0 });

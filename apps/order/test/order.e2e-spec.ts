@@ -22,7 +22,10 @@ async function bootOrder(paymentUrl: string, extra: Record<string, string | numb
 }
 
 async function bootPayment(latencyMs: number, port?: number) {
-  return boot(PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: latencyMs })), { port });
+  return boot(
+    PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: latencyMs })),
+    { port },
+  );
 }
 
 const outbox = (svc: BootedApp, orderId: string) =>
@@ -45,18 +48,31 @@ describe('order service (e2e)', () => {
 
   it('creates a paid order and writes its order.paid event to the outbox', async () => {
     const res = await http.post('/orders').send(ORDER).expect(201);
-    expect(res.body).toMatchObject({ customerId: 'c-42', status: 'paid', total: 25, currency: 'USD', cardLast4: '4242' });
+    expect(res.body).toMatchObject({
+      customerId: 'c-42',
+      status: 'paid',
+      total: 25,
+      currency: 'USD',
+      cardLast4: '4242',
+    });
     expect(res.body.paymentId).toEqual(expect.any(String));
     expect(JSON.stringify(res.body)).not.toContain(ORDER.payment.cardNumber);
 
     const events = await outbox(order, res.body.id);
     expect(events.map((e: { type: string }) => e.type)).toEqual(['order.paid']);
-    expect(JSON.parse(events[0].payload)).toMatchObject({ orderId: res.body.id, totalCents: 2500, paymentId: res.body.paymentId });
+    expect(JSON.parse(events[0].payload)).toMatchObject({
+      orderId: res.body.id,
+      totalCents: 2500,
+      paymentId: res.body.paymentId,
+    });
     expect(events[0].payload).not.toContain(ORDER.payment.cardNumber);
   });
 
   it('marks the order payment_failed when the card is declined', async () => {
-    const res = await http.post('/orders').send({ ...ORDER, payment: { cardNumber: DECLINED_TEST_CARD } }).expect(201);
+    const res = await http
+      .post('/orders')
+      .send({ ...ORDER, payment: { cardNumber: DECLINED_TEST_CARD } })
+      .expect(201);
     expect(res.body).toMatchObject({ status: 'payment_failed', failureReason: 'card_declined' });
     expect((await outbox(order, res.body.id)).map((e: { type: string }) => e.type)).toEqual(['order.payment_failed']);
   });
@@ -84,9 +100,13 @@ describe('order service (e2e)', () => {
     );
     for (const a of answers) expect(a.status).toBe(201);
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
-    const [{ n }] = await order.app.get(DataSource).query('SELECT COUNT(*) AS n FROM orders WHERE idempotency_key = $1', [key]);
+    const [{ n }] = await order.app
+      .get(DataSource)
+      .query('SELECT COUNT(*) AS n FROM orders WHERE idempotency_key = $1', [key]);
     expect(Number(n)).toBe(1);
-    const charges = await payment.app.get(DataSource).query('SELECT id FROM payments WHERE order_id = $1', [answers[0].body.id]);
+    const charges = await payment.app
+      .get(DataSource)
+      .query('SELECT id FROM payments WHERE order_id = $1', [answers[0].body.id]);
     expect(charges).toHaveLength(1);
     expect(await outbox(order, answers[0].body.id)).toHaveLength(1);
   });
@@ -105,11 +125,21 @@ describe('order service (e2e)', () => {
   it('pages through a customer’s orders newest first with an opaque cursor', async () => {
     const customerId = `c-page-${Date.now()}`;
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await http.post('/orders').send({ ...ORDER, customerId }).expect(201)).body.id);
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        (
+          await http
+            .post('/orders')
+            .send({ ...ORDER, customerId })
+            .expect(201)
+        ).body.id,
+      );
     const first = await http.get(`/orders?customerId=${customerId}&limit=2`).expect(200);
     expect(first.body.data.map((o: { id: string }) => o.id)).toEqual([ids[2], ids[1]]);
     expect(first.body.data[0].items).toEqual(ORDER.items);
-    const second = await http.get(`/orders?customerId=${customerId}&limit=2&cursor=${first.body.nextCursor}`).expect(200);
+    const second = await http
+      .get(`/orders?customerId=${customerId}&limit=2&cursor=${first.body.nextCursor}`)
+      .expect(200);
     expect(second.body.data.map((o: { id: string }) => o.id)).toEqual([ids[0]]);
     expect(second.body.nextCursor).toBeNull();
   });
@@ -151,7 +181,10 @@ describe('order service when payment fails (e2e)', () => {
       const payment = await bootPayment(5, port);
       try {
         await expect
-          .poll(async () => (await request(order.url).get(`/orders/${orderId}`)).body, { timeout: 10_000, interval: 200 })
+          .poll(async () => (await request(order.url).get(`/orders/${orderId}`)).body, {
+            timeout: 10_000,
+            interval: 200,
+          })
           .toMatchObject({ status: 'payment_failed', failureReason: 'payment_not_received' });
         expect((await outbox(order, orderId)).map((e: { type: string }) => e.type)).toEqual(['order.payment_failed']);
       } finally {
@@ -171,7 +204,10 @@ describe('order service when payment fails (e2e)', () => {
       expect(Date.now() - started).toBeLessThan(1_400);
       expect(res.body.message).toContain('did not answer within 300 ms');
       await expect
-        .poll(async () => (await request(order.url).get(`/orders/${res.body.orderId}`)).body.status, { timeout: 10_000, interval: 200 })
+        .poll(async () => (await request(order.url).get(`/orders/${res.body.orderId}`)).body.status, {
+          timeout: 10_000,
+          interval: 200,
+        })
         .toBe('paid');
     } finally {
       await order.close();

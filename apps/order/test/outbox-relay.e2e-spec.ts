@@ -25,7 +25,12 @@ class FakeClient {
   async close() {}
 }
 
-const config = Object.assign(new OrderEnv(), { OUTBOX_POLL_INTERVAL_MS: 50, OUTBOX_BATCH_SIZE: 2, OUTBOX_PUBLISH_TIMEOUT_MS: 100, OUTBOX_LEASE_MS: 5_000 });
+const config = Object.assign(new OrderEnv(), {
+  OUTBOX_POLL_INTERVAL_MS: 50,
+  OUTBOX_BATCH_SIZE: 2,
+  OUTBOX_PUBLISH_TIMEOUT_MS: 100,
+  OUTBOX_LEASE_MS: 5_000,
+});
 
 describe('OutboxRelay', () => {
   let dataSource: DataSource;

@@ -32,7 +32,12 @@ class RecordingClient {
 }
 
 const config = (leaseMs = 5_000) =>
-  Object.assign(new OrderEnv(), { OUTBOX_POLL_INTERVAL_MS: 50, OUTBOX_BATCH_SIZE: 10, OUTBOX_PUBLISH_TIMEOUT_MS: 500, OUTBOX_LEASE_MS: leaseMs });
+  Object.assign(new OrderEnv(), {
+    OUTBOX_POLL_INTERVAL_MS: 50,
+    OUTBOX_BATCH_SIZE: 10,
+    OUTBOX_PUBLISH_TIMEOUT_MS: 500,
+    OUTBOX_LEASE_MS: leaseMs,
+  });
 
 const event = (orderId: string, at: number, type: (typeof OrderEvents)[keyof typeof OrderEvents] = OrderEvents.Paid) =>
   newOutboxEvent(
@@ -75,10 +80,14 @@ describe('OutboxRelay on several replicas', () => {
     await outbox().insert(events);
 
     const clients = sources.map(() => new RecordingClient());
-    const relays = sources.map((s, i) => new OutboxRelay(s.getRepository(OutboxEvent), clients[i] as unknown as ClientProxy, config()));
-    await Promise.all(relays.map(async (relay) => {
-      while ((await relay.relayBatch()) > 0);
-    }));
+    const relays = sources.map(
+      (s, i) => new OutboxRelay(s.getRepository(OutboxEvent), clients[i] as unknown as ClientProxy, config()),
+    );
+    await Promise.all(
+      relays.map(async (relay) => {
+        while ((await relay.relayBatch()) > 0);
+      }),
+    );
 
     const sent = clients.flatMap((c) => c.sent);
     expect(sent).toHaveLength(events.length);
@@ -170,12 +179,17 @@ describe('claimPendingOrder on several replicas', () => {
       const claimed = await Promise.all(
         sources.map(async (s) => {
           const mine: string[] = [];
-          for (let id; (id = await claimPendingOrder(s.getRepository(Order), new Date(), 10_000)); ) mine.push(id);
+          for (let id; (id = await claimPendingOrder(s.getRepository(Order), new Date(), 10_000));) mine.push(id);
           return mine;
         }),
       );
       const all = claimed.flat();
-      expect(all.sort()).toEqual(orders.filter((o) => o.status === 'pending').map((o) => o.id).sort());
+      expect(all.sort()).toEqual(
+        orders
+          .filter((o) => o.status === 'pending')
+          .map((o) => o.id)
+          .sort(),
+      );
       // Claimed ones stay taken while the lease lasts.
       expect(await claimPendingOrder(sources[0]!.getRepository(Order), new Date(), 10_000)).toBeNull();
     } finally {

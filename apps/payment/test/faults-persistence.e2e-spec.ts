@@ -19,7 +19,11 @@ const ERRORS = { name: 'payment-errors', params: { probability: 0.3, status: 503
 describe('payment faults kept in its database (e2e)', () => {
   const running: BootedApp[] = [];
   const start = async (databaseUrl: string, extra: Record<string, string> = {}) => {
-    const app = await boot(AppModule.forRoot(env({ DATABASE_URL: databaseUrl, PAYMENT_PROVIDER_LATENCY_MS: 0, ADMIN_TOKEN: TOKEN, ...extra })));
+    const app = await boot(
+      AppModule.forRoot(
+        env({ DATABASE_URL: databaseUrl, PAYMENT_PROVIDER_LATENCY_MS: 0, ADMIN_TOKEN: TOKEN, ...extra }),
+      ),
+    );
     running.push(app);
     return app;
   };
@@ -27,9 +31,14 @@ describe('payment faults kept in its database (e2e)', () => {
     running.splice(running.indexOf(app), 1);
     await app.close();
   };
-  const get = async (app: BootedApp) => (await request(app.url).get('/admin/faults?reveal=true').set(auth).expect(200)).body;
+  const get = async (app: BootedApp) =>
+    (await request(app.url).get('/admin/faults?reveal=true').set(auth).expect(200)).body;
   const put = (app: BootedApp, faults: unknown[], marker?: string) =>
-    request(app.url).put('/admin/faults').set(auth).send({ faults, ...(marker ? { marker } : {}) }).expect(200);
+    request(app.url)
+      .put('/admin/faults')
+      .set(auth)
+      .send({ faults, ...(marker ? { marker } : {}) })
+      .expect(200);
   afterEach(async () => {
     for (const app of running.splice(0)) await app.close();
   });
@@ -41,7 +50,11 @@ describe('payment faults kept in its database (e2e)', () => {
     await stop(first);
 
     const again = await start(url);
-    expect(await get(again)).toMatchObject({ active: [LATENCY], marker: 'mystery-1234abcd', store: 'the payment database (table workshop_faults)' });
+    expect(await get(again)).toMatchObject({
+      active: [LATENCY],
+      marker: 'mystery-1234abcd',
+      store: 'the payment database (table workshop_faults)',
+    });
     const started = performance.now();
     await request(again.url)
       .post('/payments')
@@ -83,7 +96,11 @@ describe('payment faults kept in its database (e2e)', () => {
     const [a, b] = [await start(url), await start(url)];
     await put(a, [ERRORS]);
     await expect.poll(async () => (await get(b)).active, { timeout: 3_000, interval: 100 }).toEqual([ERRORS]);
-    await request(b.url).put('/admin/faults/payment-latency').set(auth).send({ params: { latencyMs: 700 } }).expect(201);
+    await request(b.url)
+      .put('/admin/faults/payment-latency')
+      .set(auth)
+      .send({ params: { latencyMs: 700 } })
+      .expect(201);
     await expect.poll(async () => (await get(a)).active, { timeout: 3_000, interval: 100 }).toEqual([ERRORS, LATENCY]);
     await request(a.url).delete('/admin/faults/payment-errors').set(auth).expect(204);
     await expect.poll(async () => (await get(b)).active, { timeout: 3_000, interval: 100 }).toEqual([LATENCY]);
@@ -93,11 +110,19 @@ describe('payment faults kept in its database (e2e)', () => {
     const url = await testDatabase('payment');
     const [a, b] = [await start(url), await start(url)];
     const names = ['payment-latency', 'payment-errors', 'event-loop-block', 'retry-storm'];
-    const answers = await Promise.all(names.map((name, i) => request((i % 2 ? a : b).url).put(`/admin/faults/${name}`).set(auth).send({})));
+    const answers = await Promise.all(
+      names.map((name, i) =>
+        request((i % 2 ? a : b).url)
+          .put(`/admin/faults/${name}`)
+          .set(auth)
+          .send({}),
+      ),
+    );
     expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201]);
     const on = async (app: BootedApp) => ((await get(app)).active as { name: string }[]).map((f) => f.name).sort();
     // Each replica follows the other's commits through LISTEN/NOTIFY: both end with all four.
-    for (const app of [a, b]) await expect.poll(() => on(app), { timeout: 3_000, interval: 100 }).toEqual([...names].sort());
+    for (const app of [a, b])
+      await expect.poll(() => on(app), { timeout: 3_000, interval: 100 }).toEqual([...names].sort());
   });
 
   it('catches up with a change made while its listening connection was cut', async () => {

@@ -19,7 +19,9 @@ describe('payment service (e2e)', () => {
   let http: ReturnType<typeof request>;
 
   beforeAll(async () => {
-    svc = await boot(AppModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 5 })));
+    svc = await boot(
+      AppModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 5 })),
+    );
     http = request(svc.url);
   });
   afterAll(() => svc.close());
@@ -36,7 +38,10 @@ describe('payment service (e2e)', () => {
   });
 
   it('always declines the documented test card', async () => {
-    const res = await http.post('/payments').send(charge(crypto.randomUUID(), { cardNumber: DECLINED_TEST_CARD })).expect(201);
+    const res = await http
+      .post('/payments')
+      .send(charge(crypto.randomUUID(), { cardNumber: DECLINED_TEST_CARD }))
+      .expect(201);
     expect(res.body).toMatchObject({ status: 'declined', declineReason: 'card_declined', cardLast4: '0002' });
   });
 
@@ -52,14 +57,19 @@ describe('payment service (e2e)', () => {
     const answers = await Promise.all(Array.from({ length: 6 }, () => http.post('/payments').send(charge(orderId))));
     expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
     for (const a of answers) expect([200, 201, 409]).toContain(a.status);
-    const [{ n }] = await svc.app.get(DataSource).query('SELECT COUNT(*) AS n FROM payments WHERE order_id = $1', [orderId]);
+    const [{ n }] = await svc.app
+      .get(DataSource)
+      .query('SELECT COUNT(*) AS n FROM payments WHERE order_id = $1', [orderId]);
     expect(Number(n)).toBe(1);
   });
 
   it('refuses to charge an already charged order with another amount', async () => {
     const orderId = crypto.randomUUID();
     await http.post('/payments').send(charge(orderId)).expect(201);
-    await http.post('/payments').send(charge(orderId, { amountCents: 9999 })).expect(409);
+    await http
+      .post('/payments')
+      .send(charge(orderId, { amountCents: 9999 }))
+      .expect(409);
   });
 
   it('finds a payment by id and by order, and answers 404 for unknown ones', async () => {
@@ -88,7 +98,10 @@ describe('payment service (e2e)', () => {
 
   it('answers 400 for malformed JSON, 413 for an oversized body and 415 for a non-JSON body', async () => {
     await http.post('/payments').set('content-type', 'application/json').send('{"orderId":').expect(400);
-    await http.post('/payments').send({ pad: 'x'.repeat(70_000) }).expect(413);
+    await http
+      .post('/payments')
+      .send({ pad: 'x'.repeat(70_000) })
+      .expect(413);
     await http.post('/payments').set('content-type', 'text/plain').send('hello').expect(415);
     await http.post('/payments').send([1, 2]).expect(400);
   });
@@ -98,7 +111,9 @@ describe('payment service (e2e)', () => {
     const res = await http
       .post('/payments')
       .set('content-type', 'application/json')
-      .send(`{"orderId":"${orderId}","amountCents":100,"currency":"USD","cardNumber":"4242424242424242","__proto__":{"polluted":true}}`)
+      .send(
+        `{"orderId":"${orderId}","amountCents":100,"currency":"USD","cardNumber":"4242424242424242","__proto__":{"polluted":true}}`,
+      )
       .expect(400);
     expect(res.body).toMatchObject({ statusCode: 400, field: '__proto__' });
     await http.get(`/payments?orderId=${orderId}`).expect(404);

@@ -37,8 +37,7 @@ export function IsCardNumber(options?: ValidationOptions): PropertyDecorator {
       name: 'isCardNumber',
       validator: {
         validate: (value) => isValidCardNumber(value),
-        defaultMessage: (args) =>
-          `${args?.property ?? 'value'} must be 13 to 19 digits with a valid Luhn checksum`,
+        defaultMessage: (args) => `${args?.property ?? 'value'} must be 13 to 19 digits with a valid Luhn checksum`,
       },
     },
     options,

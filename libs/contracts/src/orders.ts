@@ -42,7 +42,13 @@ export class OrderItemDto {
   @Max(MAX_QUANTITY)
   quantity!: number;
 
-  @ApiProperty({ description: 'Price of one item, at most two decimals', minimum: 0.01, maximum: MAX_UNIT_PRICE, multipleOf: 0.01, example: 12.5 })
+  @ApiProperty({
+    description: 'Price of one item, at most two decimals',
+    minimum: 0.01,
+    maximum: MAX_UNIT_PRICE,
+    multipleOf: 0.01,
+    example: 12.5,
+  })
   @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
   @Min(0.01)
   @Max(MAX_UNIT_PRICE)
@@ -51,7 +57,8 @@ export class OrderItemDto {
 
 export class PaymentDetailsDto {
   @ApiProperty({
-    description: '13–19 digits with a valid Luhn checksum; never stored, logged or returned (only the last four). 4242424242424242 is approved, 4000000000000002 always declined.',
+    description:
+      '13–19 digits with a valid Luhn checksum; never stored, logged or returned (only the last four). 4242424242424242 is approved, 4000000000000002 always declined.',
     pattern: '^\\d{13,19}$',
     example: '4242424242424242',
   })

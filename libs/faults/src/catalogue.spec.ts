@@ -13,7 +13,14 @@ const APPS = readdirSync(join(ROOT, 'apps'));
 const ALERTS = new Set(
   readdirSync(join(ROOT, 'observability/prometheus/rules'))
     .filter((f) => f.endsWith('.yml'))
-    .flatMap((f) => (parse(readFileSync(join(ROOT, 'observability/prometheus/rules', f), 'utf8')) as { groups: { rules: { alert?: string }[] }[] }).groups)
+    .flatMap(
+      (f) =>
+        (
+          parse(readFileSync(join(ROOT, 'observability/prometheus/rules', f), 'utf8')) as {
+            groups: { rules: { alert?: string }[] }[];
+          }
+        ).groups,
+    )
     .flatMap((g) => g.rules.flatMap((r) => (r.alert ? [r.alert] : []))),
 );
 
@@ -47,26 +54,39 @@ describe('the scenario catalogue', () => {
     expect(entry.services).toContain(entry.evidence.trace.culprit);
   });
 
-  it.each(ALL)('$name has parameters a trainer can set: a range, a default inside it, in the unit it names', (entry) => {
-    for (const [key, param] of Object.entries(entry.params)) {
-      expect(param.min, key).toBeLessThan(param.max);
-      expect(param.default, key).toBeGreaterThanOrEqual(param.min);
-      expect(param.default, key).toBeLessThanOrEqual(param.max);
-      if (param.unit === 'ratio') expect([param.min, param.max], key).toEqual([0, 1]);
-      if (param.unit === 'status') expect([param.min, param.default, param.max].every((s) => Number.isInteger(s) && s >= 500 && s <= 599), key).toBe(true);
-      if (['count', 'connections'].includes(param.unit)) expect(Number.isInteger(param.default), key).toBe(true);
-      expect(param.description.length, key).toBeGreaterThan(10);
-    }
-  });
+  it.each(ALL)(
+    '$name has parameters a trainer can set: a range, a default inside it, in the unit it names',
+    (entry) => {
+      for (const [key, param] of Object.entries(entry.params)) {
+        expect(param.min, key).toBeLessThan(param.max);
+        expect(param.default, key).toBeGreaterThanOrEqual(param.min);
+        expect(param.default, key).toBeLessThanOrEqual(param.max);
+        if (param.unit === 'ratio') expect([param.min, param.max], key).toEqual([0, 1]);
+        if (param.unit === 'status')
+          expect(
+            [param.min, param.default, param.max].every((s) => Number.isInteger(s) && s >= 500 && s <= 599),
+            key,
+          ).toBe(true);
+        if (['count', 'connections'].includes(param.unit)) expect(Number.isInteger(param.default), key).toBe(true);
+        expect(param.description.length, key).toBeGreaterThan(10);
+      }
+    },
+  );
 
   it.each(ALL)('$name names only alerts that the alert rules define', (entry) => {
     expect(entry.evidence.alerts.filter((alert) => !ALERTS.has(alert))).toEqual([]);
   });
 
   it.each(ALL)('$name has its k6 script under loadtest/scenarios and a hunt page in English and Korean', (entry) => {
-    expect(existsSync(join(ROOT, 'loadtest/scenarios', `${entry.load}.js`)), `loadtest/scenarios/${entry.load}.js`).toBe(true);
+    expect(
+      existsSync(join(ROOT, 'loadtest/scenarios', `${entry.load}.js`)),
+      `loadtest/scenarios/${entry.load}.js`,
+    ).toBe(true);
     for (const language of ['en', 'ko']) {
-      expect(existsSync(join(ROOT, 'docs/workshop', language, 'hunts', `${entry.name}.md`)), `docs/workshop/${language}/hunts/${entry.name}.md`).toBe(true);
+      expect(
+        existsSync(join(ROOT, 'docs/workshop', language, 'hunts', `${entry.name}.md`)),
+        `docs/workshop/${language}/hunts/${entry.name}.md`,
+      ).toBe(true);
     }
   });
 

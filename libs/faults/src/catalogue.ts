@@ -72,7 +72,8 @@ export const SCENARIOS = [
       trace: {
         culprit: 'payment',
         span: 'payment.authorize',
-        shows: 'gateway ⊃ order ⊃ payment all long; inside payment, payment.authorize takes almost all of it with no child span: the time is spent waiting on the provider.',
+        shows:
+          'gateway ⊃ order ⊃ payment all long; inside payment, payment.authorize takes almost all of it with no child span: the time is spent waiting on the provider.',
       },
       logs: 'payment lines "POST /payments 201" with duration_ms near the injected latency; order and gateway lines equally slow.',
     },
@@ -95,7 +96,8 @@ export const SCENARIOS = [
       trace: {
         culprit: 'payment',
         span: 'payment.authorize',
-        shows: 'payment.authorize ends in error status with a recorded exception "card provider answered 503"; order and gateway spans are errors too (502).',
+        shows:
+          'payment.authorize ends in error status with a recorded exception "card provider answered 503"; order and gateway spans are errors too (502).',
       },
       logs: 'payment error lines "card provider answered 503" with order_id; order warns "order pending"; gateway logs 502.',
     },
@@ -112,7 +114,8 @@ export const SCENARIOS = [
         min: 1_000,
         max: 3_000_000,
         unit: 'count',
-        description: 'Past orders in the orders table, seeded when the fault is switched on (~300 MB at 1,000,000); the duplicate-order check reads them all.',
+        description:
+          'Past orders in the orders table, seeded when the fault is switched on (~300 MB at 1,000,000); the duplicate-order check reads them all.',
       },
       probability: probability(),
     },
@@ -124,7 +127,8 @@ export const SCENARIOS = [
       trace: {
         culprit: 'order',
         span: 'pg.query:SELECT orders',
-        shows: 'inside POST /orders in the order service, one pg.query SELECT on orders (WHERE lower(o.customer_id) = lower($1)) takes most of the time, before payment is even called; EXPLAIN of its statement shows a Seq Scan on orders.',
+        shows:
+          'inside POST /orders in the order service, one pg.query SELECT on orders (WHERE lower(o.customer_id) = lower($1)) takes most of the time, before payment is even called; EXPLAIN of its statement shows a Seq Scan on orders.',
       },
       logs: 'order lines "POST /orders 201" with high duration_ms; nothing in payment or notification.',
     },
@@ -146,7 +150,8 @@ export const SCENARIOS = [
       trace: {
         culprit: 'order',
         span: 'pg.query:SELECT orders',
-        shows: 'under GET /orders, a comb of identical SELECTs on order_items, one per order in the page, one after the other.',
+        shows:
+          'under GET /orders, a comb of identical SELECTs on order_items, one per order in the page, one after the other.',
       },
       logs: 'order lines "GET /orders 200" with duration_ms growing with the page size (limit).',
     },
@@ -158,8 +163,20 @@ export const SCENARIOS = [
     title: 'Too few database connections, held too long',
     services: ['order'],
     params: {
-      poolSize: { default: 2, min: 1, max: 100, unit: 'connections', description: 'The database pool size while the fault is on.' },
-      holdMs: { default: 200, min: 0, max: 10_000, unit: 'ms', description: 'Extra time each order transaction holds its connection.' },
+      poolSize: {
+        default: 2,
+        min: 1,
+        max: 100,
+        unit: 'connections',
+        description: 'The database pool size while the fault is on.',
+      },
+      holdMs: {
+        default: 200,
+        min: 0,
+        max: 10_000,
+        unit: 'ms',
+        description: 'Extra time each order transaction holds its connection.',
+      },
     },
     symptom: 'Under load, orders time out; at low traffic everything is fine.',
     evidence: {
@@ -169,7 +186,8 @@ export const SCENARIOS = [
       trace: {
         culprit: 'order',
         span: 'pg.query:SELECT orders',
-        shows: 'order spans with a gap before their first query (waiting for a connection), then a long transaction (SELECT pg_sleep) holding it.',
+        shows:
+          'order spans with a gap before their first query (waiting for a connection), then a long transaction (SELECT pg_sleep) holding it.',
       },
       logs: 'order lines with duration_ms far above the sum of their queries; 504s at the gateway when the wait exceeds the deadline.',
     },
@@ -181,7 +199,13 @@ export const SCENARIOS = [
     title: 'A synchronous fraud score blocks the event loop',
     services: ['payment'],
     params: {
-      blockMs: { default: 200, min: 1, max: 5_000, unit: 'ms', description: 'CPU time the synchronous fraud score burns per payment.' },
+      blockMs: {
+        default: 200,
+        min: 1,
+        max: 5_000,
+        unit: 'ms',
+        description: 'CPU time the synchronous fraud score burns per payment.',
+      },
       probability: probability(),
     },
     symptom: 'Everything in payment is slow, even its health check, and it gets much worse with more users.',
@@ -189,11 +213,16 @@ export const SCENARIOS = [
       alerts: ['EventLoopLag', 'HighP95Latency'],
       dashboard: { uid: 'nodejs-runtime', panel: 'Event-loop lag p99' },
       // HighCpu follows when the load stays saturating for its 5 minutes; the lag alert is the precise one.
-      metrics: ['nodejs_eventloop_lag_p99_seconds', 'process_cpu_seconds_total', 'http_server_request_duration_seconds'],
+      metrics: [
+        'nodejs_eventloop_lag_p99_seconds',
+        'process_cpu_seconds_total',
+        'http_server_request_duration_seconds',
+      ],
       trace: {
         culprit: 'payment',
         span: 'payment.fraud_score',
-        shows: 'payment.fraud_score takes the blocked time; other requests\' payment spans start late because the loop was busy.',
+        shows:
+          "payment.fraud_score takes the blocked time; other requests' payment spans start late because the loop was busy.",
       },
       logs: 'payment lines slow across every route, including requests that do no fraud scoring.',
     },
@@ -205,16 +234,24 @@ export const SCENARIOS = [
     title: 'Notification keeps every message in memory',
     services: ['notification'],
     params: {
-      retainKiB: { default: 256, min: 1, max: 10_240, unit: 'KiB', description: 'Memory retained per message handled.' },
+      retainKiB: {
+        default: 256,
+        min: 1,
+        max: 10_240,
+        unit: 'KiB',
+        description: 'Memory retained per message handled.',
+      },
       maxRetainedMiB: {
         default: 40,
         min: 1,
         max: 2_048,
         unit: 'MiB',
-        description: 'What the cache holds before it is emptied and fills again; idle RSS (~190 MiB) plus this stays under the 256 MiB limit.',
+        description:
+          'What the cache holds before it is emptied and fills again; idle RSS (~190 MiB) plus this stays under the 256 MiB limit.',
       },
     },
-    symptom: 'Nothing is wrong for users yet, but notification\'s memory climbs with every message, drops, and climbs again.',
+    symptom:
+      "Nothing is wrong for users yet, but notification's memory climbs with every message, drops, and climbs again.",
     evidence: {
       alerts: [],
       dashboard: { uid: 'nodejs-runtime', panel: 'Resident memory (RSS)' },
@@ -222,7 +259,8 @@ export const SCENARIOS = [
       trace: {
         culprit: 'notification',
         span: 'notification.deliver',
-        shows: 'nothing special: traces look normal, which is the lesson — leaks show in metrics, not traces. Later, GC pauses lengthen consumer spans.',
+        shows:
+          'nothing special: traces look normal, which is the lesson — leaks show in metrics, not traces. Later, GC pauses lengthen consumer spans.',
       },
       logs: 'nothing: the lines look healthy while memory climbs and drops.',
     },
@@ -234,7 +272,13 @@ export const SCENARIOS = [
     title: 'The notification consumer cannot keep up',
     services: ['notification'],
     params: {
-      delayMs: { default: 2000, min: 1, max: 30_000, unit: 'ms', description: 'Extra time each message takes to process.' },
+      delayMs: {
+        default: 2000,
+        min: 1,
+        max: 30_000,
+        unit: 'ms',
+        description: 'Extra time each message takes to process.',
+      },
     },
     symptom: 'Orders are confirmed at once, but the confirmation e-mails arrive minutes later.',
     evidence: {
@@ -244,7 +288,8 @@ export const SCENARIOS = [
       trace: {
         culprit: 'notification',
         span: 'notification.deliver',
-        shows: 'the order\'s trace ends long after its HTTP part: a growing gap between "send notifications" and the consumer span, and a long notification.deliver.',
+        shows:
+          'the order\'s trace ends long after its HTTP part: a growing gap between "send notifications" and the consumer span, and a long notification.deliver.',
       },
       logs: '"notified customer" lines arrive later and later after the matching "order paid" line with the same trace_id.',
     },
@@ -266,7 +311,8 @@ export const SCENARIOS = [
       trace: {
         culprit: 'gateway',
         span: 'GET',
-        shows: 'under GET /api/orders a staircase of GET /notifications client spans, each starting when the previous ends, instead of a stack of parallel ones.',
+        shows:
+          'under GET /api/orders a staircase of GET /notifications client spans, each starting when the previous ends, instead of a stack of parallel ones.',
       },
       logs: 'gateway lines "GET /api/orders 200" with duration_ms ≈ page size × one notification call.',
     },
@@ -278,9 +324,27 @@ export const SCENARIOS = [
     title: 'Short timeouts and eager retries on a slow dependency',
     services: ['order', 'payment'],
     params: {
-      timeoutMs: { default: 150, min: 10, max: 10_000, unit: 'ms', description: 'Order\'s deadline for a payment call while the fault is on.' },
-      retries: { default: 3, min: 0, max: 10, unit: 'count', description: 'Immediate retries after a timeout or 5xx, without backoff.' },
-      latencyMs: { default: 250, min: 0, max: 10_000, unit: 'ms', description: 'How slow payment\'s provider call is meanwhile.' },
+      timeoutMs: {
+        default: 150,
+        min: 10,
+        max: 10_000,
+        unit: 'ms',
+        description: "Order's deadline for a payment call while the fault is on.",
+      },
+      retries: {
+        default: 3,
+        min: 0,
+        max: 10,
+        unit: 'count',
+        description: 'Immediate retries after a timeout or 5xx, without backoff.',
+      },
+      latencyMs: {
+        default: 250,
+        min: 0,
+        max: 10_000,
+        unit: 'ms',
+        description: "How slow payment's provider call is meanwhile.",
+      },
     },
     symptom: 'Payment got a little slow, and then the whole checkout fell over.',
     evidence: {
@@ -290,11 +354,12 @@ export const SCENARIOS = [
       trace: {
         culprit: 'order',
         span: 'POST',
-        shows: 'one order span with several POST /payments client spans in a row, each cut off at the timeout; payment\'s server spans keep running after the client gave up.',
+        shows:
+          "one order span with several POST /payments client spans in a row, each cut off at the timeout; payment's server spans keep running after the client gave up.",
       },
       logs: 'order warns "payment call failed (504), retrying at once (attempt n)"; payment logs many more requests per second than the gateway receives, and 409s for charges still processing.',
     },
-    fix: 'Set timeouts from the dependency\'s real latency, retry only idempotent calls, with exponential backoff and jitter and a retry budget, and add a circuit breaker.',
+    fix: "Set timeouts from the dependency's real latency, retry only idempotent calls, with exponential backoff and jitter and a retry budget, and add a circuit breaker.",
     load: 'retry-storm',
   },
   {
@@ -308,11 +373,16 @@ export const SCENARIOS = [
     evidence: {
       alerts: ['HighErrorRatio'],
       dashboard: { uid: 'bottleneck-hunting', panel: 'Circuit breaker state per downstream service' },
-      metrics: ['http_client_request_duration_seconds', 'http_client_circuit_state', 'http_server_request_duration_seconds'],
+      metrics: [
+        'http_client_request_duration_seconds',
+        'http_client_circuit_state',
+        'http_server_request_duration_seconds',
+      ],
       trace: {
         culprit: 'order',
         span: 'POST',
-        shows: 'the order span ends in error with a failed POST /payments client span (ECONNREFUSED) and no payment spans at all; once the circuit opens, no client span at all, just a fast 503.',
+        shows:
+          'the order span ends in error with a failed POST /payments client span (ECONNREFUSED) and no payment spans at all; once the circuit opens, no client span at all, just a fast 503.',
       },
       logs: 'order lines "POST /orders 503" and "order pending", then the reconciler\'s "reconciliation postponed: payment service is unavailable" and, once the circuit opens, "circuit to the payment service is open"; payment logs nothing.',
     },
@@ -324,7 +394,13 @@ export const SCENARIOS = [
     title: 'A chatty debug log left on',
     services: ['order'],
     params: {
-      linesPerRequest: { default: 100, min: 1, max: 1_000, unit: 'count', description: 'Extra log lines written per request.' },
+      linesPerRequest: {
+        default: 100,
+        min: 1,
+        max: 1_000,
+        unit: 'count',
+        description: 'Extra log lines written per request.',
+      },
       lineKiB: { default: 2, min: 0, max: 64, unit: 'KiB', description: 'Payload size of each extra line.' },
     },
     symptom: 'Since a deploy the log storage bill doubled and Kibana searches got slow; the shop itself seems fine.',
@@ -335,7 +411,8 @@ export const SCENARIOS = [
       trace: {
         culprit: 'order',
         span: 'OrdersController.create',
-        shows: 'little: each order handler span is about a millisecond longer than the sum of its children, lost in the noise. A cost that is small per request hides in traces; it shows in log_lines_total, CPU and the index size.',
+        shows:
+          'little: each order handler span is about a millisecond longer than the sum of its children, lost in the noise. A cost that is small per request hides in traces; it shows in log_lines_total, CPU and the index size.',
       },
       logs: 'a hundred "debug: cart snapshot" lines per order, each kilobytes long, at level info.',
     },

@@ -36,7 +36,9 @@ describe('FaultRegistry', () => {
     registry.set([], 'mystery-d4e5f6');
     expect(faultMarker()).toBe('mystery-d4e5f6');
     expect(registry.hit('payment-latency')).toBeUndefined();
-    expect(await metricsRegistry.getSingleMetricAsString('workshop_fault_active')).toContain('workshop_fault_active{fault="mystery-d4e5f6"} 1');
+    expect(await metricsRegistry.getSingleMetricAsString('workshop_fault_active')).toContain(
+      'workshop_fault_active{fault="mystery-d4e5f6"} 1',
+    );
     registry.set([], null);
     expect(await metricsRegistry.getSingleMetricAsString('workshop_fault_active')).not.toContain('mystery-d4e5f6');
   });

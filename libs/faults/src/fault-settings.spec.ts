@@ -16,7 +16,13 @@ describe('resolveFault()', () => {
   it.each([
     ['an unknown fault', 'payment', 'nope', {}, /unknown fault "nope"/],
     ['a fault of another service', 'order', 'payment-latency', {}, /acts in payment, not in the order service/],
-    ['an unknown parameter', 'payment', 'payment-latency', { latency: 5 }, /no parameter "latency"; it takes latencyMs, probability/],
+    [
+      'an unknown parameter',
+      'payment',
+      'payment-latency',
+      { latency: 5 },
+      /no parameter "latency"; it takes latencyMs, probability/,
+    ],
     ['a value out of range', 'payment', 'payment-errors', { probability: 2 }, /between 0 and 1/],
     ['a value that is not a number', 'payment', 'payment-latency', { latencyMs: 'slow' }, /must be a number/],
   ] as const)('rejects %s with a message that says what is wrong', (_case, service, name, params, message) => {

@@ -27,13 +27,19 @@ export function resolveFault(service: ServiceName, name: string, params: Record<
     throw new FaultSettingsError(`unknown fault "${name}"; known: ${SCENARIOS.map((s) => s.name).join(', ')}`, 'name');
   }
   if (!(entry.services as readonly string[]).includes(service)) {
-    throw new FaultSettingsError(`fault "${name}" acts in ${entry.services.join(', ')}, not in the ${service} service`, 'name');
+    throw new FaultSettingsError(
+      `fault "${name}" acts in ${entry.services.join(', ')}, not in the ${service} service`,
+      'name',
+    );
   }
   const resolved: Record<string, number> = {};
   for (const key of Object.keys(params)) {
     if (!(key in entry.params)) {
       const known = Object.keys(entry.params).join(', ');
-      throw new FaultSettingsError(`fault "${name}" has no parameter "${key}"${known ? `; it takes ${known}` : ''}`, `params.${key}`);
+      throw new FaultSettingsError(
+        `fault "${name}" has no parameter "${key}"${known ? `; it takes ${known}` : ''}`,
+        `params.${key}`,
+      );
     }
   }
   for (const [key, spec] of Object.entries(entry.params)) {
@@ -43,7 +49,10 @@ export function resolveFault(service: ServiceName, name: string, params: Record<
       throw new FaultSettingsError(`${name}.${key} must be a number`, `params.${key}`);
     }
     if (value < spec.min || value > spec.max) {
-      throw new FaultSettingsError(`${name}.${key} must be between ${spec.min} and ${spec.max} (${spec.unit}), got ${value}`, `params.${key}`);
+      throw new FaultSettingsError(
+        `${name}.${key} must be between ${spec.min} and ${spec.max} (${spec.unit}), got ${value}`,
+        `params.${key}`,
+      );
     }
     resolved[key] = value;
   }
@@ -57,12 +66,18 @@ export function resolveFault(service: ServiceName, name: string, params: Record<
  */
 export function parseFaultsEnv(service: ServiceName, value: string | undefined): ActiveFault[] {
   const faults: ActiveFault[] = [];
-  for (const part of (value ?? '').split(';').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (value ?? '')
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name = '', paramText = ''] = part.split(':', 2).map((p) => p.trim());
     const entry = scenario(name);
     if (entry && !(entry.services as readonly string[]).includes(service)) continue;
     const params: Record<string, string> = {};
-    for (const pair of paramText.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const pair of paramText
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const eq = pair.indexOf('=');
       if (eq <= 0) throw new FaultSettingsError(`FAULTS: "${pair}" in "${part}" is not key=value`, 'FAULTS');
       params[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();

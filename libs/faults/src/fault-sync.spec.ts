@@ -123,7 +123,9 @@ describe('FaultSync', () => {
       const sync = replica(store);
       store.failSaves = true;
       await expect(sync.write([latency], null)).rejects.toThrow(FaultStoreError);
-      await expect(sync.write([latency], null)).rejects.toThrow(/could not store the faults in memory only: connection refused/);
+      await expect(sync.write([latency], null)).rejects.toThrow(
+        /could not store the faults in memory only: connection refused/,
+      );
       expect(names(sync)).toEqual([]);
     });
   });
@@ -143,8 +145,12 @@ describe('FaultSync', () => {
       const store = new SharedStore();
       const sync = replica(store);
       await sync.write([latency], 'mystery-0a1b2c3d');
-      await expect(sync.change((set) => withoutFault(set, 'payment-latency', 'payment'))).rejects.toBeInstanceOf(MysteryOnError);
-      await expect(sync.change((set) => withoutFault(set, 'payment-errors', 'payment', 'mystery-0a1b2c3d'))).rejects.toBeInstanceOf(FaultNotOnError);
+      await expect(sync.change((set) => withoutFault(set, 'payment-latency', 'payment'))).rejects.toBeInstanceOf(
+        MysteryOnError,
+      );
+      await expect(
+        sync.change((set) => withoutFault(set, 'payment-errors', 'payment', 'mystery-0a1b2c3d')),
+      ).rejects.toBeInstanceOf(FaultNotOnError);
       expect(await store.load()).toMatchObject({ faults: [latency], marker: 'mystery-0a1b2c3d' });
     });
 

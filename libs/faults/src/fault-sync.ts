@@ -123,7 +123,8 @@ export class FaultSync implements OnApplicationBootstrap, OnModuleDestroy {
       try {
         stored = await this.store.load();
       } catch (error) {
-        if (!this.failing) this.logger.warn(`cannot read the faults from ${this.store.where}: ${(error as Error).message}`);
+        if (!this.failing)
+          this.logger.warn(`cannot read the faults from ${this.store.where}: ${(error as Error).message}`);
         this.failing = true;
         return;
       }

@@ -61,7 +61,9 @@ export class FaultsModule {
             const store = dataSource
               ? new PgFaultStore(dataSource, options.service, { instance: INSTANCE })
               : await fileStore(options.service, options.env.FAULTS_STATE_DIR);
-            const sync = new FaultSync(new FaultRegistry(options.service), store, { pollMs: database ? (options.pollMs ?? 10_000) : 0 });
+            const sync = new FaultSync(new FaultRegistry(options.service), store, {
+              pollMs: database ? (options.pollMs ?? 10_000) : 0,
+            });
             await sync.restore(options.env.FAULTS);
             return sync;
           },

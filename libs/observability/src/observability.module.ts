@@ -40,7 +40,13 @@ export class ObservabilityModule implements OnApplicationShutdown {
       module: ObservabilityModule,
       global: true,
       imports: [
-        LoggerModule.forRoot(loggerParams({ service: options.service, level: options.env.LOG_LEVEL, format: defaultLogFormat(options.env) })),
+        LoggerModule.forRoot(
+          loggerParams({
+            service: options.service,
+            level: options.env.LOG_LEVEL,
+            format: defaultLogFormat(options.env),
+          }),
+        ),
         PrometheusModule.register({
           controller: MetricsController,
           defaultMetrics: { enabled: startDefaultMetricsOnce() },

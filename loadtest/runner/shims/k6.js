@@ -17,7 +17,9 @@ export function check(value, sets, tags = {}) {
 
 /** k6's sleep() blocks its VU; Node cannot block one VU without blocking them all. */
 export function sleep() {
-  throw new Error('sleep() is not supported by the Node engine: await new Promise((r) => setTimeout(r, ms)) works under both');
+  throw new Error(
+    'sleep() is not supported by the Node engine: await new Promise((r) => setTimeout(r, ms)) works under both',
+  );
 }
 
 export default { check, sleep };

@@ -31,7 +31,8 @@ export function mebibytes(limit: string | number): number {
 }
 
 /** A service's memory limit in MiB (NaN without one). */
-export const memoryOf = (service: ConfiguredService): number => mebibytes(service.deploy?.resources?.limits?.memory ?? NaN);
+export const memoryOf = (service: ConfiguredService): number =>
+  mebibytes(service.deploy?.resources?.limits?.memory ?? NaN);
 
 /** Host port → container port of a service's published ports. */
 export function publishedPorts(service: ConfiguredService): Map<number, number> {

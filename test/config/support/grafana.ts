@@ -216,7 +216,9 @@ export function unescapeProvisioning(text: string): string {
 }
 
 export function datasources(): ProvisionedDatasource[] {
-  const file = parse(unescapeProvisioning(readFileSync(DATASOURCES_FILE, 'utf8'))) as { datasources?: ProvisionedDatasource[] };
+  const file = parse(unescapeProvisioning(readFileSync(DATASOURCES_FILE, 'utf8'))) as {
+    datasources?: ProvisionedDatasource[];
+  };
   return file.datasources ?? [];
 }
 
@@ -248,27 +250,49 @@ export function datasourceUidsIn(value: unknown, path = ''): { path: string; uid
 /** See the header: Grafana variables → concrete values. */
 export function substituteVariables(expr: string, values: Record<string, string> = {}): string {
   const all = { ...DEFAULT_VARIABLE_VALUES, ...values };
-  return expr.replace(/\$\{(\w+)(?::[^}]*)?\}|\[\[(\w+)(?::[^\]]*)?\]\]|\$(\w+)/g, (match, a?: string, b?: string, c?: string) => {
-    const name = (a ?? b ?? c) as string;
-    if (/^\d+$/.test(name)) return match;
-    const value = all[name];
-    if (value === undefined) throw new Error(`unknown Grafana variable ${match} in: ${expr}`);
-    return value;
-  });
+  return expr.replace(
+    /\$\{(\w+)(?::[^}]*)?\}|\[\[(\w+)(?::[^\]]*)?\]\]|\$(\w+)/g,
+    (match, a?: string, b?: string, c?: string) => {
+      const name = (a ?? b ?? c) as string;
+      if (/^\d+$/.test(name)) return match;
+      const value = all[name];
+      if (value === undefined) throw new Error(`unknown Grafana variable ${match} in: ${expr}`);
+      return value;
+    },
+  );
 }
 
 /** prom-client 15 collectDefaultMetrics() on Linux (ObservabilityModule enables them); not declared in this repo. */
 const PROM_CLIENT_DEFAULTS = {
   counters: ['process_cpu_seconds_total', 'process_cpu_user_seconds_total', 'process_cpu_system_seconds_total'],
   gauges: [
-    'process_start_time_seconds', 'process_resident_memory_bytes', 'process_virtual_memory_bytes', 'process_heap_bytes',
-    'process_open_fds', 'process_max_fds', 'nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_min_seconds',
-    'nodejs_eventloop_lag_max_seconds', 'nodejs_eventloop_lag_mean_seconds', 'nodejs_eventloop_lag_stddev_seconds',
-    'nodejs_eventloop_lag_p50_seconds', 'nodejs_eventloop_lag_p90_seconds', 'nodejs_eventloop_lag_p99_seconds',
-    'nodejs_active_resources', 'nodejs_active_resources_total', 'nodejs_active_handles', 'nodejs_active_handles_total',
-    'nodejs_active_requests', 'nodejs_active_requests_total', 'nodejs_heap_size_total_bytes', 'nodejs_heap_size_used_bytes',
-    'nodejs_external_memory_bytes', 'nodejs_heap_space_size_total_bytes', 'nodejs_heap_space_size_used_bytes',
-    'nodejs_heap_space_size_available_bytes', 'nodejs_version_info',
+    'process_start_time_seconds',
+    'process_resident_memory_bytes',
+    'process_virtual_memory_bytes',
+    'process_heap_bytes',
+    'process_open_fds',
+    'process_max_fds',
+    'nodejs_eventloop_lag_seconds',
+    'nodejs_eventloop_lag_min_seconds',
+    'nodejs_eventloop_lag_max_seconds',
+    'nodejs_eventloop_lag_mean_seconds',
+    'nodejs_eventloop_lag_stddev_seconds',
+    'nodejs_eventloop_lag_p50_seconds',
+    'nodejs_eventloop_lag_p90_seconds',
+    'nodejs_eventloop_lag_p99_seconds',
+    'nodejs_active_resources',
+    'nodejs_active_resources_total',
+    'nodejs_active_handles',
+    'nodejs_active_handles_total',
+    'nodejs_active_requests',
+    'nodejs_active_requests_total',
+    'nodejs_heap_size_total_bytes',
+    'nodejs_heap_size_used_bytes',
+    'nodejs_external_memory_bytes',
+    'nodejs_heap_space_size_total_bytes',
+    'nodejs_heap_space_size_used_bytes',
+    'nodejs_heap_space_size_available_bytes',
+    'nodejs_version_info',
   ],
   histograms: ['nodejs_gc_duration_seconds'],
 };
@@ -281,15 +305,28 @@ const EXPORTER_METRICS: Record<string, string[]> = {
   'Prometheus (alerting rules)': ['ALERTS', 'ALERTS_FOR_STATE'],
   // rabbitmq_prometheus plugin (3.10–4.x), /metrics/per-object: per-queue series labelled {vhost, queue}.
   'rabbitmq_prometheus /metrics/per-object': [
-    'rabbitmq_queue_messages', 'rabbitmq_queue_messages_ready', 'rabbitmq_queue_messages_unacked',
-    'rabbitmq_queue_consumers', 'rabbitmq_queue_messages_published_total', 'rabbitmq_connections', 'rabbitmq_channels',
-    'rabbitmq_consumers', 'rabbitmq_queues',
+    'rabbitmq_queue_messages',
+    'rabbitmq_queue_messages_ready',
+    'rabbitmq_queue_messages_unacked',
+    'rabbitmq_queue_consumers',
+    'rabbitmq_queue_messages_published_total',
+    'rabbitmq_connections',
+    'rabbitmq_channels',
+    'rabbitmq_consumers',
+    'rabbitmq_queues',
   ],
   // prometheus-community/postgres_exporter default collectors.
   postgres_exporter: [
-    'pg_up', 'pg_stat_activity_count', 'pg_stat_activity_max_tx_duration', 'pg_settings_max_connections',
-    'pg_stat_database_numbackends', 'pg_stat_database_xact_commit', 'pg_stat_database_xact_rollback',
-    'pg_stat_database_blks_hit', 'pg_stat_database_blks_read', 'pg_stat_database_deadlocks',
+    'pg_up',
+    'pg_stat_activity_count',
+    'pg_stat_activity_max_tx_duration',
+    'pg_settings_max_connections',
+    'pg_stat_database_numbackends',
+    'pg_stat_database_xact_commit',
+    'pg_stat_database_xact_rollback',
+    'pg_stat_database_blks_hit',
+    'pg_stat_database_blks_read',
+    'pg_stat_database_deadlocks',
   ],
 };
 
@@ -309,10 +346,16 @@ function sourceFiles(dir: string): string[] {
  */
 export function codeMetrics(): Map<string, string> {
   const found = new Map<string, string>();
-  const roots = ['libs', 'apps'].flatMap((top) => readdirSync(join(ROOT, top)).map((pkg) => join(ROOT, top, pkg, 'src')));
-  for (const file of roots.flatMap((dir) => (statSync(dir, { throwIfNoEntry: false })?.isDirectory() ? sourceFiles(dir) : []))) {
+  const roots = ['libs', 'apps'].flatMap((top) =>
+    readdirSync(join(ROOT, top)).map((pkg) => join(ROOT, top, pkg, 'src')),
+  );
+  for (const file of roots.flatMap((dir) =>
+    statSync(dir, { throwIfNoEntry: false })?.isDirectory() ? sourceFiles(dir) : [],
+  )) {
     const text = readFileSync(file, 'utf8');
-    for (const [, kind, name] of text.matchAll(/\b(counter|gauge|histogram)\s*(?:<[^>]*>)?\s*\(\s*\{\s*name:\s*'([a-zA-Z_:][\w:]*)'/g)) {
+    for (const [, kind, name] of text.matchAll(
+      /\b(counter|gauge|histogram)\s*(?:<[^>]*>)?\s*\(\s*\{\s*name:\s*'([a-zA-Z_:][\w:]*)'/g,
+    )) {
       const series = kind === 'histogram' ? HISTOGRAM_SERIES.map((s) => name + s) : [name];
       for (const s of series) found.set(s, rel(file));
     }

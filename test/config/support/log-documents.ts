@@ -117,7 +117,12 @@ export function mappedFields(template: IndexTemplate): Map<string, MappedField> 
 
 /** An index pattern (`fluentd-*`) as a RegExp. */
 export function indexPattern(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 /** The JSON objects of an ndjson file, one a line; throws naming the line that is not one. */
@@ -127,7 +132,8 @@ export function readNdjson(file: string): Record<string, unknown>[] {
     .filter((line) => line.trim() !== '')
     .map((line, i) => {
       const value: unknown = JSON.parse(line);
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`line ${i + 1} is not a JSON object`);
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw new Error(`line ${i + 1} is not a JSON object`);
       return value as Record<string, unknown>;
     });
 }

@@ -148,7 +148,9 @@ export class JaegerApi {
   async operations(service: string, spanKind?: string): Promise<{ name: string; spanKind: string }[]> {
     const params: Record<string, string> = { service };
     if (spanKind) params.spanKind = spanKind;
-    return (await this.get<{ data: { name: string; spanKind: string }[] | null }>('/api/operations', params)).data ?? [];
+    return (
+      (await this.get<{ data: { name: string; spanKind: string }[] | null }>('/api/operations', params)).data ?? []
+    );
   }
 
   async search(query: TraceSearch): Promise<JaegerTrace[]> {

@@ -13,9 +13,12 @@ export const ALERT_RULES = join(ROOT, 'observability/prometheus/rules/alerts.yml
  */
 export const JOBS_WITHOUT_LOCAL_TARGET: Record<string, string> = {
   'postgres-exporter': 'no postgres_exporter runs here (compose runs the prometheuscommunity image)',
-  jaeger: 'only jaeger.int-spec.ts runs the Jaeger binary (and gives this job a target); elsewhere spans go to an in-process receiver',
-  'jaeger-spanmetrics': 'only jaeger.int-spec.ts runs Jaeger, whose spanmetrics connector exports RED metrics from spans',
-  grafana: 'no Grafana server runs here (compose runs the grafana image); the test runs every dashboard query against Prometheus itself',
+  jaeger:
+    'only jaeger.int-spec.ts runs the Jaeger binary (and gives this job a target); elsewhere spans go to an in-process receiver',
+  'jaeger-spanmetrics':
+    'only jaeger.int-spec.ts runs Jaeger, whose spanmetrics connector exports RED metrics from spans',
+  grafana:
+    'no Grafana server runs here (compose runs the grafana image); the test runs every dashboard query against Prometheus itself',
 };
 
 /** RabbitMQ's rabbitmq_prometheus endpoint on the loopback broker (`backing-services.mjs` enables it). */
@@ -25,7 +28,11 @@ export const RABBITMQ_PROMETHEUS = `127.0.0.1:${process.env.RABBITMQ_PROMETHEUS_
  * The local target of every scrape job that runs here: the four services at the Stack's ports,
  * the loopback broker, and the test's own Prometheus and Alertmanager.
  */
-export function localTargets(ports: Record<ServiceName, number>, prometheus: string, alertmanager: string): Record<string, string> {
+export function localTargets(
+  ports: Record<ServiceName, number>,
+  prometheus: string,
+  alertmanager: string,
+): Record<string, string> {
   return {
     ...Object.fromEntries(SERVICES.map((s) => [s, `127.0.0.1:${ports[s]}`])),
     rabbitmq: RABBITMQ_PROMETHEUS,
@@ -81,7 +88,8 @@ export function localPrometheusConfig(options: LocalPrometheusOptions): LocalPro
   const real = readYaml<PrometheusConfig>(PROMETHEUS_CONFIG);
   const realRuleFiles = real.rule_files.map((file) => resolve(dirname(PROMETHEUS_CONFIG), file));
   for (const file of Object.keys(options.ruleFileReplacements ?? {})) {
-    if (!realRuleFiles.includes(file)) throw new Error(`prometheus.yml does not load ${file} (it loads ${realRuleFiles.join(', ')})`);
+    if (!realRuleFiles.includes(file))
+      throw new Error(`prometheus.yml does not load ${file} (it loads ${realRuleFiles.join(', ')})`);
   }
   const dropped: string[] = [];
   const scrapeConfigs: ScrapeConfig[] = [];
@@ -89,7 +97,9 @@ export function localPrometheusConfig(options: LocalPrometheusOptions): LocalPro
     const target = options.targets[job.job_name];
     if (!target) {
       if (!(job.job_name in JOBS_WITHOUT_LOCAL_TARGET)) {
-        throw new Error(`prometheus.yml job "${job.job_name}" has no local target and no reason to be dropped: add it to the test`);
+        throw new Error(
+          `prometheus.yml job "${job.job_name}" has no local target and no reason to be dropped: add it to the test`,
+        );
       }
       dropped.push(job.job_name);
       continue;
@@ -98,17 +108,27 @@ export function localPrometheusConfig(options: LocalPrometheusOptions): LocalPro
     const targets = [...(job.static_configs ?? []).flatMap((c) => c.targets), ...(dns ?? []).flatMap((c) => c.names)];
     const otherDiscovery = Object.keys(rest).filter((k) => k.endsWith('_sd_configs'));
     if (targets.length !== 1 || otherDiscovery.length > 0) {
-      throw new Error(`prometheus.yml job "${job.job_name}" is not one static target or one DNS name (${targets.join(', ')}): teach the test to map it`);
+      throw new Error(
+        `prometheus.yml job "${job.job_name}" is not one static target or one DNS name (${targets.join(', ')}): teach the test to map it`,
+      );
     }
     // DNS discovery of a compose service becomes its processes here: what it would have found.
     scrapeConfigs.push({ ...rest, static_configs: [{ targets: [target].flat() }] });
   }
   const config: PrometheusConfig = {
     ...real,
-    global: { ...real.global, scrape_interval: options.interval, scrape_timeout: options.interval, evaluation_interval: options.interval },
+    global: {
+      ...real.global,
+      scrape_interval: options.interval,
+      scrape_timeout: options.interval,
+      evaluation_interval: options.interval,
+    },
     rule_files: realRuleFiles.map((file) => options.ruleFileReplacements?.[file] ?? file),
     alerting: {
-      alertmanagers: real.alerting.alertmanagers.map((am) => ({ ...am, static_configs: [{ targets: [options.alertmanager] }] })),
+      alertmanagers: real.alerting.alertmanagers.map((am) => ({
+        ...am,
+        static_configs: [{ targets: [options.alertmanager] }],
+      })),
     },
     scrape_configs: scrapeConfigs,
   };
@@ -175,7 +195,9 @@ export class PrometheusApi {
     if (atSeconds !== undefined) params.time = String(atSeconds);
     const data = await this.get<{ resultType: string; result: Sample[] | [number, string] }>('query', params);
     // A scalar (e.g. `vector(1) * 0` reduced by scalar()) is one value, not a list of series.
-    return data.resultType === 'scalar' ? [{ metric: {}, value: data.result as [number, string] }] : (data.result as Sample[]);
+    return data.resultType === 'scalar'
+      ? [{ metric: {}, value: data.result as [number, string] }]
+      : (data.result as Sample[]);
   }
 
   /** Whether a range query (what Grafana runs for a time-series panel) has any series. */

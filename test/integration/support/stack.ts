@@ -64,12 +64,16 @@ export class Stack {
 
   constructor(private readonly options: StackOptions) {
     const basePort = options.basePort;
-    if (basePort < 1024 || basePort + 4 >= 32768) throw new Error(`basePort ${basePort}: use 1024–32763, below the ephemeral port range`);
+    if (basePort < 1024 || basePort + 4 >= 32768)
+      throw new Error(`basePort ${basePort}: use 1024–32763, below the ephemeral port range`);
     this.adminUrl = options.backing?.adminUrl ?? inject('databaseAdminUrl');
     this.rabbitUrl = options.backing ? `${options.backing.rabbitUrl.replace(/\/+$/, '')}/${this.vhost}` : undefined;
     this.eventsPort = basePort + 4;
     this.ports = { gateway: basePort, order: basePort + 1, payment: basePort + 2, notification: basePort + 3 };
-    this.urls = Object.fromEntries(SERVICES.map((s) => [s, `http://127.0.0.1:${this.ports[s]}`])) as Record<ServiceName, string>;
+    this.urls = Object.fromEntries(SERVICES.map((s) => [s, `http://127.0.0.1:${this.ports[s]}`])) as Record<
+      ServiceName,
+      string
+    >;
     this.databaseUrls = Object.fromEntries(
       Object.entries(DATABASES).map(([svc, db]) => {
         const url = new URL(this.adminUrl);
@@ -85,7 +89,8 @@ export class Stack {
       rabbitmqctl('set_permissions', '-p', this.vhost, 'workshop', '.*', '.*', '.*');
     }
     await this.admin(async (c) => {
-      for (const url of Object.values(this.databaseUrls)) await c.query(`CREATE DATABASE "${new URL(url).pathname.slice(1)}"`);
+      for (const url of Object.values(this.databaseUrls))
+        await c.query(`CREATE DATABASE "${new URL(url).pathname.slice(1)}"`);
     });
   }
 
@@ -99,7 +104,8 @@ export class Stack {
       }
     }
     await this.admin(async (c) => {
-      for (const url of Object.values(this.databaseUrls)) await c.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
+      for (const url of Object.values(this.databaseUrls))
+        await c.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
     });
   }
 
@@ -142,14 +148,23 @@ export class Stack {
     return this.launch(name, `${name}-${port}`, `http://127.0.0.1:${port}`, { PORT: String(port), ...env });
   }
 
-  private async launch(name: ServiceName, key: string, url: string, env: Record<string, string>): Promise<ChildProcess> {
+  private async launch(
+    name: ServiceName,
+    key: string,
+    url: string,
+    env: Record<string, string>,
+  ): Promise<ChildProcess> {
     mkdirSync(LOG_DIR, { recursive: true });
     const log = createWriteStream(join(LOG_DIR, `${this.run}-${key}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--enable-source-maps', '--import', PRELOAD, join(ROOT, `dist/apps/${name}/src/main.js`)], {
-      cwd: ROOT,
-      env: { ...this.envFor(name), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', '--import', PRELOAD, join(ROOT, `dist/apps/${name}/src/main.js`)],
+      {
+        cwd: ROOT,
+        env: { ...this.envFor(name), ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.processes.set(key, child);
@@ -190,7 +205,11 @@ export class Stack {
     return existsSync(file) ? readFileSync(file, 'utf8') : '';
   }
 
-  async query<T = Record<string, unknown>>(service: keyof typeof DATABASES, sql: string, params: unknown[] = []): Promise<T[]> {
+  async query<T = Record<string, unknown>>(
+    service: keyof typeof DATABASES,
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<T[]> {
     const client = new pg.Client({ connectionString: this.databaseUrls[service] });
     await client.connect();
     try {
@@ -213,7 +232,8 @@ export class Stack {
   private async waitReady(name: string, url: string, child: ChildProcess): Promise<void> {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${this.logOf(name).slice(-3000)}`);
+      if (child.exitCode !== null)
+        throw new Error(`${name} exited with ${child.exitCode}:\n${this.logOf(name).slice(-3000)}`);
       try {
         const res = await fetch(`${url}/health/ready`);
         if (res.ok) return;

@@ -60,7 +60,8 @@ export function selfTimeByService(spans: CollectedSpan[]): Map<string, number> {
 /** Each service's share (0–1) of the self time of all the given traces together. */
 export function selfTimeShares(traces: CollectedSpan[][]): Record<string, number> {
   const sums = new Map<string, number>();
-  for (const trace of traces) for (const [service, ms] of selfTimeByService(trace)) sums.set(service, (sums.get(service) ?? 0) + ms);
+  for (const trace of traces)
+    for (const [service, ms] of selfTimeByService(trace)) sums.set(service, (sums.get(service) ?? 0) + ms);
   const total = [...sums.values()].reduce((a, b) => a + b, 0);
   return Object.fromEntries([...sums].map(([service, ms]) => [service, total > 0 ? ms / total : 0]));
 }
@@ -77,7 +78,12 @@ export function firstFailingServices(traces: CollectedSpan[][]): Record<string, 
     const byId = new Map(trace.map((s) => [s.spanId, s]));
     const depth = (s: CollectedSpan): number => {
       let d = 0;
-      for (let p = s.parentSpanId && byId.get(s.parentSpanId); p; p = p.parentSpanId ? byId.get(p.parentSpanId) : undefined) d++;
+      for (
+        let p = s.parentSpanId && byId.get(s.parentSpanId);
+        p;
+        p = p.parentSpanId ? byId.get(p.parentSpanId) : undefined
+      )
+        d++;
       return d;
     };
     const errors = trace.filter((s) => s.status === 'error');

@@ -5,9 +5,17 @@ import { Server } from '../../support/server.js';
 
 /** Zipkin as docker-compose.zipkin.yml runs it (same release, JAVA_OPTS and storage), on 127.0.0.1:port. */
 export async function startZipkin(port: number): Promise<Server> {
-  const { command, args, env } = zipkinCommand(port) as { command: string; args: string[]; env: Record<string, string> };
+  const { command, args, env } = zipkinCommand(port) as {
+    command: string;
+    args: string[];
+    env: Record<string, string>;
+  };
   // A JVM on a busy 2-core CI machine: about 10–20 s to healthy.
-  return Server.start('zipkin', command, args, port, { readyUrl: `http://127.0.0.1:${port}/health`, env, timeoutMs: 60_000 });
+  return Server.start('zipkin', command, args, port, {
+    readyUrl: `http://127.0.0.1:${port}/health`,
+    env,
+    timeoutMs: 60_000,
+  });
 }
 
 /** A span as Zipkin's v2 API returns it (JSON v2 model). */
@@ -103,7 +111,12 @@ export function collectedFromZipkin(spans: ZipkinSpan[]): CollectedSpan[] {
       endMs: startMs + durationMs,
       durationMs,
       attributes: tags,
-      status: tags['otel.status_code'] === 'ERROR' || 'error' in tags ? 'error' : tags['otel.status_code'] === 'OK' ? 'ok' : 'unset',
+      status:
+        tags['otel.status_code'] === 'ERROR' || 'error' in tags
+          ? 'error'
+          : tags['otel.status_code'] === 'OK'
+            ? 'ok'
+            : 'unset',
       statusMessage: tags.error,
       links: [],
     };

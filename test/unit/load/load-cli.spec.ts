@@ -60,12 +60,16 @@ describe('npm run load chooses its engine (scripts/load.mjs)', () => {
     const { exited } = load('smoke', '-e', 'LOAD_RATE=3');
     await started();
     expect(await exited).toBe(99);
-    expect(readFileSync(join(dir, 'args'), 'utf8').trim()).toBe(`run -e LOAD_RATE=3 ${join(ROOT, 'loadtest/smoke.js')}`);
+    expect(readFileSync(join(dir, 'args'), 'utf8').trim()).toBe(
+      `run -e LOAD_RATE=3 ${join(ROOT, 'loadtest/smoke.js')}`,
+    );
   }, 20_000);
 
   it('runs the Node engine without k6 on PATH and says so in one line', async () => {
     const line = await engineLine(loadWith({ k6OnPath: false }, 'smoke'));
-    expect(line).toBe('load: loadtest/smoke.js on the Node engine (loadtest/runner) (no k6 on PATH; install k6 to run it there, or choose with --engine k6|node)');
+    expect(line).toBe(
+      'load: loadtest/smoke.js on the Node engine (loadtest/runner) (no k6 on PATH; install k6 to run it there, or choose with --engine k6|node)',
+    );
     expect(existsSync(join(dir, 'args'))).toBe(false);
   }, 20_000);
 
@@ -90,7 +94,9 @@ describe('npm run load -- --k6 (scripts/load.mjs)', () => {
     const { exited } = load('smoke', '--k6', '-e', 'LOAD_RATE=3', '--summary-export', join(dir, 'out.json'));
     await started();
     expect(await exited).toBe(99);
-    expect(readFileSync(join(dir, 'args'), 'utf8').trim()).toBe(`run -e LOAD_RATE=3 --summary-export ${join(dir, 'out.json')} ${join(ROOT, 'loadtest/smoke.js')}`);
+    expect(readFileSync(join(dir, 'args'), 'utf8').trim()).toBe(
+      `run -e LOAD_RATE=3 --summary-export ${join(dir, 'out.json')} ${join(ROOT, 'loadtest/smoke.js')}`,
+    );
   }, 20_000);
 
   it("on Ctrl+C, hands k6 one SIGINT and exits with k6's 105, not Node's 130", async () => {

@@ -13,8 +13,15 @@ const checkOptions = (options: object) => readOptions({ scenarios, ...options })
 
 describe('readOptions()', () => {
   it('reads options.tags and the setup and teardown time limits (k6: 60 s each)', () => {
-    expect(checkOptions({ tags: { testid: 'baseline' } })).toMatchObject({ tags: { testid: 'baseline' }, setupTimeoutMs: 60_000, teardownTimeoutMs: 60_000 });
-    expect(checkOptions({ setupTimeout: '5m', teardownTimeout: '90s' })).toMatchObject({ setupTimeoutMs: 300_000, teardownTimeoutMs: 90_000 });
+    expect(checkOptions({ tags: { testid: 'baseline' } })).toMatchObject({
+      tags: { testid: 'baseline' },
+      setupTimeoutMs: 60_000,
+      teardownTimeoutMs: 60_000,
+    });
+    expect(checkOptions({ setupTimeout: '5m', teardownTimeout: '90s' })).toMatchObject({
+      setupTimeoutMs: 300_000,
+      teardownTimeoutMs: 90_000,
+    });
   });
 
   it('refuses options without scenarios (k6 runs one iteration) rather than running something else', () => {
@@ -23,12 +30,16 @@ describe('readOptions()', () => {
   });
 
   it('refuses a k6 option the Node engine does not run rather than ignoring it, saying to run k6', () => {
-    expect(() => checkOptions({ discardResponseBodies: true })).toThrow(/option "discardResponseBodies" is not supported by the Node engine.*run the script with k6/);
+    expect(() => checkOptions({ discardResponseBodies: true })).toThrow(
+      /option "discardResponseBodies" is not supported by the Node engine.*run the script with k6/,
+    );
     expect(() => checkOptions({ vus: 2, duration: '10s' })).toThrow(/option "vus" is not supported/);
   });
 
   it('refuses an option k6 does not know (k6 only warns: a typo is a bug either way)', () => {
-    expect(() => checkOptions({ threshold: {} })).toThrow(/option "threshold" is not supported by the Node engine \(it has scenarios, thresholds, .*\): a typo/);
+    expect(() => checkOptions({ threshold: {} })).toThrow(
+      /option "threshold" is not supported by the Node engine \(it has scenarios, thresholds, .*\): a typo/,
+    );
   });
 
   it('refuses a time limit without a unit (k6 reads 120 as 120 ms)', () => {
@@ -43,8 +54,12 @@ describe('readOptions()', () => {
 
 describe('requestName()', () => {
   it('is the method and the endpoint template: ids replaced, origin and query string dropped', () => {
-    expect(requestName('GET', 'http://127.0.0.1:3000/api/orders/0b5c2f3e-1d2a-4c1b-9f3e-2a1b3c4d5e6f')).toBe('GET /api/orders/{id}');
-    expect(requestName('GET', 'http://gateway:3000/api/orders?customerId=c-17&limit=20&include=notifications')).toBe('GET /api/orders');
+    expect(requestName('GET', 'http://127.0.0.1:3000/api/orders/0b5c2f3e-1d2a-4c1b-9f3e-2a1b3c4d5e6f')).toBe(
+      'GET /api/orders/{id}',
+    );
+    expect(requestName('GET', 'http://gateway:3000/api/orders?customerId=c-17&limit=20&include=notifications')).toBe(
+      'GET /api/orders',
+    );
     expect(requestName('GET', 'http://x/api/notifications?orderId=42')).toBe('GET /api/notifications');
     expect(requestName('post', 'http://x/api/orders')).toBe('POST /api/orders');
     expect(requestName('PUT', 'http://order:3001/admin/faults')).toBe('PUT /admin/faults');
@@ -70,11 +85,13 @@ describe('the load scripts', () => {
   const scripts = [...files(''), ...files('scenarios')];
 
   it('send every request through lib/engine.js, the one place that tags it with its name', () => {
-    const importers = [...scripts, ...files('lib')].filter((f) => /from 'k6\/http'/.test(readFileSync(join(LOADTEST, f), 'utf8')));
+    const importers = [...scripts, ...files('lib')].filter((f) =>
+      /from 'k6\/http'/.test(readFileSync(join(LOADTEST, f), 'utf8')),
+    );
     expect(importers).toEqual(['lib/engine.js']);
   });
 
-  it('each declare options the Node engine accepts, every sample tagged with the script\'s name as its testid', () => {
+  it("each declare options the Node engine accepts, every sample tagged with the script's name as its testid", () => {
     // In a child: the engine's hooks map k6's modules, and the scenario scripts import the catalogue (.ts).
     const source = `
       import { readOptions } from './loadtest/runner/options.js';
@@ -86,7 +103,13 @@ describe('the load scripts', () => {
         testids[file] = options.tags.testid;
       }
       console.log(JSON.stringify(testids));`;
-    const testids = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', source], { cwd: ROOT, env: { PATH: process.env.PATH }, encoding: 'utf8' }));
+    const testids = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', source], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH },
+        encoding: 'utf8',
+      }),
+    );
     expect(Object.keys(testids)).toHaveLength(scripts.length);
     for (const file of scripts) expect(testids[file], file).toBe(basename(file, '.js'));
   });

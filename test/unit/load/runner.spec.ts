@@ -35,8 +35,22 @@ async function run(source: string) {
   const summary = join(dir, `summary-${n++}.json`);
   writeFileSync(file, source);
   const started = performance.now();
-  const args = ['scripts/load.mjs', file, '--engine', 'node', '--quiet', '--summary-export', summary, '-e', `BASE=${base}`];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [
+    'scripts/load.mjs',
+    file,
+    '--engine',
+    'node',
+    '--quiet',
+    '--summary-export',
+    summary,
+    '-e',
+    `BASE=${base}`,
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   child.stdout.on('data', (d) => (log += d));
   child.stderr.on('data', (d) => (log += d));
@@ -59,19 +73,43 @@ describe('runScript()', () => {
 
   it.each([
     ['an option k6 does not know', `{ vu: 2 }`, /option "vu" is not supported by the Node engine/],
-    ['an option the engine lacks', `{ discardResponseBodies: true }`, /"discardResponseBodies" is not supported by the Node engine/],
-    ['a duration without a unit', `{ scenarios: { s: { executor: 'constant-vus', duration: 10 } } }`, /duration: 10 has no unit \(k6 would read it as 10 ms\)/],
-    ['an executor field k6 refuses', `{ scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '1s', rate: 2 } } }`, /unknown field "rate"/],
-    ['an executor the scripts do not use', `{ scenarios: { s: { executor: 'ramping-vus', stages: [] } } }`, /"ramping-vus" is not supported by the Node engine .*run the script with k6/],
-    ['a gauge threshold on max', `{ scenarios: ${ONE_VU}, thresholds: { queue: ['max<10'] } }`, /a gauge metric has no "max"/],
+    [
+      'an option the engine lacks',
+      `{ discardResponseBodies: true }`,
+      /"discardResponseBodies" is not supported by the Node engine/,
+    ],
+    [
+      'a duration without a unit',
+      `{ scenarios: { s: { executor: 'constant-vus', duration: 10 } } }`,
+      /duration: 10 has no unit \(k6 would read it as 10 ms\)/,
+    ],
+    [
+      'an executor field k6 refuses',
+      `{ scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '1s', rate: 2 } } }`,
+      /unknown field "rate"/,
+    ],
+    [
+      'an executor the scripts do not use',
+      `{ scenarios: { s: { executor: 'ramping-vus', stages: [] } } }`,
+      /"ramping-vus" is not supported by the Node engine .*run the script with k6/,
+    ],
+    [
+      'a gauge threshold on max',
+      `{ scenarios: ${ONE_VU}, thresholds: { queue: ['max<10'] } }`,
+      /a gauge metric has no "max"/,
+    ],
   ])('refuses %s before running anything (exit 104)', async (_, options, message) => {
-    const { exitCode, log } = await run(`import { Gauge } from 'k6/metrics';\nnew Gauge('queue');\nexport const options = ${options};\nexport default function () {}\n`);
+    const { exitCode, log } = await run(
+      `import { Gauge } from 'k6/metrics';\nnew Gauge('queue');\nexport const options = ${options};\nexport default function () {}\n`,
+    );
     expect(exitCode).toBe(104);
     expect(log).toMatch(message);
   });
 
   it('refuses a k6 module it does not have, naming it (exit 107)', async () => {
-    const { exitCode, log } = await run(`import exec from 'k6/execution';\nexport const options = { scenarios: ${ONE_VU} };\nexport default function () {}\n`);
+    const { exitCode, log } = await run(
+      `import exec from 'k6/execution';\nexport const options = { scenarios: ${ONE_VU} };\nexport default function () {}\n`,
+    );
     expect(exitCode).toBe(107);
     expect(log).toMatch(/k6\/execution is not supported by the Node engine .*run the script with k6/);
   });
@@ -87,7 +125,14 @@ describe('runScript()', () => {
     expect(exitCode).toBe(0);
     const series = data.node_engine.timeSeries as { metric: string; tags: Record<string, string> }[];
     for (const s of series) expect(s.tags.testid, s.metric).toBe('unit');
-    expect(series.find((s) => s.metric === 'http_reqs')!.tags).toMatchObject({ name: 'GET /x', url: 'GET /x', method: 'GET', status: '200', expected_response: 'true', scenario: 's' });
+    expect(series.find((s) => s.metric === 'http_reqs')!.tags).toMatchObject({
+      name: 'GET /x',
+      url: 'GET /x',
+      method: 'GET',
+      status: '200',
+      expected_response: 'true',
+      scenario: 's',
+    });
   });
 
   it('cuts off an iteration still running gracefulStop after the end, then runs teardown', async () => {

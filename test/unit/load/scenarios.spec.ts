@@ -4,7 +4,9 @@ import { normalizeScenario, parseDuration, readOptions } from '../../../loadtest
 // @ts-expect-error: plain ESM modules of the Node load engine, without types
 import { arrivalOffsets } from '../../../loadtest/runner/executors.js';
 
-const offsets = (startRate: number, stages: { ms: number; target: number }[], timeUnit = 1000): number[] => [...(arrivalOffsets(startRate, stages, timeUnit) as Iterable<number>)];
+const offsets = (startRate: number, stages: { ms: number; target: number }[], timeUnit = 1000): number[] => [
+  ...(arrivalOffsets(startRate, stages, timeUnit) as Iterable<number>),
+];
 
 describe('parseDuration()', () => {
   it('reads k6 duration strings into milliseconds', () => {
@@ -20,8 +22,16 @@ describe('parseDuration()', () => {
   it('refuses a duration without a unit, which k6 reads as milliseconds', () => {
     expect(() => parseDuration('10')).toThrow(/"10" has no unit \(k6 would read it as 10 ms\)/);
     expect(() => parseDuration(30, 'options.setupTimeout')).toThrow(/^options.setupTimeout: 30 has no unit/);
-    expect(() => normalizeScenario('s', { executor: 'constant-vus', duration: 30 })).toThrow(/scenario s: duration: 30 has no unit/);
-    expect(() => normalizeScenario('s', { executor: 'ramping-arrival-rate', preAllocatedVUs: 1, stages: [{ duration: '5', target: 1 }] })).toThrow(/stage 0: duration: "5" has no unit/);
+    expect(() => normalizeScenario('s', { executor: 'constant-vus', duration: 30 })).toThrow(
+      /scenario s: duration: 30 has no unit/,
+    );
+    expect(() =>
+      normalizeScenario('s', {
+        executor: 'ramping-arrival-rate',
+        preAllocatedVUs: 1,
+        stages: [{ duration: '5', target: 1 }],
+      }),
+    ).toThrow(/stage 0: duration: "5" has no unit/);
   });
 
   it('refuses what is not a duration, naming it', () => {
@@ -59,10 +69,39 @@ describe('arrivalOffsets()', () => {
 
 describe('options.scenarios', () => {
   it('reads arrival-rate scenarios with their VU pool and exec function', () => {
-    expect(readOptions({ scenarios: { orders: { executor: 'constant-arrival-rate', rate: 5, duration: '1m', preAllocatedVUs: 2, maxVUs: 20, exec: 'orders' } } }).scenarios).toMatchObject([
-      { name: 'orders', startRate: 5, durationMs: 60_000, timeUnitMs: 1000, preAllocatedVUs: 2, maxVUs: 20, exec: 'orders', gracefulStopMs: 30_000 },
+    expect(
+      readOptions({
+        scenarios: {
+          orders: {
+            executor: 'constant-arrival-rate',
+            rate: 5,
+            duration: '1m',
+            preAllocatedVUs: 2,
+            maxVUs: 20,
+            exec: 'orders',
+          },
+        },
+      }).scenarios,
+    ).toMatchObject([
+      {
+        name: 'orders',
+        startRate: 5,
+        durationMs: 60_000,
+        timeUnitMs: 1000,
+        preAllocatedVUs: 2,
+        maxVUs: 20,
+        exec: 'orders',
+        gracefulStopMs: 30_000,
+      },
     ]);
-    expect(normalizeScenario('up', { executor: 'ramping-arrival-rate', startRate: 1, stages: [{ duration: '10s', target: 5 }], preAllocatedVUs: 1 })).toMatchObject({
+    expect(
+      normalizeScenario('up', {
+        executor: 'ramping-arrival-rate',
+        startRate: 1,
+        stages: [{ duration: '10s', target: 5 }],
+        preAllocatedVUs: 1,
+      }),
+    ).toMatchObject({
       stages: [{ ms: 10_000, target: 5 }],
       durationMs: 10_000,
       maxVUs: 1,
@@ -70,14 +109,23 @@ describe('options.scenarios', () => {
     });
   });
 
-  it.each(['ramping-vus', 'shared-iterations', 'per-vu-iterations', 'externally-controlled'])('refuses the %s executor, which the scripts do not use, saying to run k6', (executor) => {
-    expect(() => normalizeScenario('x', { executor })).toThrow(new RegExp(`executor "${executor}" is not supported by the Node engine .*run the script with k6`));
-  });
+  it.each(['ramping-vus', 'shared-iterations', 'per-vu-iterations', 'externally-controlled'])(
+    'refuses the %s executor, which the scripts do not use, saying to run k6',
+    (executor) => {
+      expect(() => normalizeScenario('x', { executor })).toThrow(
+        new RegExp(`executor "${executor}" is not supported by the Node engine .*run the script with k6`),
+      );
+    },
+  );
 
   const car = { executor: 'constant-arrival-rate', rate: 2, duration: '10s', preAllocatedVUs: 2 };
 
   it.each([
-    ['a field the executor does not have (k6 decodes scenarios strictly)', { ...car, vus: 3 }, /unknown field "vus" for constant-arrival-rate/],
+    [
+      'a field the executor does not have (k6 decodes scenarios strictly)',
+      { ...car, vus: 3 },
+      /unknown field "vus" for constant-arrival-rate/,
+    ],
     ['a misspelt field', { ...car, maxVU: 9 }, /unknown field "maxVU"/],
     ['a missing rate', { ...car, rate: undefined }, /rate is required/],
     ['a fractional rate (k6 takes integers)', { ...car, rate: 2.5 }, /rate must be a whole number ≥ 1 \(got 2.5\)/],
@@ -85,7 +133,11 @@ describe('options.scenarios', () => {
     ['maxVUs below preAllocatedVUs', { ...car, maxVUs: 1 }, /maxVUs can't be less than preAllocatedVUs/],
     ['a duration under 1s', { ...car, duration: '500ms' }, /duration must be at least 1s/],
     ['no stages', { executor: 'ramping-arrival-rate', preAllocatedVUs: 1, stages: [] }, /at least one stage/],
-    ['a stage field k6 does not know', { executor: 'ramping-arrival-rate', preAllocatedVUs: 1, stages: [{ duration: '1s', target: 1, vus: 2 }] }, /stage 0 has unknown field "vus"/],
+    [
+      'a stage field k6 does not know',
+      { executor: 'ramping-arrival-rate', preAllocatedVUs: 1, stages: [{ duration: '1s', target: 1, vus: 2 }] },
+      /stage 0 has unknown field "vus"/,
+    ],
     ['zero VUs', { executor: 'constant-vus', vus: 0, duration: '1s' }, /vus must be a whole number ≥ 1/],
   ])('refuses %s, as k6 does', (_, scenario, message) => {
     expect(() => normalizeScenario('s', scenario as never)).toThrow(message);

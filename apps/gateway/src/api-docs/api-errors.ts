@@ -16,7 +16,9 @@ const MEANING: Record<number, string> = {
 
 /** The error answers a route can give, all in the shared error shape. */
 export function ApiErrors(...statuses: (keyof typeof MEANING)[]): MethodDecorator {
-  return applyDecorators(...statuses.map((status) => ApiResponse({ status, description: MEANING[status], type: ErrorSchema })));
+  return applyDecorators(
+    ...statuses.map((status) => ApiResponse({ status, description: MEANING[status], type: ErrorSchema })),
+  );
 }
 
 /** What every route behind a downstream service can answer besides its own errors. */

@@ -1,4 +1,11 @@
-import { ORDER_STATUSES, type NotificationView, type OrderItemView, type OrderStatus, type OrderView, type Page } from '@app/contracts';
+import {
+  ORDER_STATUSES,
+  type NotificationView,
+  type OrderItemView,
+  type OrderStatus,
+  type OrderView,
+  type Page,
+} from '@app/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 // The answers' shapes for the OpenAPI contract. Each class `implements` the view the code returns,
@@ -17,7 +24,8 @@ export class OrderSchema implements OrderView {
   @ApiProperty({ description: 'Sum of quantity × unitPrice, computed in integer cents', example: 25 }) total!: number;
   @ApiProperty({ example: 'USD' }) currency!: string;
   @ApiProperty({ type: [OrderItemSchema] }) items!: OrderItemSchema[];
-  @ApiProperty({ type: String, nullable: true, description: "The payment service's id once charged" }) paymentId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "The payment service's id once charged" }) paymentId!:
+    string | null;
   @ApiProperty({ description: 'The only part of the card number that is kept', example: '4242' }) cardLast4!: string;
   @ApiProperty({ type: String, nullable: true, example: null, description: 'e.g. card_declined, payment_not_received' })
   failureReason!: string | null;
@@ -27,7 +35,8 @@ export class OrderSchema implements OrderView {
 
 export class NotificationSchema implements NotificationView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid', description: "The order event's id (a notification is sent once per event)" }) eventId!: string;
+  @ApiProperty({ format: 'uuid', description: "The order event's id (a notification is sent once per event)" })
+  eventId!: string;
   @ApiProperty({ format: 'uuid' }) orderId!: string;
   @ApiProperty() customerId!: string;
   @ApiProperty({ example: 'order.paid' }) type!: string;
@@ -41,9 +50,16 @@ export class OrderWithNotificationsSchema extends OrderSchema {
 }
 
 export class OrderPageSchema implements Page<OrderView> {
-  @ApiProperty({ type: [OrderSchema], description: 'Newest first; with include=notifications each order also has `notifications`' })
+  @ApiProperty({
+    type: [OrderSchema],
+    description: 'Newest first; with include=notifications each order also has `notifications`',
+  })
   data!: OrderSchema[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last page',
+  })
   nextCursor!: string | null;
 }
 
@@ -64,8 +80,12 @@ export class ErrorSchema {
   @ApiProperty({ example: '/api/orders' }) path!: string;
   @ApiPropertyOptional({ type: [FieldErrorSchema], description: 'A 400 from validation: every field that failed' })
   errors?: FieldErrorSchema[];
-  @ApiPropertyOptional({ description: 'The one field a 400 is about (e.g. a bad Idempotency-Key or query)' }) field?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'A 502/503/504 after the order was saved: the order, left pending' })
+  @ApiPropertyOptional({ description: 'The one field a 400 is about (e.g. a bad Idempotency-Key or query)' })
+  field?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'A 502/503/504 after the order was saved: the order, left pending',
+  })
   orderId?: string;
   @ApiPropertyOptional({ enum: ['pending'] }) orderStatus?: string;
 }

@@ -6,7 +6,10 @@ import { NOTIFICATION_HTTP, ORDER_HTTP } from './downstream.tokens.js';
 /** The HTTP clients of the services behind the gateway, registered once (URL and timeout from the validated config). */
 @Module({
   providers: [
-    downstreamClientProvider(ORDER_HTTP, 'order', GatewayEnv, (env) => ({ url: env.ORDER_SERVICE_URL, timeoutMs: env.ORDER_TIMEOUT_MS })),
+    downstreamClientProvider(ORDER_HTTP, 'order', GatewayEnv, (env) => ({
+      url: env.ORDER_SERVICE_URL,
+      timeoutMs: env.ORDER_TIMEOUT_MS,
+    })),
     downstreamClientProvider(NOTIFICATION_HTTP, 'notification', GatewayEnv, (env) => ({
       url: env.NOTIFICATION_SERVICE_URL,
       timeoutMs: env.NOTIFICATION_TIMEOUT_MS,

@@ -16,7 +16,8 @@ export class NotificationsController {
   @ApiOkResponse({ type: NotificationListSchema })
   @ApiErrors(400, ...DOWNSTREAM_ERRORS)
   async list(@Query() query: ListNotificationsQueryDto): Promise<{ data: NotificationView[] }> {
-    return (await this.notification.request<{ data: NotificationView[] }>({ path: '/notifications', query: { ...query } }))
-      .body;
+    return (
+      await this.notification.request<{ data: NotificationView[] }>({ path: '/notifications', query: { ...query } })
+    ).body;
   }
 }

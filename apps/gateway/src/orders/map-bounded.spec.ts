@@ -16,7 +16,9 @@ describe('mapBounded()', () => {
   });
 
   it('rejects with the first failure', async () => {
-    await expect(mapBounded([1, 2, 3], 2, async (n) => (n === 2 ? Promise.reject(new Error('two')) : n))).rejects.toThrow('two');
+    await expect(
+      mapBounded([1, 2, 3], 2, async (n) => (n === 2 ? Promise.reject(new Error('two')) : n)),
+    ).rejects.toThrow('two');
   });
 
   it('returns an empty list for no items', async () => {

@@ -18,7 +18,11 @@ function fakes() {
       return { status: 200, body: { data: [{ orderId: req.query?.orderId }] }, headers: new Headers() };
     },
   };
-  return { seen, order: order as unknown as DownstreamClient, notification: notification as unknown as DownstreamClient };
+  return {
+    seen,
+    order: order as unknown as DownstreamClient,
+    notification: notification as unknown as DownstreamClient,
+  };
 }
 
 describe('OrdersController.list with include=notifications', () => {

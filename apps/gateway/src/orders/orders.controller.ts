@@ -1,8 +1,28 @@
 import { DownstreamClient } from '@app/common';
 import { CreateOrderDto, type NotificationView, type OrderView, type Page } from '@app/contracts';
 import { FaultRegistry } from '@app/faults';
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiErrors, DOWNSTREAM_ERRORS } from '../api-docs/api-errors.js';
 import { OrderPageSchema, OrderSchema, OrderWithNotificationsSchema } from '../api-docs/schemas.js';
@@ -31,12 +51,18 @@ export class OrdersController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: '1–255 visible ASCII characters. The same key with the same body returns the first result (no second charge).',
+    description:
+      '1–255 visible ASCII characters. The same key with the same body returns the first result (no second charge).',
   })
   @ApiCreatedResponse({
     type: OrderSchema,
     description: 'The order, `paid` or `payment_failed`. A replay carries the header `idempotent-replayed: true`.',
-    headers: { 'idempotent-replayed': { description: 'true when this is the stored answer to an earlier request with the same key', schema: { type: 'string' } } },
+    headers: {
+      'idempotent-replayed': {
+        description: 'true when this is the stored answer to an earlier request with the same key',
+        schema: { type: 'string' },
+      },
+    },
   })
   @ApiErrors(400, 409, 413, 415, 422, ...DOWNSTREAM_ERRORS)
   async create(
@@ -58,11 +84,16 @@ export class OrdersController {
   @Get()
   @ApiOperation({ summary: 'List orders, newest first, a page at a time' })
   @ApiOkResponse({
-    description: 'A page of orders; `include=notifications` adds each order\'s notifications',
+    description: "A page of orders; `include=notifications` adds each order's notifications",
     schema: {
       allOf: [{ $ref: getSchemaPath(OrderPageSchema) }],
       properties: {
-        data: { type: 'array', items: { oneOf: [{ $ref: getSchemaPath(OrderSchema) }, { $ref: getSchemaPath(OrderWithNotificationsSchema) }] } },
+        data: {
+          type: 'array',
+          items: {
+            oneOf: [{ $ref: getSchemaPath(OrderSchema) }, { $ref: getSchemaPath(OrderWithNotificationsSchema) }],
+          },
+        },
       },
     },
   })
@@ -77,7 +108,10 @@ export class OrdersController {
     const notificationsOf = async (order: OrderView) => ({
       ...order,
       notifications: (
-        await this.notification.request<{ data: NotificationView[] }>({ path: '/notifications', query: { orderId: order.id } })
+        await this.notification.request<{ data: NotificationView[] }>({
+          path: '/notifications',
+          query: { orderId: order.id },
+        })
       ).body.data,
     });
     // The sequential-calls fault: the same calls, one after the other.

@@ -16,7 +16,8 @@ export interface ReceiveResult {
   duplicates: number;
 }
 
-const clip = (value: string | undefined, max: number): string | null => (value === undefined ? null : value.slice(0, max));
+const clip = (value: string | undefined, max: number): string | null =>
+  value === undefined ? null : value.slice(0, max);
 
 /** Alertmanager sends the zero time (`0001-01-01T00:00:00Z`) as the end of a firing alert. */
 function endOf(alert: AlertmanagerAlert): Date | null {
@@ -53,7 +54,10 @@ export class AlertsService {
    */
   async receive(payload: AlertmanagerWebhook): Promise<ReceiveResult> {
     if (payload.truncatedAlerts) {
-      this.logger.warn({ msg: `Alertmanager left ${payload.truncatedAlerts} alerts out of a notification (max_alerts)`, receiver: payload.receiver });
+      this.logger.warn({
+        msg: `Alertmanager left ${payload.truncatedAlerts} alerts out of a notification (max_alerts)`,
+        receiver: payload.receiver,
+      });
     }
     const receivedAt = new Date();
     const result: ReceiveResult = { stored: 0, duplicates: 0 };
@@ -90,7 +94,13 @@ export class AlertsService {
   private record(alert: Alert): void {
     const severity = alert.severity ?? 'none';
     alertsReceived.inc({ alertname: alert.alertname, severity, status: alert.status });
-    const fields = { alertname: alert.alertname, severity, alert_service: alert.service, fingerprint: alert.fingerprint, summary: alert.summary };
+    const fields = {
+      alertname: alert.alertname,
+      severity,
+      alert_service: alert.service,
+      fingerprint: alert.fingerprint,
+      summary: alert.summary,
+    };
     if (alert.status === 'firing') this.logger.warn({ msg: `alert firing: ${alert.alertname}`, ...fields });
     else this.logger.log({ msg: `alert resolved: ${alert.alertname}`, ...fields });
   }

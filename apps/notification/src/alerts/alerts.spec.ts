@@ -49,11 +49,16 @@ describe('toAlert()', () => {
   });
 
   it('keeps the end of a resolved alert', () => {
-    expect(toAlert(alert({ status: 'resolved', endsAt: '2030-01-01T10:04:00Z' }), received).endsAt).toEqual(new Date('2030-01-01T10:04:00Z'));
+    expect(toAlert(alert({ status: 'resolved', endsAt: '2030-01-01T10:04:00Z' }), received).endsAt).toEqual(
+      new Date('2030-01-01T10:04:00Z'),
+    );
   });
 
   it('names an alert without an alertname label "unnamed" and clips long values to their columns', () => {
-    const row = toAlert(alert({ labels: { service: 's'.repeat(100) }, annotations: { summary: 'x'.repeat(5000) } }), received);
+    const row = toAlert(
+      alert({ labels: { service: 's'.repeat(100) }, annotations: { summary: 'x'.repeat(5000) } }),
+      received,
+    );
     expect(row).toMatchObject({ alertname: 'unnamed', severity: null });
     expect(row.service).toHaveLength(64);
     expect(row.summary).toHaveLength(1000);
@@ -64,11 +69,17 @@ describe('NotificationEnv ALERT_WEBHOOK_TOKEN', () => {
   const validate = (raw: Record<string, string>) => validateEnv(NotificationEnv, raw);
 
   it('is optional', () => {
-    expect(validate({ DATABASE_URL: 'postgres://workshop@127.0.0.1/notifications' }).ALERT_WEBHOOK_TOKEN).toBeUndefined();
+    expect(
+      validate({ DATABASE_URL: 'postgres://workshop@127.0.0.1/notifications' }).ALERT_WEBHOOK_TOKEN,
+    ).toBeUndefined();
   });
 
   it('stops the boot when the token is too short or contains spaces', () => {
-    expect(() => validate({ ALERT_WEBHOOK_TOKEN: 'short' })).toThrow(/ALERT_WEBHOOK_TOKEN must be at least 16 characters/);
-    expect(() => validate({ ALERT_WEBHOOK_TOKEN: 'has a space in the middle' })).toThrow(/ALERT_WEBHOOK_TOKEN must be printable ASCII/);
+    expect(() => validate({ ALERT_WEBHOOK_TOKEN: 'short' })).toThrow(
+      /ALERT_WEBHOOK_TOKEN must be at least 16 characters/,
+    );
+    expect(() => validate({ ALERT_WEBHOOK_TOKEN: 'has a space in the middle' })).toThrow(
+      /ALERT_WEBHOOK_TOKEN must be printable ASCII/,
+    );
   });
 });

@@ -23,7 +23,11 @@ export class CreateAlerts1765000000000 implements MigrationInterface {
         ],
         indices: [
           // Alertmanager re-sends a group every repeat_interval (and after a failed delivery): store each state once.
-          new TableIndex({ name: 'uq_alerts_occurrence', columnNames: ['fingerprint', 'status', 'starts_at'], isUnique: true }),
+          new TableIndex({
+            name: 'uq_alerts_occurrence',
+            columnNames: ['fingerprint', 'status', 'starts_at'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'idx_alerts_received', columnNames: ['received_at'] }),
         ],
       }),

@@ -38,5 +38,3 @@ export function deliveryFor(context: unknown): Delivery {
 export function retryDelayMs(attempt: number): number {
   return Math.min(100 * 2 ** (attempt - 1), 2_000);
 }
-
-

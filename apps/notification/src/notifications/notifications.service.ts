@@ -8,7 +8,9 @@ import { Repository } from 'typeorm';
 import { Notification } from './notification.entity.js';
 
 /** The text a customer receives for an order event. */
-export function messageFor(event: Pick<OrderEventPayload, 'type' | 'orderId' | 'totalCents' | 'currency' | 'failureReason'>): string {
+export function messageFor(
+  event: Pick<OrderEventPayload, 'type' | 'orderId' | 'totalCents' | 'currency' | 'failureReason'>,
+): string {
   const amount = `${(event.totalCents / 100).toFixed(2)} ${event.currency}`;
   if (event.type === OrderEvents.Paid) return `Your order ${event.orderId} is paid: ${amount}.`;
   return `Payment for your order ${event.orderId} (${amount}) failed: ${event.failureReason ?? 'unknown reason'}.`;

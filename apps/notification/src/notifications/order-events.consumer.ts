@@ -75,7 +75,8 @@ export class OrderEventsConsumer {
    * from the payload, with the producer's span as parent.
    */
   handle(data: unknown, context: unknown): Promise<void> {
-    const eventType = typeof (data as { type?: unknown })?.type === 'string' ? String((data as { type: string }).type) : 'unknown';
+    const eventType =
+      typeof (data as { type?: unknown })?.type === 'string' ? String((data as { type: string }).type) : 'unknown';
     const messageId = String((data as { eventId?: unknown })?.eventId ?? '');
     const process = () =>
       withSpan(
@@ -120,7 +121,11 @@ export class OrderEventsConsumer {
     const started = performance.now();
     const labels = { queue: NOTIFICATIONS_QUEUE, event: eventType };
     const observe = () =>
-      messageProcessingDuration.observe({ labels, value: (performance.now() - started) / 1000, exemplarLabels: exemplarLabels() });
+      messageProcessingDuration.observe({
+        labels,
+        value: (performance.now() - started) / 1000,
+        exemplarLabels: exemplarLabels(),
+      });
     const delivery = deliveryFor(context);
     const event = plainToInstance(OrderEventDto, data);
     const errors = typeof data === 'object' && data !== null ? validateSync(event) : [];
@@ -144,7 +149,8 @@ export class OrderEventsConsumer {
         observe();
         const log = { order_id: event.orderId, event_id: event.eventId, event_type: event.type, attempt };
         if (created) this.logger.log({ msg: `notified customer: ${event.type}`, ...log });
-        else this.logger.log({ msg: `event ${event.eventId} was already recorded; acknowledged the redelivery`, ...log });
+        else
+          this.logger.log({ msg: `event ${event.eventId} was already recorded; acknowledged the redelivery`, ...log });
         return;
       } catch (error) {
         const last = attempt >= MAX_DELIVERY_ATTEMPTS;

@@ -14,6 +14,8 @@ describe('OrderEnv', () => {
     expect(() => validate({ ...base, OUTBOX_PUBLISH_TIMEOUT_MS: '5000', OUTBOX_LEASE_MS: '6000' })).toThrow(
       /OUTBOX_LEASE_MS must be more than OUTBOX_PUBLISH_TIMEOUT_MS \(5000\) \+ 1000 \(got "6000"\)/,
     );
-    expect(validate({ ...base, OUTBOX_PUBLISH_TIMEOUT_MS: '5000', OUTBOX_LEASE_MS: '6001' }).OUTBOX_LEASE_MS).toBe(6001);
+    expect(validate({ ...base, OUTBOX_PUBLISH_TIMEOUT_MS: '5000', OUTBOX_LEASE_MS: '6001' }).OUTBOX_LEASE_MS).toBe(
+      6001,
+    );
   });
 });

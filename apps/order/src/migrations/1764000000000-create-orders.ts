@@ -39,7 +39,14 @@ export class CreateOrders1764000000000 implements MigrationInterface {
           { name: 'quantity', type: 'integer' },
           { name: 'unit_price_cents', type: 'bigint' },
         ],
-        foreignKeys: [{ columnNames: ['order_id'], referencedTableName: 'orders', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
+        foreignKeys: [
+          {
+            columnNames: ['order_id'],
+            referencedTableName: 'orders',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+        ],
         indices: [new TableIndex({ name: 'idx_order_items_order', columnNames: ['order_id'] })],
       }),
     );

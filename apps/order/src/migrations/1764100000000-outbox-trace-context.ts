@@ -5,7 +5,10 @@ export class OutboxTraceContext1764100000000 implements MigrationInterface {
   name = 'OutboxTraceContext1764100000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn('outbox_events', new TableColumn({ name: 'trace_context', type: 'text', isNullable: true }));
+    await queryRunner.addColumn(
+      'outbox_events',
+      new TableColumn({ name: 'trace_context', type: 'text', isNullable: true }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

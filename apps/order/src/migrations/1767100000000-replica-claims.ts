@@ -17,7 +17,10 @@ export class ReplicaClaims1767100000000 implements MigrationInterface {
     await queryRunner.query(
       'CREATE INDEX "idx_outbox_pending_aggregate" ON "outbox_events" ("aggregate_id", "created_at") WHERE "published_at" IS NULL',
     );
-    await queryRunner.addColumn('orders', new TableColumn({ name: 'reconcile_claimed_until', type: 'timestamptz', isNullable: true }));
+    await queryRunner.addColumn(
+      'orders',
+      new TableColumn({ name: 'reconcile_claimed_until', type: 'timestamptz', isNullable: true }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -9,7 +9,11 @@ describe('page cursors', () => {
   });
 
   it('reject garbage with a 400 naming the cursor', () => {
-    for (const bad of ['nope', Buffer.from('[1,2]').toString('base64url'), Buffer.from('["x","y"]').toString('base64url')]) {
+    for (const bad of [
+      'nope',
+      Buffer.from('[1,2]').toString('base64url'),
+      Buffer.from('["x","y"]').toString('base64url'),
+    ]) {
       expect(() => decodeCursor(bad)).toThrow(BadRequestException);
     }
   });

@@ -7,7 +7,8 @@ import type { OrderItem } from './order.entity.js';
 import { seedPastOrders } from './past-orders.js';
 
 /** slow-query's statement: lower() on the column defeats the (customer_id, created_at, id) index. */
-export const DUPLICATE_CHECK_SQL = 'SELECT count(*)::int AS previous_orders FROM orders o WHERE lower(o.customer_id) = lower($1)';
+export const DUPLICATE_CHECK_SQL =
+  'SELECT count(*)::int AS previous_orders FROM orders o WHERE lower(o.customer_id) = lower($1)';
 
 /**
  * Where the order service's bottleneck scenarios act: slow-query, n-plus-one,
@@ -65,7 +66,10 @@ export class OrderFaults implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** n-plus-one: items loaded with one query per order instead of one for the page. */
-  async itemsOneByOne(orderIds: string[], load: (orderId: string) => Promise<OrderItem[]>): Promise<OrderItem[] | null> {
+  async itemsOneByOne(
+    orderIds: string[],
+    load: (orderId: string) => Promise<OrderItem[]>,
+  ): Promise<OrderItem[] | null> {
     if (!this.faults.hit('n-plus-one')) return null;
     const items: OrderItem[] = [];
     for (const id of orderIds) items.push(...(await load(id)));
@@ -85,37 +89,41 @@ export class OrderFaults implements OnModuleInit, OnApplicationShutdown {
 
   /** slow-query: seeds the orders table to `rows` past orders while the fault is on (kept when it goes off). */
   private seedPastOrders(): Promise<void> {
-    this.seeding = this.seeding.then(async () => {
-      const rows = this.faults.active('slow-query')?.rows;
-      if (rows === undefined || rows === this.seededRows) return;
-      const started = performance.now();
-      const { inserted, deleted } = await seedPastOrders(this.dataSource, rows);
-      this.seededRows = rows;
-      if (inserted || deleted > 0) {
-        const seconds = ((performance.now() - started) / 1000).toFixed(1);
-        this.logger.log({ msg: `orders table holds ${rows} past orders (seeded in ${seconds} s)` });
-      }
-    }).catch((error: unknown) => {
-      this.logger.error({ msg: `slow-query: seeding past orders failed: ${(error as Error).message}` });
-    });
+    this.seeding = this.seeding
+      .then(async () => {
+        const rows = this.faults.active('slow-query')?.rows;
+        if (rows === undefined || rows === this.seededRows) return;
+        const started = performance.now();
+        const { inserted, deleted } = await seedPastOrders(this.dataSource, rows);
+        this.seededRows = rows;
+        if (inserted || deleted > 0) {
+          const seconds = ((performance.now() - started) / 1000).toFixed(1);
+          this.logger.log({ msg: `orders table holds ${rows} past orders (seeded in ${seconds} s)` });
+        }
+      })
+      .catch((error: unknown) => {
+        this.logger.error({ msg: `slow-query: seeding past orders failed: ${(error as Error).message}` });
+      });
     return this.seeding;
   }
 
   /** Pins connections so only `poolSize` are left for requests while pool-exhaustion is on; releases them after. */
   private adjustPool(): Promise<void> {
-    this.pinning = this.pinning.then(async () => {
-      const fault = this.faults.active('pool-exhaustion');
-      if (!fault) return this.releasePinned();
-      const pool = this.database.pool;
-      if (!pool) return;
-      const max = pool.options.max ?? 10;
-      const target = Math.max(0, max - fault.poolSize);
-      while (this.pinned.length > target) this.pinned.pop()?.release();
-      while (this.pinned.length < target) this.pinned.push(await pool.connect());
-      this.logger.warn({ msg: `database pool limited to ${max - this.pinned.length} of ${max} connections` });
-    }).catch((error: unknown) => {
-      this.logger.error({ msg: `pool-exhaustion: ${(error as Error).message}` });
-    });
+    this.pinning = this.pinning
+      .then(async () => {
+        const fault = this.faults.active('pool-exhaustion');
+        if (!fault) return this.releasePinned();
+        const pool = this.database.pool;
+        if (!pool) return;
+        const max = pool.options.max ?? 10;
+        const target = Math.max(0, max - fault.poolSize);
+        while (this.pinned.length > target) this.pinned.pop()?.release();
+        while (this.pinned.length < target) this.pinned.push(await pool.connect());
+        this.logger.warn({ msg: `database pool limited to ${max - this.pinned.length} of ${max} connections` });
+      })
+      .catch((error: unknown) => {
+        this.logger.error({ msg: `pool-exhaustion: ${(error as Error).message}` });
+      });
     return this.pinning;
   }
 

@@ -4,7 +4,12 @@ import { fromCents, orderTotalCents, toCents } from './order-total.js';
 describe('orderTotalCents()', () => {
   it('sums quantity times unit price in integer cents', () => {
     expect(orderTotalCents([{ quantity: 2, unitPrice: 12.5 }])).toBe(2500);
-    expect(orderTotalCents([{ quantity: 3, unitPrice: 0.1 }, { quantity: 1, unitPrice: 0.2 }])).toBe(50);
+    expect(
+      orderTotalCents([
+        { quantity: 3, unitPrice: 0.1 },
+        { quantity: 1, unitPrice: 0.2 },
+      ]),
+    ).toBe(50);
   });
 
   it('does not accumulate floating-point error', () => {

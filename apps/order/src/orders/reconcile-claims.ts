@@ -22,7 +22,11 @@ const CLAIM = `
   RETURNING id`;
 
 /** The claimed order's id, or null when no pending order is left to take. */
-export async function claimPendingOrder(orders: Repository<Order>, cutoff: Date, leaseMs: number): Promise<string | null> {
+export async function claimPendingOrder(
+  orders: Repository<Order>,
+  cutoff: Date,
+  leaseMs: number,
+): Promise<string | null> {
   const [rows] = (await orders.query(CLAIM, [cutoff, leaseMs])) as [{ id: string }[], number];
   return rows[0]?.id ?? null;
 }

@@ -28,7 +28,11 @@ describe('settlementFor()', () => {
   });
 
   it('fails the order when the payment service never received the charge', () => {
-    expect(settlementFor(null)).toEqual({ status: 'payment_failed', paymentId: null, failureReason: 'payment_not_received' });
+    expect(settlementFor(null)).toEqual({
+      status: 'payment_failed',
+      paymentId: null,
+      failureReason: 'payment_not_received',
+    });
   });
 
   it('leaves the order pending while the payment is still processing', () => {

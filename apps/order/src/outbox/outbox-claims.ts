@@ -42,7 +42,14 @@ export async function claimOutboxEvents(
 }
 
 /** Hands back claimed events this relay will not publish now, so any replica may take them at once. */
-export async function releaseOutboxEvents(outbox: Repository<OutboxEvent>, owner: string, ids: string[]): Promise<void> {
+export async function releaseOutboxEvents(
+  outbox: Repository<OutboxEvent>,
+  owner: string,
+  ids: string[],
+): Promise<void> {
   if (ids.length === 0) return;
-  await outbox.update({ id: In(ids), claimedBy: owner, publishedAt: IsNull() }, { claimedBy: null, claimedUntil: null });
+  await outbox.update(
+    { id: In(ids), claimedBy: owner, publishedAt: IsNull() },
+    { claimedBy: null, claimedUntil: null },
+  );
 }

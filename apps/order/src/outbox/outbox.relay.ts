@@ -52,7 +52,10 @@ export const EVENTS_CLIENT = Symbol('EVENTS_CLIENT');
 const SEND = 'send';
 
 /** Builds the outbox row for an event; the caller inserts it in its own transaction. */
-export function newOutboxEvent(payload: Omit<OrderEventPayload, 'eventId' | 'occurredAt'>, now = new Date()): OutboxEvent {
+export function newOutboxEvent(
+  payload: Omit<OrderEventPayload, 'eventId' | 'occurredAt'>,
+  now = new Date(),
+): OutboxEvent {
   const id = randomUUID();
   const traceContext = injectTraceContext();
   return Object.assign(new OutboxEvent(), {
@@ -165,7 +168,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         kind: SpanKind.PRODUCER,
         parent: extractTraceContext(event.traceContext),
         attributes: {
-          [ATTR_MESSAGING_SYSTEM_NAME]: this.rabbit ? MESSAGING_SYSTEM_NAME_VALUE_RABBITMQ : MESSAGING_SYSTEM_NAME_VALUE_NEST_TCP,
+          [ATTR_MESSAGING_SYSTEM_NAME]: this.rabbit
+            ? MESSAGING_SYSTEM_NAME_VALUE_RABBITMQ
+            : MESSAGING_SYSTEM_NAME_VALUE_NEST_TCP,
           [ATTR_MESSAGING_OPERATION_NAME]: SEND,
           [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_VALUE_SEND,
           [ATTR_MESSAGING_DESTINATION_NAME]: NOTIFICATIONS_QUEUE,
@@ -195,10 +200,21 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         }
         await this.outbox.update(
           { id: event.id },
-          { publishedAt: new Date(), attempts: event.attempts + 1, lastError: null, claimedBy: null, claimedUntil: null },
+          {
+            publishedAt: new Date(),
+            attempts: event.attempts + 1,
+            lastError: null,
+            claimedBy: null,
+            claimedUntil: null,
+          },
         );
         outboxPublished.inc({ event: event.type });
-        this.logger.log({ msg: `published ${event.type}`, order_id: event.aggregateId, event_id: event.id, event_type: event.type });
+        this.logger.log({
+          msg: `published ${event.type}`,
+          order_id: event.aggregateId,
+          event_id: event.id,
+          event_type: event.type,
+        });
         return true;
       },
     );
@@ -207,7 +223,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   async backlog(): Promise<BacklogStats> {
     const [count, oldest] = await Promise.all([
       this.outbox.countBy({ publishedAt: IsNull() }),
-      this.outbox.findOne({ where: { publishedAt: IsNull() }, order: { createdAt: 'ASC' }, select: { id: true, createdAt: true } }),
+      this.outbox.findOne({
+        where: { publishedAt: IsNull() },
+        order: { createdAt: 'ASC' },
+        select: { id: true, createdAt: true },
+      }),
     ]);
     return { count, oldestAgeSeconds: oldest ? (Date.now() - oldest.createdAt.getTime()) / 1000 : 0 };
   }

@@ -5,7 +5,10 @@ import { PAYMENT_HTTP, PaymentClient } from './payment.client.js';
 
 @Module({
   providers: [
-    downstreamClientProvider(PAYMENT_HTTP, 'payment', OrderEnv, (env) => ({ url: env.PAYMENT_SERVICE_URL, timeoutMs: env.PAYMENT_TIMEOUT_MS })),
+    downstreamClientProvider(PAYMENT_HTTP, 'payment', OrderEnv, (env) => ({
+      url: env.PAYMENT_SERVICE_URL,
+      timeoutMs: env.PAYMENT_TIMEOUT_MS,
+    })),
     PaymentClient,
   ],
   exports: [PaymentClient],

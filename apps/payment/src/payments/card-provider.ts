@@ -51,7 +51,13 @@ export class CardProvider {
     await this.fraudScore(orderId);
     return withSpan(
       'payment.authorize',
-      { attributes: { [ATTR_ORDER_ID]: orderId, [ATTR_PAYMENT_AMOUNT_CENTS]: amountCents, [ATTR_PAYMENT_PROVIDER]: 'simulated' } },
+      {
+        attributes: {
+          [ATTR_ORDER_ID]: orderId,
+          [ATTR_PAYMENT_AMOUNT_CENTS]: amountCents,
+          [ATTR_PAYMENT_PROVIDER]: 'simulated',
+        },
+      },
       async (span) => {
         const latencyMs = this.latencyMs + (this.faults.hit('payment-latency')?.latencyMs ?? 0);
         if (latencyMs > 0) await sleep(latencyMs);

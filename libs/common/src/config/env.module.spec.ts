@@ -30,6 +30,8 @@ describe('EnvModule', () => {
     @Module({ providers: [Consumer] })
     class ConsumerModule {}
     const env = validateEnv(ShopEnv, { DATABASE_URL: DB });
-    await expect(Test.createTestingModule({ imports: [EnvModule.forRoot(env), ConsumerModule] }).compile()).rejects.toThrow(/MessagingEnv/);
+    await expect(
+      Test.createTestingModule({ imports: [EnvModule.forRoot(env), ConsumerModule] }).compile(),
+    ).rejects.toThrow(/MessagingEnv/);
   });
 });

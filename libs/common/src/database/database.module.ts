@@ -14,7 +14,10 @@ export interface DatabaseModuleOptions {
   migrations: MixedList<Function | string>;
 }
 
-export function typeOrmOptions(options: DatabaseModuleOptions, env: Pick<DataEnv, 'DATABASE_URL' | 'DB_POOL_SIZE'>): TypeOrmModuleOptions {
+export function typeOrmOptions(
+  options: DatabaseModuleOptions,
+  env: Pick<DataEnv, 'DATABASE_URL' | 'DB_POOL_SIZE'>,
+): TypeOrmModuleOptions {
   return {
     type: 'postgres',
     url: env.DATABASE_URL,
@@ -43,7 +46,11 @@ export class DatabaseModule {
           useFactory: (env: DataEnv) => ({ ...typeOrmOptions(options, env), driver: pool.driver() }),
         }),
       ],
-      providers: [{ provide: DATABASE_SERVICE, useValue: options.service }, { provide: DatabasePool, useValue: pool }, DbPoolMetrics],
+      providers: [
+        { provide: DATABASE_SERVICE, useValue: options.service },
+        { provide: DatabasePool, useValue: pool },
+        DbPoolMetrics,
+      ],
       exports: [DatabasePool],
     };
   }

@@ -2,7 +2,8 @@ import { QueryFailedError } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { isDatabaseUnavailable, isUniqueViolation } from './pg-errors.js';
 
-const queryFailed = (code: string) => new QueryFailedError('insert …', [], Object.assign(new Error('failed'), { code }));
+const queryFailed = (code: string) =>
+  new QueryFailedError('insert …', [], Object.assign(new Error('failed'), { code }));
 
 describe('isUniqueViolation()', () => {
   it('is true only for a query that broke a unique constraint', () => {
@@ -14,7 +15,9 @@ describe('isUniqueViolation()', () => {
 
 describe('isDatabaseUnavailable()', () => {
   it('recognises a refused or dropped connection and a server shutting down', () => {
-    expect(isDatabaseUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(
+      isDatabaseUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })),
+    ).toBe(true);
     expect(isDatabaseUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
     expect(isDatabaseUnavailable(queryFailed('57P01'))).toBe(true);
     expect(isDatabaseUnavailable(queryFailed('08006'))).toBe(true);

@@ -24,10 +24,15 @@ export function configureHttpApp(app: INestApplication): void {
   express.use((req: Request, _res: Response, next: NextFunction) => {
     const body: unknown = req.body;
     const isObject = body === undefined || (typeof body === 'object' && body !== null && !Array.isArray(body));
-    if (!isObject) return next(new BadRequestException({ message: 'Request body must be a JSON object', field: 'body' }));
+    if (!isObject)
+      return next(new BadRequestException({ message: 'Request body must be a JSON object', field: 'body' }));
     // Unknown fields are rejected by validation, but a prototype key must never reach a merge or transform.
     const polluting = prototypeKeyPath(body);
-    next(polluting ? new BadRequestException({ message: `Request body must not contain the field ${polluting}`, field: polluting }) : undefined);
+    next(
+      polluting
+        ? new BadRequestException({ message: `Request body must not contain the field ${polluting}`, field: polluting })
+        : undefined,
+    );
   });
   // Body-parser and 415 errors happen before Nest's router: answer them the same way.
   // They never reach the request logger (a Nest middleware), so they are logged here.

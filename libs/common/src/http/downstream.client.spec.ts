@@ -17,13 +17,21 @@ beforeAll(async () => {
       req.on('data', (c) => (body += c));
       req.on('end', () => {
         res.writeHead(201, { 'content-type': 'application/json', 'x-echo': 'yes' });
-        res.end(JSON.stringify({ got: body ? JSON.parse(body) : null, q: url.searchParams.get('q'), key: req.headers['idempotency-key'] ?? null }));
+        res.end(
+          JSON.stringify({
+            got: body ? JSON.parse(body) : null,
+            q: url.searchParams.get('q'),
+            key: req.headers['idempotency-key'] ?? null,
+          }),
+        );
       });
       return;
     }
     if (url.pathname === '/slow') return void setTimeout(() => res.end('{}'), 1_000);
-    if (url.pathname === '/missing') return void res.writeHead(404).end(JSON.stringify({ statusCode: 404, message: 'Order x not found' }));
-    if (url.pathname === '/unavailable') return void res.writeHead(503).end(JSON.stringify({ message: 'payment service is unavailable' }));
+    if (url.pathname === '/missing')
+      return void res.writeHead(404).end(JSON.stringify({ statusCode: 404, message: 'Order x not found' }));
+    if (url.pathname === '/unavailable')
+      return void res.writeHead(503).end(JSON.stringify({ message: 'payment service is unavailable' }));
     if (url.pathname === '/crash') return void res.writeHead(500).end(JSON.stringify({ message: 'secret stack' }));
     if (url.pathname === '/garbage') return void res.writeHead(200).end('<html>');
     res.writeHead(418).end();
@@ -115,7 +123,9 @@ describe('DownstreamClient with a circuit breaker', () => {
 
   it('leaves the breaker alone for calls that opt out', async () => {
     const client = new DownstreamClient('payment', base, 200, new CircuitBreaker('payment', 1, 10_000));
-    await expect(client.request({ path: '/ok', baseUrl: 'http://127.0.0.1:2', circuit: false })).rejects.toMatchObject({ status: 503 });
+    await expect(client.request({ path: '/ok', baseUrl: 'http://127.0.0.1:2', circuit: false })).rejects.toMatchObject({
+      status: 503,
+    });
     expect(client.breaker.current).toBe('closed');
   });
 });

@@ -73,7 +73,8 @@ export class DownstreamClient {
 
     const method = req.method ?? 'GET';
     const started = performance.now();
-    const record = (status: number) => recordHttpClientCall(this.service, method, status, (performance.now() - started) / 1000);
+    const record = (status: number) =>
+      recordHttpClientCall(this.service, method, status, (performance.now() - started) / 1000);
     let response: Response;
     try {
       response = await fetch(url, {
@@ -102,10 +103,16 @@ export class DownstreamClient {
 
     if (response.ok) return { status: response.status, body: body as T, headers: response.headers };
     if (response.status < 500 || [502, 503, 504].includes(response.status)) {
-      const passed = (body ?? { message: `${this.service} service answered ${response.status}` }) as Record<string, unknown>;
+      const passed = (body ?? { message: `${this.service} service answered ${response.status}` }) as Record<
+        string,
+        unknown
+      >;
       // A Retry-After from the service reaches the caller too.
       const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
-      throw new HttpException(Number.isFinite(retryAfter) ? { ...passed, retryAfterSeconds: retryAfter } : passed, response.status);
+      throw new HttpException(
+        Number.isFinite(retryAfter) ? { ...passed, retryAfterSeconds: retryAfter } : passed,
+        response.status,
+      );
     }
     throw new BadGatewayException(`${this.service} service failed with status ${response.status}`);
   }
@@ -145,7 +152,12 @@ export function downstreamClientProvider<E extends BaseEnv>(
     inject: [envClass],
     useFactory: (env: E) => {
       const { url, timeoutMs } = target(env);
-      return new DownstreamClient(service, url, timeoutMs, new CircuitBreaker(service, env.CIRCUIT_FAILURE_THRESHOLD, env.CIRCUIT_COOLDOWN_MS));
+      return new DownstreamClient(
+        service,
+        url,
+        timeoutMs,
+        new CircuitBreaker(service, env.CIRCUIT_FAILURE_THRESHOLD, env.CIRCUIT_COOLDOWN_MS),
+      );
     },
   };
 }

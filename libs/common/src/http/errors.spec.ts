@@ -23,7 +23,9 @@ describe('describeError()', () => {
   });
 
   it('turns body-parser errors into 400, 413 and 415', () => {
-    expect(describeError({ type: 'entity.parse.failed', status: 400, message: 'Unexpected token' }).statusCode).toBe(400);
+    expect(describeError({ type: 'entity.parse.failed', status: 400, message: 'Unexpected token' }).statusCode).toBe(
+      400,
+    );
     expect(describeError({ type: 'entity.too.large', status: 413, message: 'too large' }).statusCode).toBe(413);
     expect(describeError({ type: 'charset.unsupported', status: 415, message: 'x' }).statusCode).toBe(415);
   });

@@ -24,8 +24,12 @@ const BODY_PARSER_ERRORS: Record<string, { status: number; message: string }> = 
 };
 
 function isBodyParserError(error: unknown): error is BodyParserError {
-  return typeof error === 'object' && error !== null && typeof (error as BodyParserError).type === 'string'
-    && typeof (error as BodyParserError).status === 'number';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as BodyParserError).type === 'string' &&
+    typeof (error as BodyParserError).status === 'number'
+  );
 }
 
 export type ErrorBody = { statusCode: number; error: string; message: string } & Record<string, unknown>;
@@ -44,7 +48,12 @@ export function describeError(exception: unknown): ErrorBody {
   if (isBodyParserError(exception)) {
     const known = BODY_PARSER_ERRORS[exception.type];
     const statusCode = known?.status ?? (exception.status >= 400 && exception.status < 500 ? exception.status : 400);
-    return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: known?.message ?? exception.message, field: 'body' };
+    return {
+      statusCode,
+      error: STATUS_CODES[statusCode] ?? 'Error',
+      message: known?.message ?? exception.message,
+      field: 'body',
+    };
   }
   if (isDatabaseUnavailable(exception)) {
     return {
@@ -54,7 +63,11 @@ export function describeError(exception: unknown): ErrorBody {
       retryAfterSeconds: RETRY_AFTER_SECONDS,
     };
   }
-  return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', message: 'Internal server error' };
+  return {
+    statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+    error: 'Internal Server Error',
+    message: 'Internal server error',
+  };
 }
 
 /** Sends an error body, with Retry-After when it says how long to wait (a 503 passed on from a dependency keeps it). */

@@ -7,7 +7,9 @@ describe('prototypeKeyPath()', () => {
   });
 
   it('finds constructor.prototype nested in an array item', () => {
-    expect(prototypeKeyPath(JSON.parse('{"items":[{"sku":"A"},{"constructor":{"prototype":{"x":1}}}]}'))).toBe('items.1.constructor.prototype');
+    expect(prototypeKeyPath(JSON.parse('{"items":[{"sku":"A"},{"constructor":{"prototype":{"x":1}}}]}'))).toBe(
+      'items.1.constructor.prototype',
+    );
   });
 
   it('lets a plain constructor field and ordinary bodies through', () => {

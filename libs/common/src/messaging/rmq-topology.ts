@@ -10,7 +10,10 @@ export async function assertNotificationTopology(url: string): Promise<void> {
   const connection = await amqplib.connect(url);
   try {
     const channel = await connection.createChannel();
-    await channel.assertQueue(NOTIFICATIONS_DEAD_LETTER_QUEUE, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await channel.assertQueue(NOTIFICATIONS_DEAD_LETTER_QUEUE, {
+      durable: true,
+      arguments: { 'x-queue-type': 'quorum' },
+    });
     await channel.assertQueue(NOTIFICATIONS_QUEUE, NOTIFICATIONS_QUEUE_OPTIONS);
     await channel.close();
   } finally {

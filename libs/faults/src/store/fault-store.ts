@@ -71,8 +71,15 @@ export function storedFaultsFrom(value: unknown): StoredFaults | null {
   if (!Array.isArray(record.faults)) return null;
   const faults = record.faults.filter(
     (f): f is ActiveFault =>
-      !!f && typeof f === 'object' && typeof (f as ActiveFault).name === 'string' && typeof ((f as ActiveFault).params ?? {}) === 'object',
+      !!f &&
+      typeof f === 'object' &&
+      typeof (f as ActiveFault).name === 'string' &&
+      typeof ((f as ActiveFault).params ?? {}) === 'object',
   );
   const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
-  return { faults: faults.map((f) => ({ name: f.name, params: f.params ?? {} })), marker: text(record.marker), bootFaults: text(record.bootFaults) };
+  return {
+    faults: faults.map((f) => ({ name: f.name, params: f.params ?? {} })),
+    marker: text(record.marker),
+    bootFaults: text(record.bootFaults),
+  };
 }

@@ -18,7 +18,10 @@ describe('FileFaultStore', () => {
     await store.prepare();
     expect(await store.load()).toBeNull();
     await store.save({ ...sequential, marker: 'mystery-00aa11bb' });
-    expect(await new FileFaultStore(join(dir, 'state'), 'gateway').load()).toEqual({ ...sequential, marker: 'mystery-00aa11bb' });
+    expect(await new FileFaultStore(join(dir, 'state'), 'gateway').load()).toEqual({
+      ...sequential,
+      marker: 'mystery-00aa11bb',
+    });
     expect(await readdir(join(dir, 'state'))).toEqual(['gateway-faults.json']);
   });
 
@@ -50,11 +53,13 @@ describe('FileFaultStore', () => {
   });
 
   describe('update()', () => {
-    const adding = (name: string) => (current: StoredFaults | null): StoredFaults => ({
-      faults: [...(current?.faults ?? []), { name, params: {} }],
-      marker: null,
-      bootFaults: null,
-    });
+    const adding =
+      (name: string) =>
+      (current: StoredFaults | null): StoredFaults => ({
+        faults: [...(current?.faults ?? []), { name, params: {} }],
+        marker: null,
+        bootFaults: null,
+      });
 
     it('keeps every change when two replicas sharing the directory edit the file at once', async () => {
       const [a, b] = [new FileFaultStore(dir, 'gateway'), new FileFaultStore(dir, 'gateway')];

@@ -41,7 +41,9 @@ export class FileFaultStore implements FaultStore {
       await mkdir(this.dir, { recursive: true });
       await access(this.dir, constants.W_OK);
     } catch (error) {
-      throw new Error(`FAULTS_STATE_DIR ${this.dir} cannot be written: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new Error(
+        `FAULTS_STATE_DIR ${this.dir} cannot be written: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
   }
 
@@ -88,7 +90,10 @@ export class FileFaultStore implements FaultStore {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+      const age = await stat(lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
       if (age > STALE_LOCK_MS) await rm(lock, { force: true });
       else if (Date.now() > giveUpAt) throw new Error(`${lock} is held by another replica`);
       else await sleep(10 + Math.random() * 20);

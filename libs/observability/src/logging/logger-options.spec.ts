@@ -39,7 +39,10 @@ describe('loggerParams()', () => {
 
   it('masks card numbers in any field and in the message', () => {
     const { logger, lines } = capture();
-    logger.info({ body: { payment: { cardNumber: '4242424242424242' } }, note: 'card 5555555555554444' }, 'charging 378282246310005');
+    logger.info(
+      { body: { payment: { cardNumber: '4242424242424242' } }, note: 'card 5555555555554444' },
+      'charging 378282246310005',
+    );
     const text = JSON.stringify(lines[0]);
     expect(text).not.toMatch(/4242424242424242|5555555555554444|378282246310005/);
     expect(text).toContain('****4444');
@@ -99,4 +102,3 @@ describe('routeOf()', () => {
     expect(routeOf(req({ baseUrl: '', route: { path: '{/*splat}' } }))).toBe('unmatched');
   });
 });
-

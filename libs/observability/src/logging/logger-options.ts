@@ -9,7 +9,14 @@ import { REDACTED_PATHS, maskCardNumbers, maskCardNumbersInText } from './redact
 
 export type LogFormat = 'json' | 'pretty';
 
-const LEVEL_LABELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const LEVEL_LABELS: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
 
 export interface LoggingOptions {
   service: string;
@@ -84,12 +91,16 @@ export function loggerParams(options: LoggingOptions): Params {
       hooks: {
         logMethod(args: unknown[], method: (...a: unknown[]) => void, level: number) {
           logLines.inc({ level: LEVEL_LABELS[level] ?? 'other' });
-          method.apply(this, args.map((a) => (typeof a === 'string' ? maskCardNumbersInText(a) : a)));
+          method.apply(
+            this,
+            args.map((a) => (typeof a === 'string' ? maskCardNumbersInText(a) : a)),
+          );
         },
       },
       redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
       serializers: {
-        req: (req: Req) => ({ id: req.id, url: maskCardNumbersInText(req.originalUrl ?? req.url ?? '') }) as Record<string, unknown>,
+        req: (req: Req) =>
+          ({ id: req.id, url: maskCardNumbersInText(req.originalUrl ?? req.url ?? '') }) as Record<string, unknown>,
         res: () => undefined,
         err: stdSerializers.err,
       },
@@ -101,18 +112,25 @@ export function loggerParams(options: LoggingOptions): Params {
       },
       customAttributeKeys: { responseTime: 'duration_ms' },
       customProps: (req: IncomingMessage, res: ServerResponse) =>
-        res.headersSent || res.writableEnded ? { method: req.method, route: routeOf(req), status_code: res.statusCode } : {},
+        res.headersSent || res.writableEnded
+          ? { method: req.method, route: routeOf(req), status_code: res.statusCode }
+          : {},
       customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${routeOf(req)} ${res.statusCode}`,
-      customErrorMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${routeOf(req)} ${res.statusCode}`,
+      customSuccessMessage: (req: IncomingMessage, res: ServerResponse) =>
+        `${req.method} ${routeOf(req)} ${res.statusCode}`,
+      customErrorMessage: (req: IncomingMessage, res: ServerResponse) =>
+        `${req.method} ${routeOf(req)} ${res.statusCode}`,
       // pino-http invents an Error for every 5xx; the status already says it, so keep only real errors.
       customErrorObject: (_req: IncomingMessage, _res: ServerResponse, error: Error, value: Record<string, unknown>) =>
         /^failed with status code \d+$/.test(error?.message ?? '') ? { ...value, err: undefined } : value,
       autoLogging: { ignore: (req: IncomingMessage) => isInfraPath(req.url) },
       transport:
         options.format === 'pretty'
-          ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,req,res' } }
+          ? {
+              target: 'pino-pretty',
+              options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,req,res' },
+            }
           : undefined,
     },
   };

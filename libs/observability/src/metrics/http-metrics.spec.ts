@@ -8,7 +8,12 @@ import { metricsRegistry } from './registry.js';
 const count = async (status: string) => {
   const metric = await metricsRegistry.getSingleMetric('http_server_request_duration_seconds')!.get();
   return metric.values
-    .filter((v) => (v as { metricName?: string }).metricName === 'http_server_request_duration_seconds_count' && v.labels.status_code === status && v.labels.route === '/slow-499')
+    .filter(
+      (v) =>
+        (v as { metricName?: string }).metricName === 'http_server_request_duration_seconds_count' &&
+        v.labels.status_code === status &&
+        v.labels.route === '/slow-499',
+    )
     .reduce((sum, v) => sum + v.value, 0);
 };
 

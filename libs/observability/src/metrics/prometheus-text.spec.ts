@@ -6,7 +6,12 @@ describe('toPrometheusText()', () => {
   it('renders an OpenMetrics registry in the classic text format without exemplars', async () => {
     const registry = new Registry() as unknown as Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>;
     registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
-    const counter = new Counter({ name: 'orders_created_total', help: 'Orders.', labelNames: ['status'], registers: [registry] });
+    const counter = new Counter({
+      name: 'orders_created_total',
+      help: 'Orders.',
+      labelNames: ['status'],
+      registers: [registry],
+    });
     const histogram = new Histogram({
       name: 'http_server_request_duration_seconds',
       help: 'Duration.',
@@ -31,7 +36,13 @@ describe('toPrometheusText()', () => {
 
   it('escapes label values', () => {
     const text = toPrometheusText([
-      { name: 'x', help: 'h', type: 'gauge', aggregator: 'sum', values: [{ value: 1, labels: { path: 'a"b\\c' } }] } as never,
+      {
+        name: 'x',
+        help: 'h',
+        type: 'gauge',
+        aggregator: 'sum',
+        values: [{ value: 1, labels: { path: 'a"b\\c' } }],
+      } as never,
     ]);
     expect(text).toContain('x{path="a\\"b\\\\c"} 1');
   });

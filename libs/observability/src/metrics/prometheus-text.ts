@@ -12,7 +12,9 @@ function formatValue(value: number): string {
 }
 
 function labels(set: Record<string, string | number> | undefined): string {
-  const parts = Object.entries(set ?? {}).map(([k, v]) => `${k}="${escapeLabel(k === 'le' && typeof v === 'number' ? formatValue(v) : String(v))}"`);
+  const parts = Object.entries(set ?? {}).map(
+    ([k, v]) => `${k}="${escapeLabel(k === 'le' && typeof v === 'number' ? formatValue(v) : String(v))}"`,
+  );
   return parts.length > 0 ? `{${parts.join(',')}}` : '';
 }
 
@@ -22,8 +24,12 @@ function labels(set: Record<string, string | number> | undefined): string {
  */
 export function toPrometheusText(metrics: MetricObjectWithValues<MetricValue<string>>[]): string {
   const blocks = metrics.map((metric) => {
-    const name = String(metric.type) === 'counter' && !metric.name.endsWith('_total') ? `${metric.name}_total` : metric.name;
-    const lines = [`# HELP ${name} ${metric.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${name} ${metric.type}`];
+    const name =
+      String(metric.type) === 'counter' && !metric.name.endsWith('_total') ? `${metric.name}_total` : metric.name;
+    const lines = [
+      `# HELP ${name} ${metric.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`,
+      `# TYPE ${name} ${metric.type}`,
+    ];
     for (const v of metric.values as (MetricValue<string> & { metricName?: string })[]) {
       const sample = String(metric.type) === 'counter' ? name : (v.metricName ?? name);
       lines.push(`${sample}${labels(v.labels as Record<string, string | number>)} ${formatValue(v.value)}`);

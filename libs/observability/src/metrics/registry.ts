@@ -3,7 +3,9 @@ import type { CounterConfiguration, GaugeConfiguration, HistogramConfiguration }
 
 // Exemplars need an OpenMetrics registry, and the type must be set before any
 // metric with exemplars is created — so it is set when this module loads.
-(register as unknown as Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>).setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+(register as unknown as Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>).setContentType(
+  Registry.OPENMETRICS_CONTENT_TYPE,
+);
 
 /** The process-wide registry served at /metrics. */
 export const metricsRegistry = register;

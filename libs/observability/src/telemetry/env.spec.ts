@@ -46,7 +46,8 @@ describe('telemetry switches', () => {
   });
 
   it('treats health and metrics as infrastructure, not traffic', () => {
-    for (const path of ['/health/live', '/health/ready', '/metrics', '/metrics?x=1']) expect(isInfraPath(path)).toBe(true);
+    for (const path of ['/health/live', '/health/ready', '/metrics', '/metrics?x=1'])
+      expect(isInfraPath(path)).toBe(true);
     for (const path of ['/api/orders', '/healthz-like', '/metricsx']) expect(isInfraPath(path)).toBe(false);
   });
 });

@@ -9,7 +9,17 @@ export function isInfraPath(url: string | undefined): boolean {
 export const DEFAULT_INSTRUMENTATIONS = ['http', 'express', 'nestjs-core', 'pg', 'amqplib', 'undici', 'pino'];
 
 /** Modules the ESM loader hook has to wrap for those instrumentations. */
-export const HOOKED_MODULES = ['http', 'https', 'express', 'pg', 'pg-pool', 'amqplib', 'pino', 'undici', '@nestjs/core'];
+export const HOOKED_MODULES = [
+  'http',
+  'https',
+  'express',
+  'pg',
+  'pg-pool',
+  'amqplib',
+  'pino',
+  'undici',
+  '@nestjs/core',
+];
 
 export function isTelemetryDisabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return String(env.OTEL_SDK_DISABLED ?? '').toLowerCase() === 'true';

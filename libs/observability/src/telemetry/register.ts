@@ -18,7 +18,9 @@ async function preload(): Promise<void> {
     const { serviceVersion } = await import('./service-version.js');
     startTelemetry({ serviceVersion: serviceVersion() });
   } catch (error) {
-    process.stderr.write(`[telemetry] preload failed, running without telemetry: ${(error as Error)?.message ?? error}\n`);
+    process.stderr.write(
+      `[telemetry] preload failed, running without telemetry: ${(error as Error)?.message ?? error}\n`,
+    );
   }
 }
 

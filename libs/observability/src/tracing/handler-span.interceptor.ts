@@ -1,4 +1,10 @@
-import { type CallHandler, type ExecutionContext, HttpException, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  HttpException,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { Observable } from 'rxjs';
 import { FAULT_ATTRIBUTE, faultMarker } from '../context/fault-marker.js';

@@ -7,7 +7,10 @@ export function IsStringRecord(options?: ValidationOptions): PropertyDecorator {
       name: 'isStringRecord',
       validator: {
         validate: (value: unknown) =>
-          typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string'),
+          typeof value === 'object' &&
+          value !== null &&
+          !Array.isArray(value) &&
+          Object.values(value).every((v) => typeof v === 'string'),
         defaultMessage: buildMessage((each) => `${each}$property must be an object of string values`, options),
       },
     },
