@@ -134,7 +134,7 @@ export let current;
 
 /** Fresh databases, the receiver if telemetry is on, the four services booted; `work` runs, then all is torn down. */
 async function withStack(mode, ctx, work) {
-  await waitForQuiet();
+  await waitForQuiet(ctx.quietWaitMs);
   const set = new ServiceSet({ runId: `bench${Date.now().toString(36)}`, ...ctx.services });
   const collector = telemetryOn(mode.env) ? startCollector() : undefined;
   current = { set, collector };

@@ -5,7 +5,7 @@
  *
  * CPU time (the way to decide): `perf record` on the cpu-clock event, started by the bench itself.
  *   node bench/overhead/run.mjs --rounds 1 --boot-samples 0 --json /tmp/run.json --perf /tmp/perf
- *   node bench/overhead/profile.mjs --json /tmp/run.json --mode full --base off [--by owner|package|frame|inclusive] [--top 25]
+ *   node bench/overhead/profile.mjs --json /tmp/run.json --mode full --base off [--by owner|package|frame|inclusive] [--top 25] [--filter regex]
  *
  * V8 profiles (to open in Chrome DevTools too; wall clock, so on a busy machine a frame that makes a
  * syscall is charged for the time other processes ran):
@@ -165,7 +165,7 @@ const f = (v) => (Math.abs(v) < 0.0005 ? '0' : v.toFixed(3));
 const sum = (a) => a.reduce((x, y) => x + y, 0);
 
 /** The markdown: totals per service, then the top keys by (mode − base) summed over the four services. */
-export function report(modes, { mode: name, base: baseName, by, top }) {
+export function report(modes, { mode: name, base: baseName, by, top, filter }) {
   const mode = modes.get(name);
   const base = baseName ? modes.get(baseName) : undefined;
   if (!mode || (baseName && !base)) throw new Error(`modes with profiles: ${[...modes.keys()].join(', ')}`);
@@ -179,7 +179,7 @@ export function report(modes, { mode: name, base: baseName, by, top }) {
   }
   const of = (m, s, k) => m?.services[s].byKey.get(k) ?? 0;
   const keys = new Set(SERVICES.flatMap((s) => [...mode.services[s].byKey.keys(), ...(base ? base.services[s].byKey.keys() : [])]));
-  const rows = [...keys].map((k) => {
+  const rows = [...keys].filter((k) => !filter || filter.test(k)).map((k) => {
     const perService = SERVICES.map((s) => of(mode, s, k) - of(base, s, k));
     return { k, perService, total: sum(perService) };
   });
@@ -199,14 +199,16 @@ async function main() {
       base: { type: 'string' },
       by: { type: 'string', default: 'owner' },
       top: { type: 'string', default: '25' },
+      filter: { type: 'string' },
     },
   });
   if (!args.json || !args.mode || !['frame', 'package', 'owner', 'inclusive'].includes(args.by)) {
-    throw new Error('usage: profile.mjs --json run.json --mode full [--base off] [--cpu-prof dir] [--by owner|package|frame|inclusive] [--top 25]');
+    throw new Error('usage: profile.mjs --json run.json --mode full [--base off] [--cpu-prof dir] [--by owner|package|frame|inclusive] [--top 25] [--filter regex]');
   }
   const run = JSON.parse(readFileSync(args.json, 'utf8'));
   const modes = await collect(run, { cpuProfDir: args['cpu-prof'], by: args.by });
-  process.stdout.write(`${report(modes, { mode: args.mode, base: args.base, by: args.by, top: Number(args.top) })}\n`);
+  const filter = args.filter ? new RegExp(args.filter) : undefined;
+  process.stdout.write(`${report(modes, { mode: args.mode, base: args.base, by: args.by, top: Number(args.top), filter })}\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -9,7 +9,7 @@
  *   node bench/overhead/run.mjs [--write] [--duration 20] [--warmup 10]
  *     [--concurrency 16] [--rounds 3] [--variant 'name:KEY=value;KEY=value' …] [--json out.json]
  *     [--modes full,off] [--baseline off] [--retries 2] [--boot-samples 2] [--keep-logs] [--section results]
- *     [--quick] [--perf <dir>]
+ *     [--quick] [--perf <dir>] [--quiet-wait 120]
  *
  * A variant is one more mode: `full` plus the given environment (e.g. a trimmed
  * OTEL_NODE_ENABLED_INSTRUMENTATIONS, OTEL_BSP_* or a sampler), so telemetry
@@ -48,6 +48,7 @@ const { values: args } = parseArgs({
     'boot-samples': { type: 'string' },
     'keep-logs': { type: 'boolean', default: false },
     perf: { type: 'string' },
+    'quiet-wait': { type: 'string', default: '120' },
     quick: { type: 'boolean', default: false },
   },
 });
@@ -65,6 +66,7 @@ function context() {
   return {
     tmp,
     perfDir: args.perf,
+    quietWaitMs: Number(args['quiet-wait']) * 1000,
     services: {
       basePort: Number(args['base-port']),
       backing: backingServices(),
