@@ -32,7 +32,9 @@ export function shortUrl(url) {
   const path = url.replace(/^file:\/\//, '');
   const inModules = path.lastIndexOf('/node_modules/');
   if (inModules >= 0) return path.slice(inModules + '/node_modules/'.length);
-  if (path.startsWith(`${ROOT}/dist/`)) return path.slice(ROOT.length + '/dist/'.length);
+  // The kit's own build, from this checkout or another one (a BENCH_ROOT mode).
+  const kit = /\/dist\/((?:libs|apps|scripts)\/.*)$/.exec(path);
+  if (kit) return kit[1];
   if (path.startsWith(`${ROOT}/`)) return path.slice(ROOT.length + 1);
   return path;
 }
