@@ -8,6 +8,7 @@ import { runLoad } from './load.mjs';
 import { telemetryOn } from './modes.mjs';
 import { cpuOutside, isDisturbed, waitForQuiet } from './disturbance.mjs';
 import { cpuMsOf, machineCpu, memoryOf, processTable, sampleMemory } from './proc.mjs';
+import { perfFile, startPerf, withPerfMap } from './perf.mjs';
 import { SERVICES, ServiceSet } from './services.mjs';
 import { percentile } from './stats.mjs';
 
@@ -44,28 +45,42 @@ function cpuReading(watched) {
     bench: process.cpuUsage(),
     machine: machineCpu(),
     table: processTable(),
+    // Microseconds on the monotonic clock V8's --cpu-prof timestamps use: profile.mjs cuts a profile to the window with it.
+    monotonicUs: Number(process.hrtime.bigint() / 1000n),
   };
 }
 
-/** Runs the load against a booted set; CPU is read at the edges of the measured window only. */
-async function loadAndWatch(set, collector, ctx) {
+/** Runs the load against a booted set; CPU is read (and perf records, with --perf) over the measured window only. */
+async function loadAndWatch(set, collector, ctx, perfTarget) {
   const pids = set.pids();
   const watched = { ...pids, ...(collector ? { collector: collector.child.pid } : {}) };
   const memory = sampleMemory(pids);
   const edges = {};
+  let perf;
+  let perfStopped;
   const load = await runLoad({
     url: `${set.url('gateway')}/api/orders`,
     ...ctx.load,
-    onMeasureStart: () => (edges.start = cpuReading(watched)),
+    onMeasureStart: () => {
+      edges.start = cpuReading(watched);
+      if (perfTarget)
+        perf = startPerf(
+          perfTarget,
+          SERVICES.map((s) => pids[s]),
+        );
+    },
     onMeasureEnd: () => {
       edges.end = cpuReading(watched);
       edges.rssEnd = rssOf(pids);
+      perfStopped = perf?.stop();
     },
   });
-  return { load, edges, rssPeak: memory.stop(), ours: [process.pid, ...Object.values(watched)] };
+  await perfStopped;
+  const ours = [process.pid, ...Object.values(watched), ...(perf ? [perf.pid] : [])];
+  return { load, edges, pids, rssPeak: memory.stop(), ours, perf: perf?.file };
 }
 
-function toResult({ mode, round, boot, rssIdle, load, edges, rssPeak, ours, crashed, spanStats, dropped }) {
+function toResult({ mode, round, boot, rssIdle, load, edges, pids, perf, rssPeak, ours, crashed, spanStats, dropped }) {
   const measured = load.latencies.length;
   const { start, end } = edges;
   const cpu = (name) => (end.processes[name] - start.processes[name]) / measured;
@@ -77,6 +92,9 @@ function toResult({ mode, round, boot, rssIdle, load, edges, rssPeak, ours, cras
     env: mode.env,
     round,
     boot,
+    pids,
+    perf,
+    window: { startUs: start.monotonicUs, endUs: end.monotonicUs },
     rssIdle,
     rssPeak,
     rssEnd: edges.rssEnd,
@@ -120,13 +138,16 @@ export let current;
 
 /** Fresh databases, the receiver if telemetry is on, the four services booted; `work` runs, then all is torn down. */
 async function withStack(mode, ctx, work) {
-  await waitForQuiet();
+  await waitForQuiet(ctx.quietWaitMs);
   const set = new ServiceSet({ runId: `bench${Date.now().toString(36)}`, ...ctx.services });
   const collector = telemetryOn(mode.env) ? startCollector() : undefined;
   current = { set, collector };
   try {
     process.stderr.write('booting… ');
-    const env = { ...mode.env, ...(collector ? { OTEL_EXPORTER_OTLP_ENDPOINT: await collector.url } : {}) };
+    const env = {
+      ...(ctx.perfDir ? withPerfMap(mode.env) : mode.env),
+      ...(collector ? { OTEL_EXPORTER_OTLP_ENDPOINT: await collector.url } : {}),
+    };
     await set.prepare();
     const boot = await set.start(env);
     process.stderr.write(`${SERVICES.map((s) => `${s} ${boot[s].toFixed(0)} ms`).join(', ')}`);
@@ -141,13 +162,28 @@ export async function runOnce(mode, round, ctx) {
   return withStack(mode, ctx, async ({ set, collector, boot }) => {
     const rssIdle = rssOf(set.pids());
     process.stderr.write('; load… ');
-    const { load, edges, rssPeak, ours } = await loadAndWatch(set, collector, ctx);
+    const perfTarget = ctx.perfDir ? perfFile(ctx.perfDir, mode.name, round) : undefined;
+    const { load, edges, pids, perf, rssPeak, ours } = await loadAndWatch(set, collector, ctx, perfTarget);
     const crashed = set.crashed();
     await set.stop();
     // The services flushed their last spans on SIGTERM; now the receiver can count them all.
     const spanStats = collector ? await collector.stop() : undefined;
     const dropped = collector ? droppedSpans(set) : undefined;
-    const result = toResult({ mode, round, boot, rssIdle, load, edges, rssPeak, ours, crashed, spanStats, dropped });
+    const result = toResult({
+      mode,
+      round,
+      boot,
+      rssIdle,
+      load,
+      edges,
+      pids,
+      perf,
+      rssPeak,
+      ours,
+      crashed,
+      spanStats,
+      dropped,
+    });
     process.stderr.write(progress(result));
     return result;
   });

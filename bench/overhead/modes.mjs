@@ -4,8 +4,9 @@
  * modes built from one of them plus some variables (telemetry knobs).
  */
 export const BUILT_IN_MODES = {
+  // OTLP over HTTP in protobuf, the SDK's default and what the compose stack uses (it sets no protocol).
   // OTEL_LOG_LEVEL=warn only makes the SDK say when its batch queue overflows ("Dropped N spans").
-  full: { LOG_LEVEL: 'info', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_LOG_LEVEL: 'warn' },
+  full: { LOG_LEVEL: 'info', OTEL_LOG_LEVEL: 'warn' },
   off: { LOG_LEVEL: 'warn', OTEL_SDK_DISABLED: 'true' },
 };
 

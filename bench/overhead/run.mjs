@@ -9,12 +9,13 @@
  *   node bench/overhead/run.mjs [--write] [--duration 20] [--warmup 10]
  *     [--concurrency 16] [--rounds 3] [--variant 'name:KEY=value;KEY=value' …] [--json out.json]
  *     [--modes full,off] [--baseline off] [--retries 2] [--boot-samples 2] [--keep-logs] [--section results]
+ *     [--quick] [--perf <dir>] [--quiet-wait 120] [--accept-disturbed]
  *
  * A variant is one more mode: `full` plus the given environment (e.g. a trimmed
  * OTEL_NODE_ENABLED_INSTRUMENTATIONS, OTEL_BSP_* or a sampler), so telemetry
  * knobs can be compared without touching code. See docs/benchmarks.md.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,10 +30,10 @@ import { sum } from './stats.mjs';
 
 const { values: args } = parseArgs({
   options: {
-    duration: { type: 'string', default: '20' },
-    warmup: { type: 'string', default: '10' },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
     concurrency: { type: 'string', default: '16' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string' },
     modes: { type: 'string', default: 'full,off' },
     variant: { type: 'string', multiple: true, default: [] },
     baseline: { type: 'string', default: 'off' },
@@ -43,16 +44,30 @@ const { values: args } = parseArgs({
     section: { type: 'string', default: 'results' },
     json: { type: 'string' },
     write: { type: 'boolean', default: false },
-    retries: { type: 'string', default: '2' },
-    'boot-samples': { type: 'string', default: '2' },
+    retries: { type: 'string' },
+    'boot-samples': { type: 'string' },
     'keep-logs': { type: 'boolean', default: false },
+    perf: { type: 'string' },
+    'quiet-wait': { type: 'string', default: '120' },
+    'accept-disturbed': { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
   },
 });
+
+/**
+ * --quick: one round of each mode, 5 s warm-up + 10 s measured, no boot-only cycles and no repeats
+ * (about a minute and a half): enough to see the difference, not to publish it. Explicit flags win.
+ */
+const DEFAULTS = { duration: '20', warmup: '10', rounds: '3', retries: '2', 'boot-samples': '2' };
+const QUICK = { duration: '10', warmup: '5', rounds: '1', retries: '0', 'boot-samples': '0' };
+for (const [key, value] of Object.entries(args.quick ? QUICK : DEFAULTS)) args[key] ??= value;
 
 function context() {
   const tmp = mkdtempSync(join(tmpdir(), 'bench-overhead-'));
   return {
     tmp,
+    perfDir: args.perf,
+    quietWaitMs: Number(args['quiet-wait']) * 1000,
     services: {
       basePort: Number(args['base-port']),
       backing: backingServices(),
@@ -106,7 +121,7 @@ async function runUndisturbed(mode, round, ctx, repeated) {
     try {
       const result = await runOnce(mode, round, ctx);
       const failed = result.failed + result.warmupFailed;
-      if (last || (!isDisturbed(result) && failed === 0)) return result;
+      if (last || ((args['accept-disturbed'] || !isDisturbed(result)) && failed === 0)) return result;
       why = failed > 0 ? `${failed} failed requests` : `disturbed by ${result.otherTop.join(', ')}`;
     } catch (error) {
       process.stderr.write(`\n[bench] round ${round} ${mode.name} broke: ${error.message}\n`);
@@ -138,6 +153,7 @@ function shoutAboutProblems(summary, tmp) {
 
 async function main() {
   assertBuilt();
+  if (args.perf) mkdirSync(args.perf, { recursive: true });
   const started = performance.now();
   const loadAtStart = loadAverage();
   const ctx = context();

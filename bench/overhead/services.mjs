@@ -11,7 +11,8 @@ import pg from 'pg';
 import { readServicesEnv } from '../../scripts/ci/backing-services.mjs';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
-const PRELOAD = join(ROOT, 'dist/libs/observability/src/telemetry/register.js');
+const PRELOAD_PATH = 'dist/libs/observability/src/telemetry/register.js';
+const PRELOAD = join(ROOT, PRELOAD_PATH);
 /** Boot order: dependencies first, as test/integration/support/stack.ts does. */
 export const SERVICES = ['payment', 'notification', 'order', 'gateway'];
 const DATABASES = { order: 'orders', payment: 'payments', notification: 'notifications' };
@@ -134,15 +135,21 @@ export class ServiceSet {
     return boot;
   }
 
-  async startOne(name, modeEnv) {
+  async startOne(name, modeEnvWithRoot) {
+    // BENCH_ROOT (a mode's pseudo-variable, not passed on) runs another checkout's build: before against after in one run.
+    const { BENCH_ROOT: root = ROOT, ...modeEnv } = modeEnvWithRoot;
     const log = openSync(join(this.logDir, `${this.runId}-${name}.log`), 'a');
     const started = performance.now();
     // The log file is the child's stdout itself: the bench never copies log bytes.
-    const child = spawn(process.execPath, ['--import', PRELOAD, join(ROOT, `dist/apps/${name}/src/main.js`)], {
-      cwd: ROOT,
-      env: this.envFor(name, modeEnv),
-      stdio: ['ignore', log, log],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', join(root, PRELOAD_PATH), join(root, `dist/apps/${name}/src/main.js`)],
+      {
+        cwd: root,
+        env: this.envFor(name, modeEnv),
+        stdio: ['ignore', log, log],
+      },
+    );
     closeSync(log);
     this.children[name] = child;
     child.once('exit', (code, signal) => (this.exits[name] = { code, signal }));

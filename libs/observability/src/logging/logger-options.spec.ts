@@ -69,6 +69,53 @@ describe('loggerParams()', () => {
     expect(JSON.stringify(lines)).not.toContain('4242424242424242');
   });
 
+  it('puts method, status code and duration on the request line, as fields of that line only', async () => {
+    const { logger, lines } = capture();
+    const options = loggerParams({ service: 'order', level: 'info', format: 'json' }).pinoHttp as object;
+    const middleware = pinoHttp({ ...options, logger, transport: undefined } as never);
+    const server = createServer((req, res) => {
+      middleware(req, res);
+      (req as IncomingMessage & { log: { info: (m: string) => void } }).log.info('inside the request');
+      res.statusCode = 404;
+      res.end('no');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      await (await fetch(`http://127.0.0.1:${port}/missing`)).text();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      server.close();
+    }
+    const line = lines.find((l) => l.msg === 'GET unmatched 404');
+    expect(line).toMatchObject({
+      level: 'warn',
+      method: 'GET',
+      route: 'unmatched',
+      status_code: 404,
+      duration_ms: expect.any(Number),
+    });
+    expect(line?.req).toMatchObject({ url: '/missing' });
+    const inside = lines.find((l) => l.msg === 'inside the request');
+    expect(inside?.req).toMatchObject({ url: '/missing' });
+    expect(inside).not.toHaveProperty('status_code');
+  });
+
+  it('replaces passwords, tokens and card number fields at any depth', () => {
+    const { logger, lines } = capture();
+    logger.info(
+      { password: 'hunter2', session: { token: 'tok-123' }, deep: { a: { b: { cardNumber: '4000000000000002' } } } },
+      'login',
+    );
+    const text = JSON.stringify(lines[0]);
+    expect(text).not.toMatch(/tok-123|hunter2|4000000000000002/);
+    expect(lines[0]).toMatchObject({
+      password: '[REDACTED]',
+      session: { token: '[REDACTED]' },
+      deep: { a: { b: { cardNumber: '[REDACTED]' } } },
+    });
+  });
+
   it('respects the level', () => {
     const { logger, lines } = capture('warn');
     logger.info('hidden');

@@ -32,15 +32,36 @@ export function maskCardNumbers<T>(value: T, depth = 0): T {
   return out as T;
 }
 
-/** Header and body paths pino replaces outright. */
+/** What a secret is replaced with. */
+export const REDACTED = '[REDACTED]';
+
+/**
+ * Keys whose value never reaches a log line, at any depth: replaced by the log
+ * formatter's walk (which masks card numbers anyway), not by pino's wildcard
+ * redaction — a path starting with `*` makes pino run its redaction on every
+ * field of every line. Child-logger bindings are not walked: the only one the
+ * kit binds is pino-http's `req`, which its serializer reduces to an id and a masked URL.
+ */
+export const SECRET_KEYS: ReadonlySet<string> = new Set(['cardNumber', 'password', 'token']);
+
+/** Header paths pino replaces outright (fixed paths: pino only redacts inside `req` and `res`). */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["proxy-authorization"]',
   'req.headers["x-admin-token"]',
   'res.headers["set-cookie"]',
-  '*.cardNumber',
-  '*.*.cardNumber',
-  '*.password',
-  '*.token',
 ];
+
+/** A copy of a log field's value with card numbers masked and secret keys replaced, at any depth. */
+export function scrubLogValue(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string' || typeof value === 'number') return maskCardNumbers(value);
+  if (depth >= MAX_DEPTH || value === null || typeof value !== 'object' || value instanceof Error) return value;
+  if (Array.isArray(value)) return value.map((v: unknown) => scrubLogValue(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    out[key] = SECRET_KEYS.has(key) ? REDACTED : scrubLogValue((value as Record<string, unknown>)[key], depth + 1);
+  }
+  return out;
+}

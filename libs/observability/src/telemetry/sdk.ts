@@ -4,6 +4,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { IncomingMessage } from 'node:http';
 import { applyDefaults, exportsTraces, isInfraPath } from './env.js';
+import { SkipTransactionControlSampler, samplerFromEnv, skipsTransactionControl } from './sampler.js';
 
 let sdk: NodeSDK | undefined;
 let stopping: Promise<void> | undefined;
@@ -26,6 +27,8 @@ export function startTelemetry(options: TelemetryOptions): boolean {
     sdk = new NodeSDK({
       // Undefined lets the SDK build exporters from OTEL_* variables.
       spanProcessors: options.spanProcessors ?? (exportsTraces() ? undefined : [new NoopSpanProcessor()]),
+      // Undefined lets the SDK read OTEL_TRACES_SAMPLER; the knob wraps that same sampler.
+      sampler: skipsTransactionControl() ? new SkipTransactionControlSampler(samplerFromEnv()) : undefined,
       instrumentations: getNodeAutoInstrumentations({
         '@opentelemetry/instrumentation-http': {
           ignoreIncomingRequestHook: (req: IncomingMessage) => isInfraPath(req.url),
