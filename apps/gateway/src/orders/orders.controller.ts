@@ -1,5 +1,5 @@
 import { DownstreamClient } from '@app/common';
-import { CreateOrderDto, type NotificationView, type OrderView, type Page } from '@app/contracts';
+import { CreateOrderDto, DEFAULT_PAGE_SIZE, type NotificationView, type OrderView, type Page } from '@app/contracts';
 import { FaultRegistry } from '@app/faults';
 import {
   Body,
@@ -31,8 +31,11 @@ import { GatewayListOrdersQueryDto } from './dto/list-orders-query.dto.js';
 import { mapBounded } from './map-bounded.js';
 
 const REPLAYED = 'idempotent-replayed';
-/** At most this many notification calls at once while joining a page (up to 100 orders) with include=notifications. */
-const JOIN_CONCURRENCY = 8;
+/**
+ * At most this many notification calls at once while joining a page with include=notifications: a default page
+ * (20 orders) goes out in one round, as the sequential-calls lesson compares against; a page of 100 waits its turn.
+ */
+const JOIN_CONCURRENCY = DEFAULT_PAGE_SIZE;
 
 /** The public order API: validated here, then forwarded to the order service. */
 @ApiTags('orders')
