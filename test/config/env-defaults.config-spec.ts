@@ -6,6 +6,9 @@ import { GatewayEnv } from '../../apps/gateway/src/config/env.validation.js';
 import { NotificationEnv } from '../../apps/notification/src/config/env.validation.js';
 import { OrderEnv } from '../../apps/order/src/config/env.validation.js';
 import { PaymentEnv } from '../../apps/payment/src/config/env.validation.js';
+import { samplerFromEnv, skipsTransactionControl } from '../../libs/observability/src/telemetry/sampler.js';
+import { type ConfiguredProject, composeConfig, composeRunWithout } from '../support/compose-config.js';
+import { readDotEnv } from './support/compose.js';
 
 /**
  * A service's defaults live in one place: the property initialisers of its env class
@@ -107,5 +110,33 @@ describe('the services’ defaults', () => {
         : [`${name}: compose default ${JSON.stringify(value)}, the code's ${[...distinct].join(' / ')}`];
     });
     expect(drift).toEqual([]);
+  });
+});
+
+describe('the telemetry knobs in docker-compose.yml', () => {
+  const environments = (project: ConfiguredProject) =>
+    SERVICES.map((name) => [name, project.services[name]!.environment as NodeJS.ProcessEnv] as const);
+
+  it('sample every trace and keep its transaction spans by default, in all four services', () => {
+    for (const [name, env] of environments(composeConfig())) {
+      expect(samplerFromEnv(env).toString(), name).toBe(
+        'ParentBased{root=AlwaysOnSampler, remoteParentSampled=AlwaysOnSampler, remoteParentNotSampled=AlwaysOffSampler, localParentSampled=AlwaysOnSampler, localParentNotSampled=AlwaysOffSampler}',
+      );
+      expect(skipsTransactionControl(env), name).toBe(false);
+    }
+  });
+
+  it('reach all four services from .env: a 10 % ratio and no transaction-control spans when asked', () => {
+    const run = composeRunWithout(['docker-compose.yml'], {
+      ...readDotEnv(join(ROOT, '.env')),
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
+      TRACE_TRANSACTION_CONTROL: 'false',
+    });
+    expect(run.project, run.stderr).toBeDefined();
+    for (const [name, env] of environments(run.project!)) {
+      expect(samplerFromEnv(env).toString(), name).toMatch(/^ParentBased\{root=TraceIdRatioBased\{0\.1\}/);
+      expect(skipsTransactionControl(env), name).toBe(true);
+    }
   });
 });
