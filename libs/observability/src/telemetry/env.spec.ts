@@ -1,38 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { applyDefaults, exportsTraces, isInfraPath, isTelemetryDisabled } from './env.js';
+import { applyDefaults, exportsTraces, HOOKED_MODULES, isInfraPath, isTelemetryDisabled } from './env.js';
 
 describe('applyDefaults()', () => {
-  it('names the service after its entry file and fills in version and environment', () => {
+  it('turns off the OTel metrics and logs exporters and enables only the kit’s instrumentations', () => {
     const env: NodeJS.ProcessEnv = { NODE_ENV: 'production' };
-    applyDefaults(env, '1.2.3', '/app/dist/apps/payment/src/main.js');
-    expect(env.OTEL_SERVICE_NAME).toBe('payment');
-    expect(env.OTEL_RESOURCE_ATTRIBUTES).toBe('service.version=1.2.3,deployment.environment.name=production');
+    applyDefaults(env);
     expect(env.OTEL_METRICS_EXPORTER).toBe('none');
     expect(env.OTEL_LOGS_EXPORTER).toBe('none');
     expect(env.OTEL_NODE_ENABLED_INSTRUMENTATIONS?.split(',')).toEqual(
       expect.arrayContaining(['http', 'express', 'pg', 'amqplib', 'undici', 'pino']),
     );
-    expect(env.OTEL_NODE_ENABLED_INSTRUMENTATIONS).not.toMatch(/\b(fs|dns|net)\b/);
+    expect(env.OTEL_NODE_ENABLED_INSTRUMENTATIONS).not.toMatch(/\b(fs|dns|net|nestjs-core)\b/);
+  });
+
+  it('leaves the resource variables to the SDK', () => {
+    const env: NodeJS.ProcessEnv = { NODE_ENV: 'production' };
+    applyDefaults(env);
+    expect(env.OTEL_SERVICE_NAME).toBeUndefined();
+    expect(env.OTEL_RESOURCE_ATTRIBUTES).toBeUndefined();
   });
 
   it('treats an empty OTEL_ variable as unset', () => {
     const env: NodeJS.ProcessEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SERVICE_NAME: '' };
-    applyDefaults(env, '1.0.0', 'dist/apps/gateway/src/main.js');
+    applyDefaults(env);
     expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
-    expect(env.OTEL_SERVICE_NAME).toBe('gateway');
+    expect(env.OTEL_SERVICE_NAME).toBeUndefined();
     expect(exportsTraces(env)).toBe(false);
   });
 
   it('keeps what the user set', () => {
-    const env: NodeJS.ProcessEnv = {
-      OTEL_SERVICE_NAME: 'custom',
-      OTEL_RESOURCE_ATTRIBUTES: 'service.version=9,deployment.environment=staging',
-      OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http',
-    };
-    applyDefaults(env, '1.2.3', 'dist/apps/order/src/main.js');
-    expect(env.OTEL_SERVICE_NAME).toBe('custom');
-    expect(env.OTEL_RESOURCE_ATTRIBUTES).toBe('service.version=9,deployment.environment=staging');
+    const env: NodeJS.ProcessEnv = { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http', OTEL_METRICS_EXPORTER: 'otlp' };
+    applyDefaults(env);
     expect(env.OTEL_NODE_ENABLED_INSTRUMENTATIONS).toBe('http');
+    expect(env.OTEL_METRICS_EXPORTER).toBe('otlp');
+  });
+});
+
+describe('HOOKED_MODULES', () => {
+  it('wraps the modules of the enabled instrumentations and no others', () => {
+    expect(HOOKED_MODULES).toEqual(expect.arrayContaining(['http', 'express', 'pg', 'pg-pool', 'amqplib', 'pino']));
+    // undici listens on diagnostics channels; nestjs-core is not enabled.
+    expect(HOOKED_MODULES).not.toContain('undici');
+    expect(HOOKED_MODULES).not.toContain('@nestjs/core');
   });
 });
 

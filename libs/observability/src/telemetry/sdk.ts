@@ -4,6 +4,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { IncomingMessage } from 'node:http';
 import { applyDefaults, exportsTraces, isInfraPath } from './env.js';
+import { kitResource, resourceDetectors } from './resource.js';
 import { SkipTransactionControlSampler, samplerFromEnv, skipsTransactionControl } from './sampler.js';
 
 let sdk: NodeSDK | undefined;
@@ -23,8 +24,12 @@ export function startTelemetry(options: TelemetryOptions): boolean {
   if (sdk) return true;
   try {
     if (process.env.OTEL_LOG_LEVEL) diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
-    applyDefaults(process.env, options.serviceVersion);
+    applyDefaults(process.env);
     sdk = new NodeSDK({
+      // The kit's defaults under what the detectors find; the env detector (OTEL_SERVICE_NAME,
+      // OTEL_RESOURCE_ATTRIBUTES) comes last, so the user's values win.
+      resource: kitResource(options.serviceVersion),
+      resourceDetectors: resourceDetectors(),
       // Undefined lets the SDK build exporters from OTEL_* variables.
       spanProcessors: options.spanProcessors ?? (exportsTraces() ? undefined : [new NoopSpanProcessor()]),
       // Undefined lets the SDK read OTEL_TRACES_SAMPLER; the knob wraps that same sampler.

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** The kit's version (root package.json), unless OTEL_RESOURCE_ATTRIBUTES names one. */
+/** The kit's version (root package.json): the resource's default service.version (OTEL_RESOURCE_ATTRIBUTES wins). */
 export function serviceVersion(): string {
   let dir = dirname(new URL(import.meta.url).pathname);
   for (let i = 0; i < 8; i++) {
