@@ -119,7 +119,8 @@ describe('the instrumentations the kit enables', () => {
         callback();
       },
     });
-    // The kit's loggers come from nestjs-pino → pino-http, which require() pino: so does this one.
+    // The kit's loggers come from nestjs-pino → pino-http, which require() pino: so does this one. (Under
+    // vitest an `import` of pino in a test file comes out unpatched; under the real preload it is patched.)
     const pino = createRequire(import.meta.url)('pino') as typeof import('pino').pino;
     const logger = pino(sink);
     const span = trace.getTracer('test').startSpan('work');
