@@ -113,6 +113,21 @@ describe('order faults (e2e)', () => {
     await http.get(`/orders/${seededOrderId(1_501)}`).expect(404);
   });
 
+  it('slow-query seeds once when several order replicas switch it on at the same moment', async () => {
+    const db = order.app.get(DataSource);
+    await seedPastOrders(db, 0);
+    const results = await Promise.all([
+      seedPastOrders(db, 3_000),
+      seedPastOrders(db, 3_000),
+      seedPastOrders(db, 3_000),
+    ]);
+    expect(results.filter((r) => r.inserted)).toHaveLength(1);
+    const [{ n }] = await db.query<{ n: number }[]>(
+      "SELECT count(*)::int AS n FROM orders WHERE customer_id LIKE 'seed-customer-%'",
+    );
+    expect(n).toBe(3_000);
+  });
+
   it('pool-exhaustion makes the order transaction hold its connection longer', async () => {
     await faults(order, [{ name: 'pool-exhaustion', params: { holdMs: 200 } }]);
     const started = performance.now();

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /**
  * The history slow-query needs: a production-sized orders table, seeded once
@@ -24,19 +24,30 @@ export interface SeedResult {
   deleted: number;
 }
 
-/** Makes the seeded rows exactly 1…rows (idempotent: a second call with the same `rows` only looks up one id). */
+/**
+ * Makes the seeded rows exactly 1…rows (idempotent: a second call with the same `rows` only looks up one id).
+ * One seeding at a time across every order replica: each hears the fault switched on and calls this, the
+ * first seeds and the others, once they get the lock, find the rows there.
+ */
 export async function seedPastOrders(dataSource: DataSource, wanted: number): Promise<SeedResult> {
+  return dataSource.transaction(async (m) => {
+    await m.query("SELECT pg_advisory_xact_lock(hashtext('slow-query past orders'))");
+    return seedLocked(m, wanted);
+  });
+}
+
+async function seedLocked(db: EntityManager, wanted: number): Promise<SeedResult> {
   const rows = Math.max(0, Math.round(wanted));
   const last = seededOrderId(rows);
-  const deleted = await dataSource.query<[unknown[], number]>(
-    'DELETE FROM orders WHERE id > $1::uuid AND id <= $2::uuid',
-    [last, LAST_POSSIBLE_ID],
-  );
-  const present = await dataSource.query<unknown[]>('SELECT 1 FROM orders WHERE id = $1::uuid', [last]);
+  const deleted = await db.query<[unknown[], number]>('DELETE FROM orders WHERE id > $1::uuid AND id <= $2::uuid', [
+    last,
+    LAST_POSSIBLE_ID,
+  ]);
+  const present = await db.query<unknown[]>('SELECT 1 FROM orders WHERE id = $1::uuid', [last]);
   const inserted = present.length === 0;
   if (inserted) {
     // One statement, so the rows appear together: the last one is there only when all are.
-    await dataSource.query(
+    await db.query(
       `INSERT INTO orders (id, customer_id, status, total_cents, currency, card_last4, created_at, updated_at)
        SELECT ($2 || lpad(to_hex(n), 12, '0'))::uuid,
               'seed-customer-' || lpad(((n - 1) / 10 + 1)::text, 7, '0'),
@@ -50,9 +61,9 @@ export async function seedPastOrders(dataSource: DataSource, wanted: number): Pr
   }
   // One process per scan: a check then costs the same wall time on 2 cores as on 8, and
   // concurrent checks do not add parallel workers to fight over the cores.
-  await dataSource.query('ALTER TABLE orders SET (parallel_workers = 0)');
+  await db.query('ALTER TABLE orders SET (parallel_workers = 0)');
   // Fresh statistics, so EXPLAIN and the planner see the table as it now is.
-  if (inserted || affected(deleted) > 0) await dataSource.query('ANALYZE orders');
+  if (inserted || affected(deleted) > 0) await db.query('ANALYZE orders');
   return { inserted, deleted: affected(deleted) };
 }
 
