@@ -122,6 +122,9 @@ function seeded(seed) {
   };
 }
 
+/** The scenario `mystery --seed N` switches on: the same for everyone with the same seed. */
+export const mysteryPick = (seed) => SCENARIOS[Math.floor(seeded(seed)() * SCENARIOS.length)];
+
 export async function main(argv, { env = process.env, out = (line) => process.stdout.write(`${line}\n`) } = {}) {
   const config = settings(env);
   try {
@@ -229,7 +232,7 @@ async function run(argv, config, out) {
     }
     case 'mystery': {
       const seed = parsed.seed ?? Date.now();
-      const pick = SCENARIOS[Math.floor(seeded(seed)() * SCENARIOS.length)];
+      const pick = mysteryPick(seed);
       const marker = `mystery-${randomBytes(4).toString('hex')}`;
       // Every service carries the marker (logs, spans, workshop_fault_active), only the picked ones the fault.
       for (const service of SERVICES) {

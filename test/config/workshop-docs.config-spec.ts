@@ -27,16 +27,9 @@
  * `<command>` and `…` stand for a whole command, which is then not checked.
  */
 import { SCENARIOS, type Scenario, resolveFault } from '@app/faults';
-import GithubSlugger from 'github-slugger';
-import type { Nodes, Root } from 'mdast';
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { gfmFromMarkdown } from 'mdast-util-gfm';
-import { toString } from 'mdast-util-to-string';
-import { gfm } from 'micromark-extension-gfm';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parse as shellParse } from 'shell-quote';
-import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loggerParams } from '../../libs/observability/src/logging/logger-options.js';
 import { DEFAULT_INSTRUMENTATIONS } from '../../libs/observability/src/telemetry/env.js';
@@ -48,7 +41,24 @@ import { composeConfig, composeRun } from '../support/compose-config.js';
 import { MetricNames } from '../support/promql.js';
 import { publishedPorts } from './support/compose.js';
 import { ROOT, dashboards, knownMetrics, panelsOf, substituteVariables } from './support/grafana.js';
+import {
+  type Command,
+  type Doc,
+  anchorsOf,
+  commandText,
+  commandsOf,
+  fences,
+  inlineCode,
+  lineAt,
+  lineOf,
+  markdownUnder,
+  ofType,
+  parseDoc,
+  proseMatches,
+  toString,
+} from './support/markdown.js';
 import { alertRules, filesIn } from './support/prometheus-rules.js';
+import { sourceFiles, sourceNames } from './support/sources.js';
 
 const DOCS_DIR = join(ROOT, 'docs/workshop');
 const LANGUAGES = ['en', 'ko'] as const;
@@ -112,63 +122,11 @@ const NON_SCENARIO_KEBAB = new Set([
 
 // ---- What the services name: apps/ and libs/ as TypeScript parses them ----------------------------
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : sourceFiles(path);
-    return name.endsWith('.ts') && !/\.(e2e-)?spec\.ts$|\.fixture\.ts$/.test(name) && name !== 'catalogue.ts'
-      ? [path]
-      : [];
-  });
-}
-
-const LITERALS = new Set<string>();
-/** `const NAME = 'value'`: a template's placeholder that names one stands for its value. */
-const CONSTANTS = new Map<string, string[]>();
-const TEMPLATE_NODES: ts.TemplateExpression[] = [];
-/** `<Controller>.<method>` of every Nest controller (@Controller). */
-const HANDLERS = new Set<string>();
-for (const file of ['apps', 'libs'].flatMap((top) => sourceFiles(join(ROOT, top)))) {
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-  const visit = (node: ts.Node): void => {
-    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) LITERALS.add(node.text);
-    if (ts.isTemplateExpression(node)) TEMPLATE_NODES.push(node);
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
-      if (ts.isStringLiteral(node.initializer))
-        CONSTANTS.set(node.name.text, [...(CONSTANTS.get(node.name.text) ?? []), node.initializer.text]);
-    }
-    if (ts.isClassDeclaration(node) && node.name) {
-      const controller = ts
-        .getDecorators(node)
-        ?.some((d) => ts.isCallExpression(d.expression) && d.expression.expression.getText() === 'Controller');
-      if (controller)
-        for (const member of node.members)
-          if (ts.isMethodDeclaration(member) && ts.isIdentifier(member.name))
-            HANDLERS.add(`${node.name.text}.${member.name.text}`);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-}
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/**
- * Template literals as regexes: a constant's placeholder (`${SEND} ${NOTIFICATIONS_QUEUE}`) is its value,
- * any other (`${event.type} publish`) a capture that must be a literal. A template with neither a word
- * nor a constant (`${amount} ${currency}`) would match any two literals: it names nothing.
- */
-const TEMPLATES = TEMPLATE_NODES.flatMap((node) => {
-  const constants = node.templateSpans.map((span) =>
-    ts.isIdentifier(span.expression) ? CONSTANTS.get(span.expression.text) : undefined,
-  );
-  const texts = [node.head.text, ...node.templateSpans.map((span) => span.literal.text)];
-  if (!texts.some((t) => /[a-z]/i.test(t)) && !constants.some(Boolean)) return [];
-  const parts = texts.flatMap((text, i) => {
-    if (i === 0) return [escapeRegex(text)];
-    const values = constants[i - 1];
-    return [values ? `(?:${values.map(escapeRegex).join('|')})` : '(.+?)', escapeRegex(text)];
-  });
-  return [new RegExp(`^${parts.join('')}$`)];
-});
+const {
+  literals: LITERALS,
+  templates: TEMPLATES,
+  handlers: HANDLERS,
+} = sourceNames(['apps', 'libs'].flatMap((top) => sourceFiles(join(ROOT, top), ['catalogue.ts'])));
 /** Zipkin lower-cases span names: a handler span `OrdersController.create` shows as `orderscontroller.create`. */
 const ZIPKIN_HANDLER_SPANS = new Set([...HANDLERS].map((h) => h.toLowerCase()));
 /** instrumentation-pg names query spans `pg.query:<VERB> <database>` (when the pg instrumentation is on). */
@@ -197,103 +155,7 @@ const REQ_LOG_FIELDS = (() => {
   return new Set(Object.keys(fields).map((key) => `req.${key}`));
 })();
 
-// ---- Reading the docs: mdast ------------------------------------------------------------------------
-
-interface Doc {
-  /** Relative to docs/workshop. */
-  file: string;
-  text: string;
-  nodes: Nodes[];
-}
-
-function parseDoc(file: string, text: string): Doc {
-  const tree: Root = fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
-  const nodes: Nodes[] = [];
-  const walk = (node: Nodes) => {
-    nodes.push(node);
-    if ('children' in node) for (const child of node.children) walk(child);
-  };
-  walk(tree);
-  return { file, text, nodes };
-}
-
-const lineOf = (node: Nodes) => node.position!.start.line;
-const lineAt = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
-function ofType<T extends Nodes['type']>(doc: Doc, type: T): Extract<Nodes, { type: T }>[] {
-  return doc.nodes.filter((n): n is Extract<Nodes, { type: T }> => n.type === type);
-}
-
-const inlineCode = (doc: Doc) => ofType(doc, 'inlineCode').map((n) => ({ code: n.value.trim(), line: lineOf(n) }));
-/** Fenced blocks; `line` is the line of the block's first line of code. */
-const fences = (doc: Doc) =>
-  ofType(doc, 'code').map((n) => ({ lang: n.lang ?? '', body: n.value, line: lineOf(n) + 1 }));
-/** Text in prose (not code), with the line each match of `pattern` is on. */
-const proseMatches = (doc: Doc, pattern: RegExp) =>
-  ofType(doc, 'text').flatMap((n) =>
-    [...n.value.matchAll(pattern)].map((m) => ({ m, line: lineOf(n) + lineAt(n.value, m.index) - 1 })),
-  );
-
-const anchors = new WeakMap<Doc, Set<string>>();
-function anchorsOf(doc: Doc): Set<string> {
-  if (!anchors.has(doc)) {
-    const slugger = new GithubSlugger();
-    anchors.set(doc, new Set(ofType(doc, 'heading').map((h) => slugger.slug(toString(h)))));
-  }
-  return anchors.get(doc)!;
-}
-
-// ---- Commands: shell words --------------------------------------------------------------------------
-
-const SHELL_LANGS = new Set(['', 'bash', 'sh', 'shell', 'console']);
-
-/** One simple command: its leading NAME=value assignments, its words, the line's # comment. */
-interface Command {
-  env: Record<string, string>;
-  words: string[];
-  comment: string;
-  line: number;
-}
-
-/** The code a reader runs: inline code spans and the lines of shell blocks (`\` continuations joined). */
-function commandsOf(doc: Doc): Command[] {
-  const lines = [
-    ...inlineCode(doc).map(({ code, line }) => ({ text: code, line })),
-    ...fences(doc)
-      .filter((f) => SHELL_LANGS.has(f.lang))
-      .flatMap((f) =>
-        f.body
-          .replace(/\\\n/g, ' \u0000')
-          .split('\n')
-          .map((text, i, all) => ({
-            text: text.replace(/\u0000/g, ''),
-            line: f.line + i + all.slice(0, i).join('').split('\u0000').length - 1,
-          })),
-      ),
-  ];
-  return lines.flatMap(({ text, line }) => {
-    // <placeholder> is one word, not two redirections.
-    const held: string[] = [];
-    const tokens = shellParse(text.replace(/<[^<>\n]+>/g, (p) => `__placeholder${held.push(p) - 1}__`));
-    const restore = (w: string) => w.replace(/__placeholder(\d+)__/g, (_, i: string) => held[Number(i)]);
-    const comment = tokens.flatMap((t) => (typeof t === 'object' && 'comment' in t ? [t.comment] : [])).join(' ');
-    const commands: Command[] = [{ env: {}, words: [], comment, line }];
-    for (const token of tokens) {
-      const current = commands.at(-1)!;
-      if (typeof token !== 'string') {
-        if ('op' in token) commands.push({ env: {}, words: [], comment, line });
-        continue;
-      }
-      const word = restore(token);
-      const assignment = /^([A-Za-z_]\w*)=(.*)$/s.exec(word);
-      if (assignment && current.words.length === 0) current.env[assignment[1]] = assignment[2];
-      else current.words.push(word);
-    }
-    return commands.filter((c) => c.words.length > 0 || Object.keys(c.env).length > 0);
-  });
-}
-
-/** A command as written, assignments first: for "does the page show this command". */
-const commandText = (c: Command) => [...Object.entries(c.env).map(([k, v]) => `${k}=${v}`), ...c.words].join(' ');
+// ---- Commands ------------------------------------------------------------------------------------
 
 /**
  * What each placeholder stands for when a CLI parses the command; undefined: a whole command,
@@ -582,13 +444,6 @@ const CHECKS = {
 };
 
 // ---- The docs ---------------------------------------------------------------------------------
-
-function markdownUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? markdownUnder(path) : name.endsWith('.md') ? [path] : [];
-  });
-}
 
 const DOCS = existsSync(DOCS_DIR)
   ? markdownUnder(DOCS_DIR).map((path) => parseDoc(relative(DOCS_DIR, path), readFileSync(path, 'utf8')))
