@@ -186,7 +186,7 @@ function filled(words: string[]): string[] | undefined {
     }
     let result = word;
     for (const p of placeholders) {
-      if (!(p in PLACEHOLDERS)) throw new Error(`no value for the placeholder ${p}: add it to PLACEHOLDERS`);
+      if (!(p in PLACEHOLDERS)) throw new Error(`the placeholder ${p} has no value in PLACEHOLDERS (workshop-docs)`);
       const value = PLACEHOLDERS[p];
       if (value === undefined) return undefined;
       result = result.replace(p, value);
@@ -215,9 +215,9 @@ function faultParamsIssues(json: string, scenarioName: string): string[] {
 
 /** `npm run fault -- <args>` (or the compose service's command): the CLI's parse, then the services' ranges. */
 function faultIssues(args: string[]): string[] {
-  const words = filled(args);
-  if (!words) return [];
   return refusal(() => {
+    const words = filled(args);
+    if (!words) return;
     const parsed = parseCommand(words) as { command: string; entry?: Scenario; params?: Record<string, number> };
     if (parsed.command === 'on') resolveFault(parsed.entry!.services[0], parsed.entry!.name, parsed.params);
   });
@@ -225,10 +225,10 @@ function faultIssues(args: string[]): string[] {
 
 /** `npm run load -- <args>`: the CLI's parse and its script lookup; FAULT_PARAMS for a scenario script. */
 function loadIssues(args: string[]): string[] {
-  const words = filled(args);
-  if (!words) return [];
   let options: { script?: string; env: Record<string, string> } | undefined;
   const issues = refusal(() => {
+    const words = filled(args);
+    if (!words) return;
     options = parseArgs(words, {}) as typeof options;
     resolveScript(options!.script);
   });
@@ -294,7 +294,7 @@ function composeIssues(command: Command): string[] {
 type Check = (doc: Doc) => string[];
 const at = (doc: Doc, line: number, problem: string) => `${doc.file}:${line}: ${problem}`;
 /** The scenario a hunt page is about (hunts/<name>.md). */
-const huntOf = (doc: Doc) => (/\/hunts\/([\w-]+)\.md$/.exec(doc.file) ? basename(doc.file, '.md') : undefined);
+const huntOf = (doc: Doc) => /\/hunts\/([\w-]+)\.md$/.exec(doc.file)?.[1];
 
 const checkCommands: Check = (doc) =>
   commandsOf(doc).flatMap((command) => {
@@ -562,6 +562,7 @@ const stale = parseDoc(
     'docker compose run --rm fault guess payment-latancy',
     'docker compose -f docker-compose.yml -f docker-compose.nothing.yml up -d',
     'docker compose ps logstash',
+    'npm run fault -- on payment-latency --latencyMs <ms>',
     '```',
     'Edit `observability/logstash/pipeline/nothing.conf`.',
     '',
@@ -660,6 +661,7 @@ describe('the name checks', () => {
       [25, 'docker compose run --rm fault guess payment-latancy: unknown scenario "payment-latancy"'],
       [26, 'docker-compose.nothing.yml'],
       [27, 'no service "logstash" in docker-compose.yml'],
+      [28, 'the placeholder <ms> has no value in PLACEHOLDERS'],
     ] as const) {
       const prefix = `en/hunts/slow-query.md:${line}: `;
       expect(
@@ -667,7 +669,7 @@ describe('the name checks', () => {
         `${prefix}… ${refusal}`,
       ).toBe(true);
     }
-    expect(found).toHaveLength(14);
+    expect(found).toHaveLength(15);
   });
 
   it('flag a default that is not the catalogue default, in a comment and in a parameter table', () => {
