@@ -122,6 +122,9 @@ function seeded(seed) {
   };
 }
 
+/** The scenario `mystery --seed N` switches on: the same for everyone with the same seed. */
+export const mysteryPick = (seed) => SCENARIOS[Math.floor(seeded(seed)() * SCENARIOS.length)];
+
 export async function main(argv, { env = process.env, out = (line) => process.stdout.write(`${line}\n`) } = {}) {
   const config = settings(env);
   try {
@@ -135,8 +138,48 @@ export async function main(argv, { env = process.env, out = (line) => process.st
   }
 }
 
-async function run(argv, config, out) {
+const USAGE =
+  'use list, status [--hints], on <name> [--param value], off <name> | --all, mystery [--seed N], guess <name>';
+
+/**
+ * argv → the command and its checked arguments, before anything is sent: `{ command: 'list' }`,
+ * `{ command: 'status', hints }`, `{ command: 'on', entry, params }`, `{ command: 'off', entry }` or
+ * `{ command: 'off', all: true }`, `{ command: 'mystery', seed }` (undefined: a random one),
+ * `{ command: 'guess', entry }`. Throws CliError for what the CLI refuses (the docs check uses it too).
+ */
+export function parseCommand(argv) {
   const [command, ...args] = argv;
+  switch (command) {
+    case 'list':
+      return { command };
+    case 'status': {
+      const hints = args[0] === '--hints';
+      if (args.length > (hints ? 1 : 0)) throw new CliError(`status takes only --hints, not "${args.join(' ')}"`);
+      return { command, hints };
+    }
+    case 'on': {
+      const entry = requireScenario(args[0]);
+      return { command, entry, params: parseParams(args.slice(1), entry) };
+    }
+    case 'off':
+      return args[0] === '--all' ? { command, all: true } : { command, entry: requireScenario(args[0]) };
+    case 'mystery': {
+      const seedAt = args.indexOf('--seed');
+      if (seedAt < 0) return { command, seed: undefined };
+      const seed = Number(args[seedAt + 1]);
+      if (!Number.isInteger(seed)) throw new CliError('--seed needs an integer');
+      return { command, seed };
+    }
+    case 'guess':
+      return { command, entry: requireScenario(args[0]) };
+    default:
+      throw new CliError(`unknown command "${command ?? ''}"; ${USAGE}`);
+  }
+}
+
+async function run(argv, config, out) {
+  const parsed = parseCommand(argv);
+  const { command } = parsed;
   const apis = (services) => services.map((s) => config.apis[s]);
 
   switch (command) {
@@ -151,8 +194,7 @@ async function run(argv, config, out) {
       return 0;
     }
     case 'status': {
-      const hints = args[0] === '--hints';
-      if (args.length > (hints ? 1 : 0)) throw new CliError(`status takes only --hints, not "${args.join(' ')}"`);
+      const { hints } = parsed;
       const all = await states(config);
       const markers = [
         ...new Set(
@@ -172,28 +214,25 @@ async function run(argv, config, out) {
       return 0;
     }
     case 'on': {
-      const entry = requireScenario(args[0]);
-      const params = parseParams(args.slice(1), entry);
+      const { entry, params } = parsed;
       const on = await drive(switchOn(apis(entry.services), entry.name, params));
       out(`${entry.name} is on in ${entry.services.join(', ')}: ${describeParams(on.params)}`);
       return 0;
     }
     case 'off': {
-      if (args[0] === '--all') {
+      if (parsed.all) {
         for (const service of SERVICES) await setFaults(config, service, []);
         out('all faults are off');
         return 0;
       }
-      const entry = requireScenario(args[0]);
+      const { entry } = parsed;
       const { wasOn } = await drive(switchOff(apis(entry.services), entry.name));
       out(wasOn.length > 0 ? `${entry.name} is off` : `${entry.name} was not on`);
       return 0;
     }
     case 'mystery': {
-      const seedAt = args.indexOf('--seed');
-      const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : Date.now();
-      if (!Number.isInteger(seed)) throw new CliError('--seed needs an integer');
-      const pick = SCENARIOS[Math.floor(seeded(seed)() * SCENARIOS.length)];
+      const seed = parsed.seed ?? Date.now();
+      const pick = mysteryPick(seed);
       const marker = `mystery-${randomBytes(4).toString('hex')}`;
       // Every service carries the marker (logs, spans, workshop_fault_active), only the picked ones the fault.
       for (const service of SERVICES) {
@@ -209,7 +248,7 @@ async function run(argv, config, out) {
       return 0;
     }
     case 'guess': {
-      const entry = requireScenario(args[0]);
+      const { entry } = parsed;
       const all = await states(config);
       if (!Object.values(all).some((s) => s.marker))
         throw new CliError(`no mystery scenario is on; start one with: ${config.cli} mystery`);
@@ -226,10 +265,6 @@ async function run(argv, config, out) {
       out('The fault is off again.');
       return 0;
     }
-    default:
-      throw new CliError(
-        `unknown command "${command ?? ''}"; use list, status [--hints], on <name> [--param value], off <name> | --all, mystery [--seed N], guess <name>`,
-      );
   }
 }
 
