@@ -1,5 +1,6 @@
 import { OrderEvents } from '@app/contracts';
 import type { ClientProxy } from '@nestjs/microservices';
+import { Counter } from 'prom-client';
 import { Observable, of, throwError } from 'rxjs';
 import { DataSource, type Repository } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -32,11 +33,20 @@ const config = Object.assign(new OrderEnv(), {
   OUTBOX_LEASE_MS: 5_000,
 });
 
+/** A counter of the relay's own, outside the process registry, so each test starts from 0. */
+const eventCounter = () =>
+  new Counter({ name: 'outbox_test_total', help: 'test', labelNames: ['event'], registers: [] });
+
+const count = async (counter: Counter<'event'>, event: string) =>
+  (await counter.get()).values.find((v) => v.labels.event === event)?.value;
+
 describe('OutboxRelay', () => {
   let dataSource: DataSource;
   let repo: Repository<OutboxEvent>;
   let client: FakeClient;
   let relay: OutboxRelay;
+  let published: Counter<'event'>;
+  let failures: Counter<'event'>;
 
   const write = async (n: number) => {
     const events = Array.from({ length: n }, (_, i) =>
@@ -68,7 +78,9 @@ describe('OutboxRelay', () => {
     await dataSource.initialize();
     repo = dataSource.getRepository(OutboxEvent);
     client = new FakeClient();
-    relay = new OutboxRelay(repo, client as unknown as ClientProxy, config);
+    published = eventCounter();
+    failures = eventCounter();
+    relay = new OutboxRelay(repo, client as unknown as ClientProxy, config, published, failures);
   });
 
   afterEach(async () => {
@@ -88,10 +100,19 @@ describe('OutboxRelay', () => {
     expect(stored.attempts).toBe(1);
   });
 
+  it('counts published events by type, and failures from 0 for every type', async () => {
+    expect(await count(failures, OrderEvents.Paid)).toBe(0);
+    expect(await count(failures, OrderEvents.PaymentFailed)).toBe(0);
+    await write(2);
+    await relay.relayBatch();
+    expect(await count(published, OrderEvents.Paid)).toBe(2);
+  });
+
   it('keeps an event and records the error when the transport fails, then publishes it when it is back', async () => {
     const [event] = await write(1);
     client.mode = 'fail';
     expect(await relay.relayBatch()).toBe(0);
+    expect(await count(failures, OrderEvents.Paid)).toBe(1);
     let stored = await repo.findOneByOrFail({ id: event.id });
     expect(stored.publishedAt).toBeNull();
     expect(stored.attempts).toBe(1);
