@@ -1,7 +1,9 @@
 // Flat config. The rule that matters most here: an app's code never imports
 // another app; shared code goes through @app/contracts and @app/common. An
 // app's e2e tests (apps/<x>/test) may boot a sibling app as a real collaborator
-// (the order tests charge a real payment service) rather than a mock.
+// (the order tests charge a real payment service) rather than a mock. An app
+// declares its business metrics as nestjs-prometheus providers, not with the
+// module-level helpers libs/observability keeps for the metrics every service loads.
 import tseslint from 'typescript-eslint';
 
 const APPS = ['gateway', 'order', 'payment', 'notification'];
@@ -16,6 +18,14 @@ const noCrossAppImports = (app) => ({
           group: [`**/apps/${other}/**`, `**/${other}/src/**`, `../../${other}/**`, `../../../${other}/**`],
           message: `Apps never import other apps: move shared code to libs/ (@app/contracts, @app/common).`,
         })),
+        paths: [
+          {
+            name: '@app/observability',
+            importNames: ['counter', 'gauge', 'histogram'],
+            message:
+              "An app's business metrics are @willsoto/nestjs-prometheus providers beside their code (makeCounterProvider, @InjectMetric).",
+          },
+        ],
       },
     ],
   },

@@ -19,6 +19,7 @@ import {
   traceToMetricsQueries,
   variableQueries,
 } from './support/grafana.js';
+import { METRIC_MODULES, declaredMetrics, metricModuleFiles, undeclaredMetrics } from './support/metric-modules.js';
 import { alertRules, filesIn } from './support/prometheus-rules.js';
 import { MetricNames } from '../support/promql.js';
 import { promtool } from '../support/tools.js';
@@ -358,6 +359,21 @@ describe('Grafana provisioning', () => {
       expect(known.has('http_server_request_duration_seconds'), 'a histogram exists only as _bucket/_sum/_count').toBe(
         false,
       );
+    });
+
+    it('reads every metric module there is, and every metric they register comes from one of them', () => {
+      const listed = Object.keys(METRIC_MODULES);
+      expect(metricModuleFiles(ROOT).filter((file) => !listed.includes(file))).toEqual([]);
+      const declared = declaredMetrics();
+      expect(undeclaredMetrics(declared)).toEqual([]);
+      const of = (name: string) => declared.find((m) => m.name === name);
+      expect(of('outbox_backlog_events')).toEqual({
+        name: 'outbox_backlog_events',
+        type: 'gauge',
+        file: 'apps/order/src/outbox/outbox.metrics.ts',
+      });
+      expect(of('message_processing_duration_seconds')?.type).toBe('histogram');
+      expect(of('db_pool_connections')?.file).toBe('libs/common/src/database/db-pool.metrics.ts');
     });
   });
 

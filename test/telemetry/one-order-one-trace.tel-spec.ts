@@ -172,4 +172,31 @@ describe('one order, in process', () => {
       .find((l) => l.includes('route="/api/orders"') && l.includes(`trace_id="${traceId}"`));
     expect(line).toMatch(/^http_server_request_duration_seconds_bucket\{.*status_code="201".*\} \d+ # \{/);
   });
+
+  it('counts the order in each service’s business metrics, the consumer’s time with the trace as exemplar', async () => {
+    const [, order, notification, payment] = apps;
+    const scrape = async (app: BootedApp) =>
+      (await request(app.url).get('/metrics').set('accept', 'application/openmetrics-text').expect(200)).text;
+    const orderText = await scrape(order);
+    expect(orderText).toMatch(/^orders_created_total\{status="paid"\} 1$/m);
+    expect(orderText).toMatch(/^order_amount_count\{currency="USD"\} 1$/m);
+    expect(orderText).toMatch(/^outbox_events_published_total\{event="order.paid"\} 1$/m);
+    expect(orderText).toMatch(/^outbox_backlog_events 0$/m);
+    expect(await scrape(payment)).toMatch(/^payments_total\{outcome="approved"\} 1$/m);
+    const notificationText = await scrape(notification);
+    expect(notificationText).toMatch(/^notifications_sent_total\{type="order.paid",channel="email"\} 1$/m);
+    expect(notificationText).toMatch(
+      /^messages_consumed_total\{queue="\w+",event="order.paid",outcome="processed"\} 1$/m,
+    );
+    const exemplar = notificationText
+      .split('\n')
+      .find((l) => l.startsWith('message_processing_duration_seconds_bucket{') && l.includes(`trace_id="${traceId}"`));
+    expect(exemplar).toMatch(/event="order.paid".*\} 1 # \{/);
+  });
+
+  it('reports the database pool of every service booted in the process', async () => {
+    const text = (await request(gateway.url).get('/metrics').expect(200)).text;
+    for (const service of ['order', 'payment', 'notification'])
+      expect(text).toMatch(new RegExp(`^db_pool_max_connections\\{service="${service}"\\} \\d+$`, 'm'));
+  });
 });

@@ -77,6 +77,30 @@ describe('order service (e2e)', () => {
     expect((await outbox(order, res.body.id)).map((e: { type: string }) => e.type)).toEqual(['order.payment_failed']);
   });
 
+  it('reports orders by status, order totals, the payment’s outcome and the unpublished events on /metrics', async () => {
+    const sample = async (app: BootedApp, series: string) => {
+      const text = (await request(app.url).get('/metrics').expect(200)).text;
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? 0 : Number(line.slice(series.length + 1));
+    };
+    const failed = 'orders_created_total{status="payment_failed"}';
+    const [before, amounts, declines] = [
+      await sample(order, failed),
+      await sample(order, 'order_amount_count{currency="USD"}'),
+      await sample(payment, 'payments_total{outcome="declined"}'),
+    ];
+    await http
+      .post('/orders')
+      .send({ ...ORDER, payment: { cardNumber: DECLINED_TEST_CARD } })
+      .expect(201);
+    expect(await sample(order, failed)).toBe(before + 1);
+    expect(await sample(order, 'order_amount_count{currency="USD"}')).toBe(amounts + 1);
+    expect(await sample(payment, 'payments_total{outcome="declined"}')).toBe(declines + 1);
+    // No consumer listens: the event stays in the outbox, and the gauges read it at scrape time.
+    expect(await sample(order, 'outbox_backlog_events')).toBeGreaterThanOrEqual(1);
+    expect(await sample(order, 'outbox_oldest_unpublished_age_seconds')).toBeGreaterThan(0);
+  });
+
   it('stores no card number anywhere in its database', async () => {
     await http.post('/orders').send(ORDER).expect(201);
     const ds = order.app.get(DataSource);

@@ -1,8 +1,9 @@
 import { OrderEvents } from '@app/contracts';
 import type { ClientProxy } from '@nestjs/microservices';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Counter } from 'prom-client';
 import { of } from 'rxjs';
-import { DataSource, IsNull, Not } from 'typeorm';
+import { DataSource, IsNull, Not, type Repository } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDatabase } from '../../../test/support/boot.js';
 import { OrderEnv } from '../src/config/env.validation.js';
@@ -20,6 +21,12 @@ import { OutboxRelay, newOutboxEvent } from '../src/outbox/outbox.relay.js';
  * connection pool (its own DataSource), as separate processes would have.
  */
 const REPLICAS = 3;
+
+/** The relay's counters, outside the process registry (nothing here reads them). */
+const eventCounter = () =>
+  new Counter({ name: 'outbox_test_total', help: 'test', labelNames: ['event'], registers: [] });
+const newRelay = (outbox: Repository<OutboxEvent>, client: unknown, env: OrderEnv) =>
+  new OutboxRelay(outbox, client as ClientProxy, env, eventCounter(), eventCounter());
 
 /** A broker that confirms every message, and remembers what it was sent. */
 class RecordingClient {
@@ -80,9 +87,7 @@ describe('OutboxRelay on several replicas', () => {
     await outbox().insert(events);
 
     const clients = sources.map(() => new RecordingClient());
-    const relays = sources.map(
-      (s, i) => new OutboxRelay(s.getRepository(OutboxEvent), clients[i] as unknown as ClientProxy, config()),
-    );
+    const relays = sources.map((s, i) => newRelay(s.getRepository(OutboxEvent), clients[i], config()));
     await Promise.all(
       relays.map(async (relay) => {
         while ((await relay.relayBatch()) > 0);
@@ -115,7 +120,7 @@ describe('OutboxRelay on several replicas', () => {
     expect(await claimOutboxEvents(outbox(0), 'replica-that-died', 300, 10)).toHaveLength(1);
 
     const client = new RecordingClient();
-    const relay = new OutboxRelay(outbox(1), client as unknown as ClientProxy, config());
+    const relay = newRelay(outbox(1), client, config());
     expect(await relay.relayBatch()).toBe(0);
     await sleep(400);
     expect(await relay.relayBatch()).toBe(1);
@@ -132,11 +137,11 @@ describe('OutboxRelay on several replicas', () => {
       },
       close: async () => {},
     };
-    const broken = new OutboxRelay(outbox(0), failing as unknown as ClientProxy, config(60_000));
+    const broken = newRelay(outbox(0), failing, config(60_000));
     expect(await broken.relayBatch()).toBe(0);
 
     const client = new RecordingClient();
-    const healthy = new OutboxRelay(outbox(1), client as unknown as ClientProxy, config(60_000));
+    const healthy = newRelay(outbox(1), client, config(60_000));
     expect(await healthy.relayBatch()).toBe(2);
     await Promise.all([broken, healthy].map((r) => r.beforeApplicationShutdown()));
   });

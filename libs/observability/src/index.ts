@@ -48,22 +48,3 @@ export {
   httpServerDuration,
   recordHttpClientCall,
 } from './metrics/http-metrics.js';
-export {
-  dbPoolConnections,
-  dbPoolMax,
-  dbPoolWaiting,
-  messageProcessingDuration,
-  messageRetries,
-  messagesConsumed,
-  messagesDeadLettered,
-  notificationsSent,
-  orderAmount,
-  ordersCreated,
-  outboxBacklog,
-  outboxOldestAge,
-  outboxPublishFailures,
-  outboxPublished,
-  paymentsProcessed,
-} from './metrics/domain-metrics.js';
-export { registerDbPool, registerOutboxBacklog, unregisterDbPool } from './metrics/collectors.js';
-export type { BacklogStats, PoolStats } from './metrics/collectors.js';

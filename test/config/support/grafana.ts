@@ -28,9 +28,10 @@
  * variable throws, so a new variable has to be added here, where a real query can resolve it.
  * `$1`-style references (label_replace replacements) are left as they are.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { declaredMetrics } from './metric-modules.js';
 import { recordingRules } from './prometheus-rules.js';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
@@ -332,33 +333,16 @@ const EXPORTER_METRICS: Record<string, string[]> = {
 
 const HISTOGRAM_SERIES = ['_bucket', '_sum', '_count'];
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : sourceFiles(path);
-    return name.endsWith('.ts') && !/\.(e2e-)?spec\.ts$/.test(name) ? [path] : [];
-  });
-}
-
 /**
- * Metrics the services declare with the counter()/gauge()/histogram() helpers of
- * libs/observability (name → declaring file). A histogram `x` exists as x_bucket, x_sum, x_count.
+ * Metrics the services declare (name → declaring file), read from the metrics themselves: the lib
+ * metrics every service loads and each service's provider lists (support/metric-modules.ts).
+ * A histogram `x` exists as x_bucket, x_sum, x_count.
  */
 export function codeMetrics(): Map<string, string> {
   const found = new Map<string, string>();
-  const roots = ['libs', 'apps'].flatMap((top) =>
-    readdirSync(join(ROOT, top)).map((pkg) => join(ROOT, top, pkg, 'src')),
-  );
-  for (const file of roots.flatMap((dir) =>
-    statSync(dir, { throwIfNoEntry: false })?.isDirectory() ? sourceFiles(dir) : [],
-  )) {
-    const text = readFileSync(file, 'utf8');
-    for (const [, kind, name] of text.matchAll(
-      /\b(counter|gauge|histogram)\s*(?:<[^>]*>)?\s*\(\s*\{\s*name:\s*'([a-zA-Z_:][\w:]*)'/g,
-    )) {
-      const series = kind === 'histogram' ? HISTOGRAM_SERIES.map((s) => name + s) : [name];
-      for (const s of series) found.set(s, rel(file));
-    }
+  for (const { name, type, file } of declaredMetrics()) {
+    const series = type === 'histogram' ? HISTOGRAM_SERIES.map((s) => name + s) : [name];
+    for (const s of series) found.set(s, file);
   }
   return found;
 }

@@ -2,10 +2,12 @@ import { DEFAULT_PAGE_SIZE } from '@app/contracts';
 import { isUniqueViolation } from '@app/common';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { Alert } from './alert.entity.js';
-import { alertsReceived } from './alerts.metrics.js';
+import { ALERTS_RECEIVED } from './alerts.metrics.js';
 import type { AlertmanagerAlert, AlertmanagerWebhook } from './dto/alertmanager-webhook.dto.js';
 import type { ListAlertsQueryDto } from './dto/list-alerts-query.dto.js';
 
@@ -46,7 +48,10 @@ export function toAlert(alert: AlertmanagerAlert, receivedAt: Date): Alert {
 export class AlertsService {
   private readonly logger = new Logger(AlertsService.name);
 
-  constructor(@InjectRepository(Alert) private readonly alerts: Repository<Alert>) {}
+  constructor(
+    @InjectRepository(Alert) private readonly alerts: Repository<Alert>,
+    @InjectMetric(ALERTS_RECEIVED) private readonly received: Counter<'alertname' | 'severity' | 'status'>,
+  ) {}
 
   /**
    * Stores each alert of a webhook notification once per (fingerprint, status,
@@ -93,7 +98,7 @@ export class AlertsService {
 
   private record(alert: Alert): void {
     const severity = alert.severity ?? 'none';
-    alertsReceived.inc({ alertname: alert.alertname, severity, status: alert.status });
+    this.received.inc({ alertname: alert.alertname, severity, status: alert.status });
     const fields = {
       alertname: alert.alertname,
       severity,

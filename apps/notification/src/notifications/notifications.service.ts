@@ -1,11 +1,13 @@
 import { DEFAULT_PAGE_SIZE, type ListNotificationsQueryDto, type OrderEventPayload, OrderEvents } from '@app/contracts';
 import { isUniqueViolation } from '@app/common';
-import { notificationsSent } from '@app/observability';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { Notification } from './notification.entity.js';
+import { NOTIFICATIONS_SENT } from './notification.metrics.js';
 
 /** The text a customer receives for an order event. */
 export function messageFor(
@@ -24,7 +26,10 @@ export interface RecordResult {
 
 @Injectable()
 export class NotificationsService {
-  constructor(@InjectRepository(Notification) private readonly notifications: Repository<Notification>) {}
+  constructor(
+    @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
+    @InjectMetric(NOTIFICATIONS_SENT) private readonly sent: Counter<'type' | 'channel'>,
+  ) {}
 
   /** Records (sends) the notification for an event exactly once per event id. */
   async record(event: OrderEventPayload): Promise<RecordResult> {
@@ -42,7 +47,7 @@ export class NotificationsService {
     });
     try {
       await this.notifications.insert(notification);
-      notificationsSent.inc({ type: notification.type, channel: notification.channel });
+      this.sent.inc({ type: notification.type, channel: notification.channel });
       return { notification, created: true };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

@@ -8,10 +8,6 @@ import {
   exemplarLabels,
   extractTraceContext,
   failActiveSpan,
-  messageProcessingDuration,
-  messageRetries,
-  messagesConsumed,
-  messagesDeadLettered,
   withSpan,
 } from '@app/observability';
 import { FaultRegistry, releaseRetainedMemory, retainMemory } from '@app/faults';
@@ -25,11 +21,19 @@ import {
   ATTR_MESSAGING_SYSTEM_NAME,
   MESSAGING_OPERATION_TYPE_VALUE_PROCESS,
 } from '@opentelemetry/semantic-conventions/incubating';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import type { Counter, Histogram } from 'prom-client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_DELIVERY_ATTEMPTS } from '@app/common';
 import { deliveryFor, retryDelayMs } from './delivery.js';
+import {
+  MESSAGE_PROCESSING_DURATION,
+  MESSAGE_RETRIES,
+  MESSAGES_CONSUMED,
+  MESSAGES_DEAD_LETTERED,
+} from './order-events.metrics.js';
 import { NotificationsService } from './notifications.service.js';
 import { OrderEventDto } from './order-event.dto.js';
 
@@ -44,6 +48,10 @@ export class OrderEventsConsumer {
   constructor(
     private readonly notifications: NotificationsService,
     @Inject(FaultRegistry) private readonly faults: FaultRegistry,
+    @InjectMetric(MESSAGES_CONSUMED) private readonly consumed: Counter<'queue' | 'event' | 'outcome'>,
+    @InjectMetric(MESSAGE_PROCESSING_DURATION) private readonly duration: Histogram<'queue' | 'event'>,
+    @InjectMetric(MESSAGE_RETRIES) private readonly retries: Counter<'queue' | 'event'>,
+    @InjectMetric(MESSAGES_DEAD_LETTERED) private readonly deadLettered: Counter<'queue' | 'event' | 'reason'>,
   ) {
     // memory-leak: what it retained goes when the fault is switched off.
     faults.onChange(() => {
@@ -52,9 +60,9 @@ export class OrderEventsConsumer {
     // Export the dead-letter series at 0 from the start, so increase() sees the first one.
     for (const event of Object.values(OrderEvents)) {
       for (const reason of ['malformed', 'retries_exhausted']) {
-        messagesDeadLettered.inc({ queue: NOTIFICATIONS_QUEUE, event, reason }, 0);
+        this.deadLettered.inc({ queue: NOTIFICATIONS_QUEUE, event, reason }, 0);
       }
-      messageRetries.inc({ queue: NOTIFICATIONS_QUEUE, event }, 0);
+      this.retries.inc({ queue: NOTIFICATIONS_QUEUE, event }, 0);
     }
   }
 
@@ -121,7 +129,7 @@ export class OrderEventsConsumer {
     const started = performance.now();
     const labels = { queue: NOTIFICATIONS_QUEUE, event: eventType };
     const observe = () =>
-      messageProcessingDuration.observe({
+      this.duration.observe({
         labels,
         value: (performance.now() - started) / 1000,
         exemplarLabels: exemplarLabels(),
@@ -134,8 +142,8 @@ export class OrderEventsConsumer {
       this.logger.error({ msg: `malformed order event (${fields}); dead-lettering it`, event_type: eventType });
       failActiveSpan(new Error(`malformed order event (${fields})`));
       delivery.deadLetter();
-      messagesConsumed.inc({ ...labels, outcome: 'dead_lettered' });
-      messagesDeadLettered.inc({ ...labels, reason: 'malformed' });
+      this.consumed.inc({ ...labels, outcome: 'dead_lettered' });
+      this.deadLettered.inc({ ...labels, reason: 'malformed' });
       observe();
       return;
     }
@@ -145,7 +153,7 @@ export class OrderEventsConsumer {
       try {
         const { created } = await this.notifications.record(event);
         delivery.ack();
-        messagesConsumed.inc({ ...labels, outcome: created ? 'processed' : 'duplicate' });
+        this.consumed.inc({ ...labels, outcome: created ? 'processed' : 'duplicate' });
         observe();
         const log = { order_id: event.orderId, event_id: event.eventId, event_type: event.type, attempt };
         if (created) this.logger.log({ msg: `notified customer: ${event.type}`, ...log });
@@ -160,9 +168,9 @@ export class OrderEventsConsumer {
           event_id: event.eventId,
           attempt,
         });
-        messagesConsumed.inc({ ...labels, outcome: last ? 'dead_lettered' : 'failed' });
-        if (last) messagesDeadLettered.inc({ ...labels, reason: 'retries_exhausted' });
-        else messageRetries.inc(labels);
+        this.consumed.inc({ ...labels, outcome: last ? 'dead_lettered' : 'failed' });
+        if (last) this.deadLettered.inc({ ...labels, reason: 'retries_exhausted' });
+        else this.retries.inc(labels);
         await sleep(retryDelayMs(attempt));
         // Mark the attempt failed in the trace; never throw: the message is already settled.
         failActiveSpan(error);

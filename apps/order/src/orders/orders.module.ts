@@ -5,6 +5,7 @@ import { PaymentsModule } from '../payments/payments.module.js';
 import { FindOrders } from './find-orders.js';
 import { Order, OrderItem } from './order.entity.js';
 import { OrderFaults } from './order-faults.js';
+import { orderMetrics } from './order.metrics.js';
 import { OrdersController } from './orders.controller.js';
 import { PaymentReconciler } from './payment-reconciler.js';
 import { PlaceOrder } from './place-order.js';
@@ -15,6 +16,15 @@ import { SettleOrder } from './settle-order.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Order, OrderItem]), OutboxModule, PaymentsModule],
   controllers: [OrdersController],
-  providers: [PlaceOrder, ReplayOrder, FindOrders, SettleOrder, ReconcilePendingOrders, PaymentReconciler, OrderFaults],
+  providers: [
+    PlaceOrder,
+    ReplayOrder,
+    FindOrders,
+    SettleOrder,
+    ReconcilePendingOrders,
+    PaymentReconciler,
+    OrderFaults,
+    ...orderMetrics,
+  ],
 })
 export class OrdersModule {}

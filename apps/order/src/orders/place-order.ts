@@ -7,16 +7,17 @@ import {
   ATTR_ORDER_STATUS,
   ATTR_ORDER_TOTAL_CENTS,
   annotateActiveSpan,
-  orderAmount,
-  ordersCreated,
 } from '@app/observability';
 import { InjectRepository } from '@nestjs/typeorm';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter, Histogram } from 'prom-client';
 import { DataSource, Repository } from 'typeorm';
 import { PaymentClient } from '../payments/payment.client.js';
 import { FindOrders } from './find-orders.js';
 import { requestFingerprint } from './idempotency.js';
 import { OrderFaults } from './order-faults.js';
 import { Order, OrderItem } from './order.entity.js';
+import { ORDER_AMOUNT, ORDERS_CREATED } from './order.metrics.js';
 import { paymentCallFailed } from './payment-call-failed.js';
 import { pendingOrder } from './pending-order.js';
 import { ReplayOrder } from './replay-order.js';
@@ -43,6 +44,8 @@ export class PlaceOrder {
     private readonly find: FindOrders,
     private readonly replay: ReplayOrder,
     private readonly settle: SettleOrder,
+    @InjectMetric(ORDERS_CREATED) private readonly ordersCreated: Counter<'status'>,
+    @InjectMetric(ORDER_AMOUNT) private readonly orderAmount: Histogram<'currency'>,
   ) {}
 
   /**
@@ -105,8 +108,8 @@ export class PlaceOrder {
   }
 
   private recordCreated(orderId: string, status: OrderStatus, totalCents: number, currency: string): void {
-    ordersCreated.inc({ status });
-    orderAmount.observe({ currency }, totalCents / 100);
+    this.ordersCreated.inc({ status });
+    this.orderAmount.observe({ currency }, totalCents / 100);
     annotateActiveSpan({ [ATTR_ORDER_STATUS]: status });
     const log = { msg: `order ${status}`, order_id: orderId, order_status: status, total_cents: totalCents };
     if (status === 'pending') this.logger.warn(log);

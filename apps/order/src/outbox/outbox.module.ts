@@ -4,6 +4,7 @@ import { ClientsModule } from '@nestjs/microservices';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrderEnv } from '../config/env.validation.js';
 import { OutboxEvent } from './outbox-event.entity.js';
+import { outboxMetrics } from './outbox.metrics.js';
 import { EVENTS_CLIENT, OutboxRelay } from './outbox.relay.js';
 
 @Module({
@@ -17,7 +18,7 @@ import { EVENTS_CLIENT, OutboxRelay } from './outbox.relay.js';
       },
     ]),
   ],
-  providers: [OutboxRelay],
+  providers: [OutboxRelay, ...outboxMetrics],
   exports: [OutboxRelay],
 })
 export class OutboxModule {}

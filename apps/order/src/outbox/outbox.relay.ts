@@ -4,16 +4,12 @@ import {
   ATTR_ORDER_ID,
   ATTR_OUTBOX_AGE_MS,
   ATTR_OUTBOX_ATTEMPT,
-  type BacklogStats,
   MESSAGING_SYSTEM_NAME_VALUE_NEST_TCP,
   SpanKind,
   extractTraceContext,
   injectTraceContext,
-  outboxPublishFailures,
-  outboxPublished,
   detachedRunner,
   recordError,
-  registerOutboxBacklog,
   withSpan,
 } from '@app/observability';
 import {
@@ -25,6 +21,8 @@ import {
 } from '@nestjs/common';
 import { ClientProxy, RmqRecordBuilder } from '@nestjs/microservices';
 import { InjectRepository } from '@nestjs/typeorm';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
 import {
   ATTR_MESSAGING_DESTINATION_NAME,
   ATTR_MESSAGING_MESSAGE_ID,
@@ -38,10 +36,21 @@ import {
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { firstValueFrom, timeout } from 'rxjs';
-import { IsNull, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { OrderEnv } from '../config/env.validation.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { LEASE_MARGIN_MS, claimOutboxEvents, releaseOutboxEvents } from './outbox-claims.js';
+import {
+  OUTBOX_PUBLISH_FAILURES,
+  OUTBOX_PUBLISHED,
+  countUnpublished,
+  oldestUnpublishedAgeSeconds,
+} from './outbox.metrics.js';
+
+export interface BacklogStats {
+  count: number;
+  oldestAgeSeconds: number;
+}
 
 export const EVENTS_CLIENT = Symbol('EVENTS_CLIENT');
 
@@ -107,6 +116,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @InjectRepository(OutboxEvent) private readonly outbox: Repository<OutboxEvent>,
     @Inject(EVENTS_CLIENT) private readonly client: ClientProxy,
     env: OrderEnv,
+    @InjectMetric(OUTBOX_PUBLISHED) private readonly published: Counter<'event'>,
+    @InjectMetric(OUTBOX_PUBLISH_FAILURES) private readonly publishFailures: Counter<'event'>,
   ) {
     this.intervalMs = env.OUTBOX_POLL_INTERVAL_MS;
     this.batchSize = env.OUTBOX_BATCH_SIZE;
@@ -114,11 +125,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.leaseMs = env.OUTBOX_LEASE_MS;
     this.rabbit = Boolean(env.RABBITMQ_URL);
     // Exported from 0, so the first failure shows in rate() and on the dashboard.
-    for (const event of Object.values(OrderEvents)) outboxPublishFailures.inc({ event }, 0);
+    for (const event of Object.values(OrderEvents)) this.publishFailures.inc({ event }, 0);
   }
 
   onApplicationBootstrap(): void {
-    registerOutboxBacklog(() => this.backlog());
     this.schedule(0);
   }
 
@@ -194,7 +204,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           });
         } catch (error) {
           recordError(span, error);
-          outboxPublishFailures.inc({ event: event.type });
+          this.publishFailures.inc({ event: event.type });
           await this.recordFailure(event, error);
           return false;
         }
@@ -208,7 +218,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
             claimedUntil: null,
           },
         );
-        outboxPublished.inc({ event: event.type });
+        this.published.inc({ event: event.type });
         this.logger.log({
           msg: `published ${event.type}`,
           order_id: event.aggregateId,
@@ -220,20 +230,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     );
   }
 
+  /** What the outbox_backlog_events and outbox_oldest_unpublished_age_seconds gauges report. */
   async backlog(): Promise<BacklogStats> {
-    const [count, oldest] = await Promise.all([
-      this.outbox.countBy({ publishedAt: IsNull() }),
-      this.outbox.findOne({
-        where: { publishedAt: IsNull() },
-        order: { createdAt: 'ASC' },
-        select: { id: true, createdAt: true },
-      }),
+    const [count, oldestAgeSeconds] = await Promise.all([
+      countUnpublished(this.outbox),
+      oldestUnpublishedAgeSeconds(this.outbox),
     ]);
-    return { count, oldestAgeSeconds: oldest ? (Date.now() - oldest.createdAt.getTime()) / 1000 : 0 };
+    return { count, oldestAgeSeconds };
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    registerOutboxBacklog(undefined);
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;

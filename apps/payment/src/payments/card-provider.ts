@@ -7,12 +7,14 @@ import {
   ATTR_PAYMENT_FRAUD_SCORE,
   ATTR_PAYMENT_OUTCOME,
   ATTR_PAYMENT_PROVIDER,
-  paymentsProcessed,
   withSpan,
 } from '@app/observability';
 import { Inject, Injectable } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PaymentEnv } from '../config/env.validation.js';
+import { PAYMENTS } from './payment.metrics.js';
 
 export type ProviderOutcome = { approved: true } | { approved: false; reason: string };
 
@@ -42,6 +44,7 @@ export class CardProvider {
   constructor(
     @Inject(PaymentEnv) env: PaymentEnv,
     @Inject(FaultRegistry) private readonly faults: FaultRegistry,
+    @InjectMetric(PAYMENTS) private readonly payments: Counter<'outcome'>,
   ) {
     this.latencyMs = env.PAYMENT_PROVIDER_LATENCY_MS;
   }
@@ -63,13 +66,13 @@ export class CardProvider {
         if (latencyMs > 0) await sleep(latencyMs);
         const failure = this.faults.hit('payment-errors');
         if (failure) {
-          paymentsProcessed.inc({ outcome: 'error' });
+          this.payments.inc({ outcome: 'error' });
           throw new ProviderError(failure.status);
         }
         const outcome = decide(cardNumber);
         span.setAttribute(ATTR_PAYMENT_OUTCOME, outcome.approved ? 'approved' : 'declined');
         if (!outcome.approved) span.setAttribute(ATTR_PAYMENT_DECLINE_REASON, outcome.reason);
-        paymentsProcessed.inc({ outcome: outcome.approved ? 'approved' : 'declined' });
+        this.payments.inc({ outcome: outcome.approved ? 'approved' : 'declined' });
         return outcome;
       },
     );

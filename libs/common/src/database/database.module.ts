@@ -3,7 +3,7 @@ import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
 import type { MixedList, EntitySchema } from 'typeorm';
 import { DataEnv } from '../config/base-env.js';
 import { DatabasePool } from './database-pool.js';
-import { DATABASE_SERVICE, DbPoolMetrics } from './db-pool.metrics.js';
+import { DATABASE_SERVICE, DbPoolMetrics, dbPoolMetrics } from './db-pool.metrics.js';
 
 export interface DatabaseModuleOptions {
   /** The service name: labels its pool metrics. */
@@ -50,6 +50,7 @@ export class DatabaseModule {
         { provide: DATABASE_SERVICE, useValue: options.service },
         { provide: DatabasePool, useValue: pool },
         DbPoolMetrics,
+        ...dbPoolMetrics,
       ],
       exports: [DatabasePool],
     };

@@ -11,8 +11,10 @@ import type { CounterConfiguration, GaugeConfiguration, HistogramConfiguration }
 export const metricsRegistry = register;
 
 /**
- * Metrics are registered once per process even when several Nest apps or
- * modules ask for them (in-process tests boot all four services in one process).
+ * For the lib metrics every service loads (HTTP, log lines, faults): module-level, registered once per
+ * process even when several Nest apps ask for them (in-process tests boot all four services in one
+ * process). A service's business metrics are not declared here but beside the code that emits them, as
+ * @willsoto/nestjs-prometheus providers injected with @InjectMetric.
  */
 export function counter<T extends string>(config: CounterConfiguration<T>): Counter<T> {
   return (register.getSingleMetric(config.name) as Counter<T> | undefined) ?? new Counter<T>(config);
