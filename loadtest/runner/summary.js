@@ -8,7 +8,7 @@ export function summaryData({ metrics, checks, thresholdResults, durationMs, ext
   const out = {};
   for (const metric of metrics.metrics.values()) {
     const named = thresholdResults.filter((t) => t.selector === metric.name);
-    if (!metric.seen && named.length === 0) continue; // as k6: metrics without samples are left out
+    if (metric.sink.count === 0 && named.length === 0) continue; // as k6: metrics without samples are left out
     out[metric.name] = {
       type: metric.type,
       contains: metric.isTime ? 'time' : 'default',
