@@ -4,7 +4,7 @@
 // aborted run. FAULT=off drives the same load with the fault left alone (a baseline).
 import { duration, faultParams, rate, testTags, vus } from './config.js';
 import { pause, run } from './engine.js';
-import { findScenario, switchOff, switchOn } from './faults.js';
+import { switchOff, switchOn } from './faults.js';
 import { browseHistory, placeOrder, seedHistory } from './flows.js';
 
 /**
@@ -19,7 +19,8 @@ export function faultScenario(
   name,
   { rate: perSecond, to, maxVUs = 4, order, history, ready, setupTimeout, endpoints = ['create_order', 'get_order'] },
 ) {
-  const entry = findScenario(catalogue, name);
+  const entry = catalogue.find((s) => s.name === name);
+  if (!entry) throw new Error(`scenario "${name}" is not in libs/faults/src/catalogue.ts`);
   const start = rate(perSecond);
   const arrivals = to
     ? { executor: 'ramping-arrival-rate', startRate: start, stages: [{ duration: duration('2m'), target: rate(to) }] }

@@ -9,15 +9,11 @@ export function summaryData({ metrics, checks, thresholdResults, durationMs, ext
   for (const metric of metrics.metrics.values()) {
     const named = thresholdResults.filter((t) => t.selector === metric.name);
     if (metric.sink.count === 0 && named.length === 0) continue; // as k6: metrics without samples are left out
+    const asked = named.map((t) => /^p\((.+)\)$/.exec(t.aggregation)?.[1]).filter(Boolean); // p(N) thresholds
     out[metric.name] = {
       type: metric.type,
       contains: metric.isTime ? 'time' : 'default',
-      values: metric.sink.summary(durationMs / 1000, [
-        90,
-        95,
-        99,
-        ...named.map((t) => /^p\((.+)\)$/.exec(t.aggregation)?.[1]).filter(Boolean),
-      ]),
+      values: metric.sink.summary(durationMs / 1000, [90, 95, 99, ...asked]),
       ...(named.length ? { thresholds: Object.fromEntries(named.map((t) => [t.source, { ok: t.ok }])) } : {}),
     };
   }
