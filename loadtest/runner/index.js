@@ -11,7 +11,7 @@ import { context, reset, state } from './runtime.js';
 import { summaryData, textSummary } from './summary.js';
 
 /** k6's exit codes for the cases the Node engine can meet. */
-export const EXIT = {
+const EXIT = {
   ok: 0,
   thresholdsFailed: 99,
   setupTimeout: 100,

@@ -4,7 +4,7 @@
 const TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];
 
 /** k6's handleSummary() data: metrics with their values and threshold results, checks, run duration. */
-export function summaryData({ metrics, checks, thresholdResults, durationMs, extra = {} }) {
+export function summaryData({ metrics, checks, thresholdResults, durationMs }) {
   const out = {};
   for (const metric of metrics.metrics.values()) {
     const named = thresholdResults.filter((t) => t.selector === metric.name);
@@ -32,7 +32,6 @@ export function summaryData({ metrics, checks, thresholdResults, durationMs, ext
       testRunDurationMs: durationMs,
     },
     metrics: out,
-    ...extra,
   };
 }
 
