@@ -17,15 +17,13 @@ export const options = {
       preAllocatedVUs: BASE * 2,
       maxVUs: BASE * 40,
       // 20 s warm at the base rate; the spike arrives over 10 s and lasts 30 s; 10 s down; 30 s of recovery.
-      stages: shape(
-        [
-          [20, 1],
-          [10, 10],
-          [30, 10],
-          [10, 1],
-          [30, 1],
-        ].map(([seconds, times]) => ({ duration: `${seconds}s`, target: BASE * times })),
-      ),
+      stages: shape([
+        [20, BASE],
+        [10, BASE * 10],
+        [30, BASE * 10],
+        [10, BASE],
+        [30, BASE],
+      ]),
       gracefulStop: '15s',
     },
   },

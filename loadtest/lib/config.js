@@ -44,15 +44,10 @@ const seconds = (text) => {
   return parts.reduce((sum, [, n, unit]) => sum + Number(n) * { ms: 0.001, s: 1, m: 60, h: 3600 }[unit], 0);
 };
 
-/** Stages squeezed or stretched to add up to LOAD_DURATION when it is set (the shape kept), else as written. */
+/** k6 stages from `[seconds, target]` pairs, squeezed or stretched to add up to LOAD_DURATION when it is set (the shape kept). */
 export function shape(stages) {
-  const factor = env.LOAD_DURATION
-    ? seconds(env.LOAD_DURATION) / stages.reduce((sum, s) => sum + seconds(s.duration), 0)
-    : 1;
-  return stages.map((s) => ({
-    duration: `${Math.max(0.1, Math.round(seconds(s.duration) * factor * 10) / 10)}s`,
-    target: s.target,
-  }));
+  const factor = env.LOAD_DURATION ? seconds(env.LOAD_DURATION) / stages.reduce((sum, [s]) => sum + s, 0) : 1;
+  return stages.map(([s, target]) => ({ duration: `${Math.max(0.1, Math.round(s * factor * 10) / 10)}s`, target }));
 }
 
 /**

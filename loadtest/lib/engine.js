@@ -30,9 +30,7 @@ export const pause = (seconds) => new Promise((resolve) => setTimeout(resolve, s
  */
 export async function run(flow, ...args) {
   const steps = flow({ check }, ...args);
-  if (typeof steps?.next !== 'function') return steps; // a flow that is already async
   let step = steps.next();
-  while (!step.done)
-    step = steps.next(step.value.sleep === undefined ? await request(step.value) : await pause(step.value.sleep));
+  while (!step.done) step = steps.next(await request(step.value));
   return step.value;
 }

@@ -10,13 +10,6 @@ import {
 } from '../../libs/faults/src/client/fault-client.ts';
 import { ADMIN_TOKEN, SERVICE_URLS, SWITCH_FAULT } from './config.js';
 
-/** The catalogue entry (libs/faults/src/catalogue.ts) named `name`. */
-export function findScenario(catalogue, name) {
-  const entry = catalogue.find((s) => s.name === name);
-  if (!entry) throw new Error(`scenario "${name}" is not in libs/faults/src/catalogue.ts`);
-  return entry;
-}
-
 const apis = (services) => services.map((service) => ({ service, url: SERVICE_URLS[service], token: ADMIN_TOKEN }));
 
 /**

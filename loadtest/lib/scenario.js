@@ -2,24 +2,25 @@
 // setup() switches the fault on in every service of its entry through their admin API
 // (./faults.js), the load runs, teardown() switches it off again — also after Ctrl+C or an
 // aborted run. FAULT=off drives the same load with the fault left alone (a baseline).
+import { SCENARIOS } from '../../libs/faults/src/catalogue.ts';
 import { duration, faultParams, rate, testTags, vus } from './config.js';
 import { pause, run } from './engine.js';
-import { findScenario, switchOff, switchOn } from './faults.js';
+import { switchOff, switchOn } from './faults.js';
 import { browseHistory, placeOrder, seedHistory } from './flows.js';
 
 /**
- * The script's exports `{ options, setup, orders, history, teardown }`. `catalogue`: libs/faults'
- * SCENARIOS, imported by the script (k6 resolves it from there). `rate` orders/s, or climbing to `to`,
+ * The script's exports `{ options, setup, orders, history, teardown }` for the catalogue entry `name`
+ * (libs/faults/src/catalogue.ts, no copy of the list). `rate` orders/s, or climbing to `to`,
  * with up to `maxVUs` × the rate; `order`: one such iteration (default: an order, 502/503/504 expected);
  * `history`: `{ vus, include, pause, seed }` readers of the heavy buyers' history, seeded at setup when
  * `seed`; `ready(data, off)`: what setup waits for once the fault is on; `endpoints`: latencies listed.
  */
 export function faultScenario(
-  catalogue,
   name,
   { rate: perSecond, to, maxVUs = 4, order, history, ready, setupTimeout, endpoints = ['create_order', 'get_order'] },
 ) {
-  const entry = findScenario(catalogue, name);
+  const entry = SCENARIOS.find((s) => s.name === name);
+  if (!entry) throw new Error(`scenario "${name}" is not in libs/faults/src/catalogue.ts`);
   const start = rate(perSecond);
   const arrivals = to
     ? { executor: 'ramping-arrival-rate', startRate: start, stages: [{ duration: duration('2m'), target: rate(to) }] }

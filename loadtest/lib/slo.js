@@ -2,7 +2,7 @@
 // misses one exits 99. (The scenario scripts would miss them by design: see ./scenario.js.)
 
 /** p95 objective per endpoint, in ms. */
-export const P95_MS = {
+const P95_MS = {
   create_order: 1000,
   create_order_replay: 500,
   get_order: 300,

@@ -7,11 +7,11 @@ import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runScenario } from './executors.js';
 import { readOptions } from './options.js';
-import { abortTest, context, reset, state } from './runtime.js';
+import { context, reset, state } from './runtime.js';
 import { summaryData, textSummary } from './summary.js';
 
 /** k6's exit codes for the cases the Node engine can meet. */
-export const EXIT = {
+const EXIT = {
   ok: 0,
   thresholdsFailed: 99,
   setupTimeout: 100,
@@ -23,6 +23,7 @@ export const EXIT = {
 
 register(new URL('./hooks.js', import.meta.url)); // once per process: `k6/*` imports → ./shims
 const clone = (value) => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
+const log = (message) => process.stderr.write(`${message}\n`);
 
 class PhaseTimeout extends Error {}
 
@@ -38,23 +39,10 @@ function timed(fn, limitMs, phase) {
   return Promise.race([context.run({ signal }, fn), limit]);
 }
 
-/**
- * Runs a script; resolves with `{ exitCode, data }` (data: the summary object). Never calls
- * process.exit but on a second Ctrl+C. `out`/`err` receive the text the run prints.
- */
-export async function runScript(
-  file,
-  {
-    env = {},
-    summaryExport,
-    quiet = false,
-    out = (s) => process.stdout.write(s),
-    err = (s) => process.stderr.write(s),
-  } = {},
-) {
+/** Runs a script; resolves with `{ exitCode, data }` (data: the summary object). Never calls process.exit but on a second Ctrl+C. */
+export async function runScript(file, { env = {}, summaryExport, quiet = false } = {}) {
   reset();
   globalThis.__ENV = { ...process.env, ...env };
-  const log = (message) => err(`${message}\n`);
   const script = resolve(file);
   let exitCode = EXIT.ok;
   let iterationErrors = 0;
@@ -76,13 +64,14 @@ export async function runScript(
 
   const testStart = performance.now();
   const elapsedSeconds = () => (performance.now() - testStart) / 1000;
-  const stopAll = new AbortController(); // an aborted run: every iteration cut off at once
-  state.onAbort = (reason) => {
+  const stopAll = new AbortController(); // an aborted run (abortOnFail, Ctrl+C): no new iterations, those running cut off
+  const abortTest = (reason) => {
+    if (stopAll.signal.aborted) return;
     log(`WARN the test is aborted: ${reason}`);
     stopAll.abort(new Error(reason));
   };
   const interrupt = () => {
-    if (state.abort) process.exit(EXIT.externalAbort); // a second Ctrl+C: now
+    if (stopAll.signal.aborted) process.exit(EXIT.externalAbort); // a second Ctrl+C: now
     exitCode = EXIT.externalAbort;
     abortTest('interrupted (SIGINT); running teardown — press Ctrl+C again to quit at once');
   };
@@ -115,27 +104,24 @@ export async function runScript(
       exitCode = EXIT.thresholdsFailed;
       abortTest(`threshold '${failed.source}' on ${failed.selector} crossed (abortOnFail)`);
     }, 2000);
-    const progress = quiet
-      ? undefined
-      : setInterval(
-          () =>
-            log(
-              `running (${elapsedSeconds().toFixed(1)}s), ${activeVUs}/${vusMax} VUs, ${completed} complete and ${interrupted} interrupted iterations`,
-            ),
-          10_000,
-        );
+    const progress = () =>
+      log(
+        `running (${elapsedSeconds().toFixed(1)}s), ${activeVUs}/${vusMax} VUs, ${completed} complete and ${interrupted} interrupted iterations`,
+      );
+    const progressTimer = quiet ? undefined : setInterval(progress, 10_000);
     await Promise.all(
       scenarios.map((s) => {
         const cutOff = new AbortController(); // past the scenario's end and gracefulStop
         const signal = AbortSignal.any([cutOff.signal, stopAll.signal]);
+        const tags = { scenario: s.name };
         const iterate = async (vu) => {
           const started = performance.now();
           activeVUs++;
           try {
             await context.run({ scenario: s.name, signal }, () => mod[s.exec](clone(setupData)));
             completed++;
-            state.metrics.add('iterations', 1, { scenario: s.name });
-            state.metrics.add('iteration_duration', performance.now() - started, { scenario: s.name });
+            state.metrics.add('iterations', 1, tags);
+            state.metrics.add('iteration_duration', performance.now() - started, tags);
           } catch (error) {
             if (signal.aborted) interrupted++;
             else if (++iterationErrors <= 5)
@@ -144,18 +130,17 @@ export async function runScript(
             activeVUs--;
           }
         };
-        const onDropped = () => state.metrics.add('dropped_iterations', 1, { scenario: s.name });
         return runScenario(s, {
           newVU: () => ({ id: nextVU++ }),
           iterate,
           stopped: () => stopAll.signal.aborted,
-          onDropped,
+          onDropped: () => state.metrics.add('dropped_iterations', 1, tags),
           hardStop: () => cutOff.abort(new Error(`scenario ${s.name} stopped`)),
         });
       }),
     );
     clearInterval(watchdog);
-    clearInterval(progress);
+    clearInterval(progressTimer);
   } finally {
     // ---- teardown: always (but after a failed setup), also after an abort: a scenario's fault goes off --
     if (typeof mod.teardown === 'function' && state.phase !== 'setup') {
@@ -174,23 +159,19 @@ export async function runScript(
   const durationMs = performance.now() - testStart;
   const results = thresholds.map((t) => state.metrics.evaluate(t, durationMs / 1000));
   if (results.some((t) => !t.ok) && exitCode === EXIT.ok) exitCode = EXIT.thresholdsFailed;
-  // node_engine: not in k6's data; what the Node engine adds for tests, with every (metric, tags) series of the run (./remote-write.js).
-  const nodeEngine = {
-    script: file,
-    exitCode,
-    aborted: state.abort ?? null,
-    iterationErrors,
-    setupData: setupData ?? null,
-    timeSeries: state.metrics.timeSeries(),
+  const data = {
+    ...summaryData({ metrics: state.metrics, checks: state.checks, thresholdResults: results, durationMs }),
+    // Not in k6's data: what the Node engine adds for tests, with every (metric, tags) series of the run.
+    node_engine: {
+      script: file,
+      exitCode,
+      aborted: stopAll.signal.aborted ? stopAll.signal.reason.message : null,
+      iterationErrors,
+      setupData: setupData ?? null,
+      timeSeries: state.metrics.timeSeries(),
+    },
   };
-  const data = summaryData({
-    metrics: state.metrics,
-    checks: state.checks,
-    thresholdResults: results,
-    durationMs,
-    extra: { node_engine: nodeEngine },
-  });
-  out(textSummary(data, { script: relative(process.cwd(), script) }));
+  process.stdout.write(textSummary(data, { script: relative(process.cwd(), script) }));
   for (const t of results.filter((r) => !r.ok))
     log(`ERRO thresholds on metrics '${t.selector}' have been crossed: ${t.source} (${t.aggregation}=${t.actual})`);
   if (summaryExport) writeFileSync(summaryExport, `${JSON.stringify(data, null, 2)}\n`);

@@ -29,18 +29,16 @@ const OPERATORS = {
 };
 
 class Sink {
+  count = 0;
+  sum = 0;
+  passes = 0;
+  min = Infinity;
+  max = -Infinity;
+  last = 0;
+  values = []; // a trend's samples
+
   constructor(type) {
-    Object.assign(this, {
-      type,
-      count: 0,
-      sum: 0,
-      passes: 0,
-      min: Infinity,
-      max: -Infinity,
-      last: 0,
-      values: [],
-      sorted: true,
-    });
+    this.type = type;
   }
 
   add(value) {
@@ -48,24 +46,19 @@ class Sink {
     this.sum += value;
     if (value !== 0) this.passes++;
     [this.last, this.min, this.max] = [value, Math.min(this.min, value), Math.max(this.max, value)];
-    if (this.type !== 'trend') return;
-    this.values.push(value);
-    this.sorted = false;
+    if (this.type === 'trend') this.values.push(value);
   }
 
   /** Every aggregation of this type, keyed as in k6's summary data; `p(N)` of a trend for each N asked. */
   summary(elapsedSeconds = 1, percentiles = [90, 95, 99]) {
     if (this.type === 'trend') {
-      if (!this.sorted) this.values.sort((a, b) => a - b);
-      this.sorted = true;
-      const v = this.values;
-      const ps = Object.fromEntries(percentiles.map((n) => [`p(${n})`, percentile(v, n)]));
+      const v = this.values.sort((a, b) => a - b); // sorted but for the samples since the last time: quick
       return {
         avg: v.length ? this.sum / v.length : 0,
         min: v[0] ?? 0,
         med: percentile(v, 50),
         max: v.at(-1) ?? 0,
-        ...ps,
+        ...Object.fromEntries(percentiles.map((n) => [`p(${n})`, percentile(v, n)])),
       };
     }
     if (this.type === 'rate')
@@ -107,7 +100,7 @@ export class Metrics {
     if (!/^[A-Za-z_]\w{0,127}$/.test(name)) throw new Error(`invalid metric name "${name}"`);
     const known = this.metrics.get(name);
     if (known && known.type !== type) throw new Error(`metric ${name} is a ${known.type}, not a ${type}`);
-    if (!known) this.metrics.set(name, { name, type, isTime, sink: new Sink(type), seen: false, series: new Map() });
+    if (!known) this.metrics.set(name, { name, type, isTime, sink: new Sink(type), series: new Map() });
   }
 
   /** Registers the (sub)metric a threshold names, so that samples are added to it as they arrive; checks its aggregation. */
@@ -126,8 +119,7 @@ export class Metrics {
         parent,
         tags,
         sink: new Sink(parent.type),
-        seen: false,
-        series: undefined,
+        series: null,
       });
   }
 
@@ -137,12 +129,9 @@ export class Metrics {
     const tags = { ...this.testTags, ...sampleTags };
     const key = seriesKey(tags);
     if (!metric.series.has(key)) metric.series.set(key, Object.freeze(tags));
-    for (const m of this.metrics.values()) {
-      if (m !== metric && (m.parent !== metric || !Object.entries(m.tags).every(([k, v]) => String(tags[k]) === v)))
-        continue;
-      m.sink.add(Number(value));
-      m.seen = true;
-    }
+    for (const m of this.metrics.values())
+      if (m === metric || (m.parent === metric && Object.entries(m.tags).every(([k, v]) => String(tags[k]) === v)))
+        m.sink.add(Number(value));
   }
 
   /** Does a threshold `{ selector, aggregation, operator, value }` hold? It, with `actual` and `ok`. */

@@ -9,15 +9,9 @@ export const context = new AsyncLocalStorage();
 
 export const state = {};
 
-/** A fresh run: metrics, checks by name (first-seen order), no abort, the init phase (then setup, vu, teardown). */
-export function reset(testTags = {}) {
-  Object.assign(state, {
-    metrics: new Metrics(testTags),
-    checks: new Map(),
-    abort: undefined,
-    onAbort: () => {},
-    phase: 'init',
-  });
+/** A fresh run: metrics, checks by name (first-seen order), the init phase (then setup, vu, teardown). */
+export function reset() {
+  Object.assign(state, { metrics: new Metrics(), checks: new Map(), phase: 'init' });
 }
 reset();
 
@@ -33,11 +27,4 @@ export function recordCheck(name, ok, tags = {}) {
   entry[ok ? 'passes' : 'fails']++;
   state.checks.set(name, entry);
   state.metrics.add('checks', ok ? 1 : 0, { ...contextTags(), check: name, ...tags });
-}
-
-/** Stops the run (a threshold with abortOnFail, Ctrl+C): no new iterations, those running cut off. */
-export function abortTest(reason) {
-  if (state.abort) return;
-  state.abort = reason;
-  state.onAbort(reason);
 }

@@ -4,20 +4,16 @@
 const TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];
 
 /** k6's handleSummary() data: metrics with their values and threshold results, checks, run duration. */
-export function summaryData({ metrics, checks, thresholdResults, durationMs, extra = {} }) {
+export function summaryData({ metrics, checks, thresholdResults, durationMs }) {
   const out = {};
   for (const metric of metrics.metrics.values()) {
     const named = thresholdResults.filter((t) => t.selector === metric.name);
-    if (!metric.seen && named.length === 0) continue; // as k6: metrics without samples are left out
+    if (metric.sink.count === 0 && named.length === 0) continue; // as k6: metrics without samples are left out
+    const asked = named.map((t) => /^p\((.+)\)$/.exec(t.aggregation)?.[1]).filter(Boolean); // p(N) thresholds
     out[metric.name] = {
       type: metric.type,
       contains: metric.isTime ? 'time' : 'default',
-      values: metric.sink.summary(durationMs / 1000, [
-        90,
-        95,
-        99,
-        ...named.map((t) => /^p\((.+)\)$/.exec(t.aggregation)?.[1]).filter(Boolean),
-      ]),
+      values: metric.sink.summary(durationMs / 1000, [90, 95, 99, ...asked]),
       ...(named.length ? { thresholds: Object.fromEntries(named.map((t) => [t.source, { ok: t.ok }])) } : {}),
     };
   }
@@ -36,7 +32,6 @@ export function summaryData({ metrics, checks, thresholdResults, durationMs, ext
       testRunDurationMs: durationMs,
     },
     metrics: out,
-    ...extra,
   };
 }
 

@@ -2,13 +2,12 @@
 // consumer handles, and half the shoppers look for their confirmation a second later.
 //   npm run load -- scenarios/consumer-backlog [--duration 2m] [-e FAULT_PARAMS='{"delayMs":…}']
 //   k6 run loadtest/scenarios/consumer-backlog.js
-import { SCENARIOS } from '../../libs/faults/src/catalogue.ts';
 import { chance } from '../lib/data.js';
 import { pause } from '../lib/engine.js';
 import { getNotifications, placeOrder } from '../lib/flows.js';
 import { faultScenario } from '../lib/scenario.js';
 
-export const { options, setup, orders, teardown } = faultScenario(SCENARIOS, 'consumer-backlog', {
+export const { options, setup, orders, teardown } = faultScenario('consumer-backlog', {
   rate: 6,
   endpoints: ['create_order', 'get_notifications'],
   async order() {

@@ -1,7 +1,6 @@
 // downstream-down: payment is unreachable from order: orders answered 503 with the pending order, the circuit opens.
 //   npm run load -- scenarios/downstream-down [--duration 2m] [-e FAULT_PARAMS='{"probability":…}']
 //   k6 run loadtest/scenarios/downstream-down.js
-import { SCENARIOS } from '../../libs/faults/src/catalogue.ts';
 import { faultScenario } from '../lib/scenario.js';
 
-export const { options, setup, orders, teardown } = faultScenario(SCENARIOS, 'downstream-down', { rate: 4 });
+export const { options, setup, orders, teardown } = faultScenario('downstream-down', { rate: 4 });

@@ -6,7 +6,6 @@
 //   npm run load -- scenarios/slow-query [--duration 2m] [-e FAULT_PARAMS='{"rows":…}']
 //   k6 run loadtest/scenarios/slow-query.js
 import { check } from 'k6';
-import { SCENARIOS } from '../../libs/faults/src/catalogue.ts';
 import { SERVICE_URLS } from '../lib/config.js';
 import { pause, request } from '../lib/engine.js';
 import { faultScenario } from '../lib/scenario.js';
@@ -14,7 +13,7 @@ import { faultScenario } from '../lib/scenario.js';
 /** How long setup waits for the seeding (3,000,000 rows, the maximum, on a slow laptop), within setupTimeout. */
 const SEED_WAIT_SECONDS = 170;
 
-export const { options, setup, orders, history, teardown } = faultScenario(SCENARIOS, 'slow-query', {
+export const { options, setup, orders, history, teardown } = faultScenario('slow-query', {
   rate: 1,
   maxVUs: 6,
   history: { vus: 1, pause: 1 },

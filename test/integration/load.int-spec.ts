@@ -4,10 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: plain ESM module of the Node load engine, without types
-import { remoteWriteSeries, writeSeries } from '../../loadtest/runner/remote-write.js';
 import { Server } from '../support/server.js';
 import { toolBinary } from '../support/tools.js';
+import { type RemoteSeries, type TimeSeries, remoteWriteSeries, writeSeries } from './support/k6-remote-write.js';
 import { Stack, backingServices } from './support/stack.js';
 
 /**
@@ -35,14 +34,6 @@ interface Summary {
     setupData: { scenario?: string; services?: string[] } | null;
     timeSeries: TimeSeries[];
   };
-}
-
-/** One (metric, tag set) series of a run, as k6 hands it to its outputs. */
-interface TimeSeries {
-  metric: string;
-  type: string;
-  isTime: boolean;
-  tags: Record<string, string>;
 }
 
 interface LoadRun {
@@ -226,7 +217,7 @@ describe.each((SCENARIOS as readonly Scenario[]).map((s) => [s.name, s] as const
  * What the background load (compose's `load`: baseline, for hours) writes to Prometheus through
  * k6's remote-write output, which keeps every series it has seen. The Node engine records every
  * (metric, tags) series of a run as k6 forms them (name and url tags, status, method, …), and
- * loadtest/runner/remote-write.js maps them to labels as k6 v1.7.1's output does (trends as native
+ * ./support/k6-remote-write.ts maps them to labels as k6 v1.7.1's output does (trends as native
  * histograms, as compose and the Helm chart configure it).
  */
 describe('the load scripts write a bounded set of series, whatever the number of orders', () => {
@@ -236,9 +227,7 @@ describe('the load scripts write a bounded set of series, whatever the number of
   const seriesKey = (labels: Record<string, string>) =>
     JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
   const labelSets = (s: Summary, testid?: string): Record<string, string>[] =>
-    (remoteWriteSeries(s.node_engine.timeSeries) as { labels: Record<string, string> }[]).map((x) =>
-      testid ? { ...x.labels, testid } : x.labels,
-    );
+    remoteWriteSeries(s.node_engine.timeSeries).map((x) => (testid ? { ...x.labels, testid } : x.labels));
   const keys = (s: Summary) => new Set(labelSets(s).map(seriesKey));
   const orders = (s: Summary) => s.root_group.checks.find((c) => c.name === 'create_order: 201 Created')!.passes;
 
@@ -305,9 +294,9 @@ describe('the load scripts write a bounded set of series, whatever the number of
       port,
     );
     try {
-      const write = (series: unknown[], timestampMs: number) =>
+      const write = (series: RemoteSeries[], timestampMs: number) =>
         writeSeries(`${prometheus.url}/api/v1/write`, series, { timestampMs });
-      const series = remoteWriteSeries(run.summary!.node_engine.timeSeries) as { labels: Record<string, string> }[];
+      const series = remoteWriteSeries(run.summary!.node_engine.timeSeries);
       expect(series.every((s) => s.labels.testid === 'baseline')).toBe(true);
       const as = (testid: string) => series.map((s) => ({ ...s, labels: { ...s.labels, testid } }));
       const now = Date.now();

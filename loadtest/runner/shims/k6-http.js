@@ -23,22 +23,14 @@ export async function asyncRequest(method, url, body, params = {}) {
     throw new Error(
       'a form body (an object) is not supported by the Node engine: send a string, or run the script with k6',
     );
-  const timeout = AbortSignal.timeout(
-    typeof params.timeout === 'number' ? params.timeout : parseDuration(params.timeout ?? '60s', 'timeout'),
-  );
+  const timeout = AbortSignal.timeout(parseDuration(params.timeout ?? '60s', 'timeout'));
   const cutOff = context.getStore()?.signal;
-  const init = {
-    method,
-    headers: params.headers,
-    body: body ?? undefined,
-    redirect: 'follow',
-    signal: AbortSignal.any([timeout, ...(cutOff ? [cutOff] : [])]),
-  };
+  const signal = AbortSignal.any([timeout, ...(cutOff ? [cutOff] : [])]);
 
   const started = performance.now();
   const res = { status: 0, body: '', headers: {}, error: '', error_code: 0, url };
   try {
-    const answer = await fetch(url, init);
+    const answer = await fetch(url, { method, headers: params.headers, body: body ?? undefined, signal });
     res.status = answer.status;
     res.body = await answer.text();
     answer.headers.forEach((value, name) => (res.headers[canonical(name)] = value));
@@ -48,12 +40,13 @@ export async function asyncRequest(method, url, body, params = {}) {
     res.error_code = 1000;
   }
   res.timings = { duration: performance.now() - started };
-  res.json = (selector) =>
-    selector ? selector.split('.').reduce((v, k) => v?.[k], JSON.parse(res.body)) : JSON.parse(res.body);
+  res.json = () => JSON.parse(res.body);
   const expected = res.status !== 0 && (params.responseCallback ?? DEFAULT_CALLBACK).expected(res.status);
   // As k6's httpext transport: a `name` tag set by the script is also the `url` tag (bounded values);
   // without one both carry the full URL. error_code: 1000 + status from 400, 1000 without an answer.
   const name = params.tags?.name ?? url;
+  const outcome = res.status ? { proto: 'HTTP/1.1' } : { error: res.error || 'request failed', error_code: '1000' };
+  if (res.status >= 400) outcome.error_code = String(1000 + res.status);
   const tags = {
     ...contextTags(),
     ...params.tags,
@@ -62,12 +55,8 @@ export async function asyncRequest(method, url, body, params = {}) {
     method,
     status: String(res.status),
     expected_response: String(expected),
+    ...outcome,
   };
-  Object.assign(
-    tags,
-    res.status ? { proto: 'HTTP/1.1' } : { error: res.error || 'request failed', error_code: '1000' },
-    res.status >= 400 ? { error_code: String(1000 + res.status) } : {},
-  );
   state.metrics.add('http_reqs', 1, tags);
   state.metrics.add('http_req_duration', res.timings.duration, tags); // k6 records failed requests' durations too
   state.metrics.add('http_req_failed', expected ? 0 : 1, tags);

@@ -3,14 +3,33 @@
 // (metric, tag set), every tag with a value a label, `__name__` k6_<metric> plus `_total` (counter),
 // `_rate` (rate), `_seconds` (a time trend). It keeps every series it has seen for the whole run, so a
 // tag whose values never repeat (a URL with an id) grows it, and Prometheus, without bound.
-const SUFFIX = { counter: '_total', rate: '_rate', gauge: '', trend: '' };
-const byName = ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0);
+// The Node engine (loadtest/runner) records those time series (`node_engine.timeSeries` of its summary);
+// only the tests write them, to check that the load scripts' series stay bounded and a real Prometheus takes them.
 
-/** The series the output writes for these time series (Metrics.timeSeries()): `{ labels, histogram }`, labels with `__name__`. */
-export function remoteWriteSeries(timeSeries) {
-  const out = new Map();
+/** One (metric, tag set) series of a run, as k6 hands it to its outputs. */
+export interface TimeSeries {
+  metric: string;
+  type: string;
+  isTime: boolean;
+  tags: Record<string, string>;
+}
+
+/** A series as the output writes it: labels with `__name__`, a native histogram for a trend. */
+export interface RemoteSeries {
+  labels: Record<string, string>;
+  histogram: boolean;
+}
+
+const SUFFIX: Record<string, string> = { counter: '_total', rate: '_rate', gauge: '', trend: '' };
+const byName = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The series the output writes for these time series. */
+export function remoteWriteSeries(timeSeries: TimeSeries[]): RemoteSeries[] {
+  const out = new Map<string, RemoteSeries>();
   for (const { metric, type, isTime, tags } of timeSeries) {
-    const labels = { __name__: `k6_${metric}${type === 'trend' && isTime ? '_seconds' : SUFFIX[type]}` };
+    const labels: Record<string, string> = {
+      __name__: `k6_${metric}${type === 'trend' && isTime ? '_seconds' : SUFFIX[type]}`,
+    };
     for (const [k, v] of Object.entries(tags)) if (k !== '' && v !== '' && v !== undefined) labels[k] = v;
     out.set(JSON.stringify(Object.entries(labels).sort(byName)), { labels, histogram: type === 'trend' });
   }
@@ -20,36 +39,35 @@ export function remoteWriteSeries(timeSeries) {
 // ---- a remote-write 1.0 request (prometheus.WriteRequest, protobuf), snappy-framed as a block ----
 
 /** A non-negative integer below 2^53 (a timestamp in ms fits) as a protobuf varint. */
-const varint = (n) => {
+const varint = (n: number) => {
   const bytes = [];
   for (; n > 127; n = Math.floor(n / 128)) bytes.push((n % 128) | 0x80);
   return Buffer.from([...bytes, n]);
 };
-const field = (number, wireType) => varint((number << 3) | wireType);
-const bytesField = (number, payload) => Buffer.concat([field(number, 2), varint(payload.length), payload]);
-const stringField = (number, text) => bytesField(number, Buffer.from(text, 'utf8'));
+const field = (number: number, wireType: number) => varint((number << 3) | wireType);
+const bytesField = (number: number, payload: Buffer) =>
+  Buffer.concat([field(number, 2), varint(payload.length), payload]);
+const stringField = (number: number, text: string) => bytesField(number, Buffer.from(text, 'utf8'));
+/** Varint fields, as `[number, value]` pairs. */
+const varints = (fields: [number, number][]) => Buffer.concat(fields.flatMap(([n, v]) => [field(n, 0), varint(v)]));
 
-function sample(value, timestampMs) {
+function sample(value: number, timestampMs: number) {
   const double = Buffer.alloc(8);
   double.writeDoubleLE(value);
-  return Buffer.concat([field(1, 1), double, field(2, 0), varint(timestampMs)]);
+  return Buffer.concat([field(1, 1), double, varints([[2, timestampMs]])]);
 }
 
-/** A native histogram of `count` observations of 0 (all in the zero bucket): the smallest valid one. */
-const histogram = (count, timestampMs) =>
-  Buffer.concat([
-    field(1, 0),
-    varint(count),
-    field(4, 0),
-    varint(0),
-    field(6, 0),
-    varint(count),
-    field(15, 0),
-    varint(timestampMs),
+/** A native histogram of `count` observations of 0 (count, schema 0, zero count, timestamp): the smallest valid one. */
+const histogram = (count: number, timestampMs: number) =>
+  varints([
+    [1, count],
+    [4, 0],
+    [6, count],
+    [15, timestampMs],
   ]);
 
 /** A WriteRequest with one sample (`value`, at `timestampMs`) per series, or a histogram of `value` observations; labels sorted by name. */
-export function encodeWriteRequest(seriesList, { value = 1, timestampMs = Date.now() } = {}) {
+function encodeWriteRequest(seriesList: RemoteSeries[], { value = 1, timestampMs = Date.now() } = {}) {
   const timeseries = seriesList.map((series) => {
     const labels = Object.entries(series.labels)
       .sort(byName)
@@ -63,8 +81,8 @@ export function encodeWriteRequest(seriesList, { value = 1, timestampMs = Date.n
 }
 
 /** Snappy's block format with literals only: valid input for any snappy decoder, just not smaller. */
-export function snappyBlock(data) {
-  const chunks = [varint(data.length)];
+function snappyBlock(data: Buffer) {
+  const chunks: Buffer[] = [varint(data.length)];
   for (let at = 0; at < data.length; at += 65536) {
     const part = data.subarray(at, Math.min(at + 65536, data.length));
     const n = part.length - 1;
@@ -77,7 +95,11 @@ export function snappyBlock(data) {
 }
 
 /** POSTs the series to a remote-write receiver (e.g. Prometheus' /api/v1/write); resolves with the HTTP status. */
-export async function writeSeries(url, seriesList, options) {
+export async function writeSeries(
+  url: string,
+  seriesList: RemoteSeries[],
+  options?: { value?: number; timestampMs?: number },
+) {
   const res = await fetch(url, {
     method: 'POST',
     headers: {
