@@ -198,13 +198,11 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
         RECONCILE_INTERVAL_MS: '1000',
       },
     });
-    await stack.createDatabases();
-    await stack.startAll();
+    await stack.up();
   });
 
   afterAll(async () => {
-    await stack?.stopAll();
-    await stack?.dropDatabases();
+    await stack?.down();
     await collector?.close();
     const out = join(ROOT, '.tmp/findability.json');
     mkdirSync(join(ROOT, '.tmp'), { recursive: true });

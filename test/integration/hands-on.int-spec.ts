@@ -104,13 +104,11 @@ beforeAll(async () => {
   );
   jaeger = new JaegerApi(jaegerServer.url);
   prom = new PrometheusApi(prometheus.url);
-  await stack.createDatabases();
-  await stack.startAll();
+  await stack.up();
 });
 
 afterAll(async () => {
-  await stack?.stopAll();
-  await stack?.dropDatabases();
+  await stack?.down();
   await jaegerServer?.stop();
   await prometheus?.stop();
   rmSync(dir, { recursive: true, force: true });

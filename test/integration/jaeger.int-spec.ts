@@ -119,8 +119,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stack?.stopAll();
-  await stack?.dropDatabases();
+  await stack?.down();
   await jaegerServer?.stop();
   await prometheus?.stop();
   console.info(`[jaeger suite] ready after (ms): ${JSON.stringify(startup)}`);

@@ -57,8 +57,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stack?.stopAll();
-  await stack?.dropDatabases();
+  await stack?.down();
 });
 
 describe('the order flow on PostgreSQL and RabbitMQ', () => {

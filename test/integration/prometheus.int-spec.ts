@@ -229,8 +229,7 @@ beforeAll(async () => {
     );
   }
   stack = new Stack({ basePort: 23500, backing: backingServices(), env: { ALERT_WEBHOOK_TOKEN: token } });
-  await stack.createDatabases();
-  await stack.startAll();
+  await stack.up();
   await startMonitoring();
   traffic = new Traffic(stack.urls.gateway);
   await sleep(TRAFFIC_MS);
@@ -242,8 +241,7 @@ afterAll(async () => {
   await alertmanager?.stop();
   await mailpit?.stop();
   await slack?.stop();
-  await stack?.stopAll();
-  await stack?.dropDatabases();
+  await stack?.down();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -71,13 +71,11 @@ beforeAll(async () => {
       ADMIN_TOKEN: TOKEN,
     },
   });
-  await stack.createDatabases();
-  await stack.startAll();
+  await stack.up();
 }, 180_000);
 
 afterAll(async () => {
-  await stack?.stopAll();
-  await stack?.dropDatabases();
+  await stack?.down();
   await collector?.close();
   await zipkinServer?.stop();
   console.info(`[zipkin suite] Zipkin healthy after ${zipkinReadyMs} ms`);

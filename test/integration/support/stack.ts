@@ -176,6 +176,12 @@ export class Stack {
     for (const name of SERVICES) await this.start(name);
   }
 
+  /** A suite's beforeAll: the databases (and the RabbitMQ vhost), then the four services. */
+  async up(): Promise<void> {
+    await this.createDatabases();
+    await this.startAll();
+  }
+
   /** SIGTERM and wait for the exit; returns the exit code. `name` is a service, or a replica's `<name>-<port>`. */
   async stop(name: ServiceName | string): Promise<number | null> {
     const child = this.processes.get(name);
@@ -198,6 +204,12 @@ export class Stack {
     for (const name of [...SERVICES].reverse()) await this.stop(name).catch(() => undefined);
     // Replicas, newest first.
     for (const key of [...this.processes.keys()].reverse()) await this.stop(key).catch(() => undefined);
+  }
+
+  /** A suite's afterAll: every process stopped, then the databases (and the vhost) dropped. */
+  async down(): Promise<void> {
+    await this.stopAll();
+    await this.dropDatabases();
   }
 
   logOf(name: ServiceName | string): string {
