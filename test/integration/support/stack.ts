@@ -176,6 +176,11 @@ export class Stack {
     for (const name of SERVICES) await this.start(name);
   }
 
+  /** GATEWAY_URL … NOTIFICATION_URL: where the fault and load CLIs find this stack's services. */
+  urlEnv(): Record<string, string> {
+    return Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, this.urls[s]]));
+  }
+
   /** A suite's beforeAll: the databases (and the RabbitMQ vhost), then the four services. */
   async up(): Promise<void> {
     await this.createDatabases();
@@ -272,4 +277,9 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000,
     await sleep(200);
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/** `eventually` for a check that answers undefined until it holds: resolves to what it answers then. */
+export function until<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  return eventually(check, timeoutMs, what) as Promise<T>;
 }
