@@ -63,27 +63,27 @@ export function nanosToMs(nanos: bigint): number {
   return Number(nanos / 1000n) / 1000;
 }
 
+/** An OTLP enum, sent as its number (protobuf JSON) or its name (`SPAN_KIND_SERVER`); `fallback` for anything else. */
+function decodeEnum<T extends string>(value: unknown, names: readonly T[], prefix: string, fallback: T): T {
+  if (typeof value === 'number') return names[value] ?? fallback;
+  if (typeof value === 'string') {
+    const name = (value.startsWith(prefix) ? value.slice(prefix.length) : value).toLowerCase();
+    return names.find((known) => known === name) ?? fallback;
+  }
+  return fallback;
+}
+
 const KINDS: readonly SpanKindName[] = ['internal', 'internal', 'server', 'client', 'producer', 'consumer'];
 
 /** Unknown or unspecified kinds render as internal: the kind is cosmetic here. */
 export function decodeKind(value: unknown): SpanKindName {
-  if (typeof value === 'number') return KINDS[value] ?? 'internal';
-  if (typeof value === 'string') {
-    const name = value.replace(/^SPAN_KIND_/, '').toLowerCase();
-    return KINDS.find((kind) => kind === name) ?? 'internal';
-  }
-  return 'internal';
+  return decodeEnum(value, KINDS, 'SPAN_KIND_', 'internal');
 }
 
 const STATUSES: readonly SpanStatusName[] = ['unset', 'ok', 'error'];
 
 export function decodeStatusCode(value: unknown): SpanStatusName {
-  if (typeof value === 'number') return STATUSES[value] ?? 'unset';
-  if (typeof value === 'string') {
-    const name = value.replace(/^STATUS_CODE_/, '').toLowerCase();
-    return STATUSES.find((status) => status === name) ?? 'unset';
-  }
-  return 'unset';
+  return decodeEnum(value, STATUSES, 'STATUS_CODE_', 'unset');
 }
 
 /** An OTLP `AnyValue` as a flat attribute value; `undefined` for an empty one. */

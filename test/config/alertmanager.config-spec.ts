@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule } from '../../apps/notification/src/app.module.js';
 import { type BootedApp, boot, env, freePorts, testDatabase } from '../support/boot.js';
 import { type Mail, Mailpit, SlackWebhook, localAlertmanagerConfig } from '../support/alertmanager.js';
-import { Server } from '../support/server.js';
-import { runTool, toolBinary } from '../support/tools.js';
+import type { Server } from '../support/server.js';
+import { startAlertmanager } from '../support/tool-servers.js';
+import { runTool } from '../support/tools.js';
 import { alertRules, filesIn, staticLabels } from './support/prometheus-rules.js';
 
 // Runs amtool and Alertmanager at compose's version (tools/go.mod; `node scripts/ci/tools.mjs`).
@@ -187,19 +188,10 @@ describe('inhibition (alertmanager.yml inhibit_rules on a real Alertmanager)', (
     });
     writeFileSync(join(dir, 'alertmanager.yml'), stringify(local));
     const [port] = await freePorts(1);
-    alertmanager = await Server.start(
-      'alertmanager-inhibition',
-      toolBinary('alertmanager'),
-      [
-        `--config.file=${join(dir, 'alertmanager.yml')}`,
-        `--storage.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--cluster.listen-address=',
-        '--log.level=warn',
-      ],
-      port!,
-      { logDir: dir },
-    );
+    alertmanager = await startAlertmanager('alertmanager-inhibition', dir, port!, {
+      flags: ['--log.level=warn'],
+      logDir: dir,
+    });
     const post = (alerts: Record<string, string>[]) =>
       fetch(`${alertmanager!.url}/api/v2/alerts`, {
         method: 'POST',
@@ -317,19 +309,7 @@ describe('Alertmanager with this config, delivering to the notification service,
     });
     writeFileSync(join(dir, 'alertmanager.yml'), stringify(local));
 
-    alertmanager = await Server.start(
-      'alertmanager',
-      toolBinary('alertmanager'),
-      [
-        `--config.file=${join(dir, 'alertmanager.yml')}`,
-        `--storage.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--cluster.listen-address=', // no gossip port: a single instance
-        '--log.level=warn',
-      ],
-      port,
-      { logDir: dir },
-    );
+    alertmanager = await startAlertmanager('alertmanager', dir, port, { flags: ['--log.level=warn'], logDir: dir });
   }, 30_000);
 
   afterAll(async () => {

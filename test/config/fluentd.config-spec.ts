@@ -354,8 +354,7 @@ describe('the log lines the services write, as Fluentd and Elasticsearch will re
         ALERT_WEBHOOK_TOKEN: 'fluentd-contract-test-token',
       },
     });
-    await stack.createDatabases();
-    await stack.startAll();
+    await stack.up();
     await driveTraffic(stack);
     await stack.stopAll();
     finished = Date.now();
@@ -369,8 +368,7 @@ describe('the log lines the services write, as Fluentd and Elasticsearch will re
   }, 120_000);
 
   afterAll(async () => {
-    await stack?.stopAll();
-    await stack?.dropDatabases();
+    await stack?.down();
   });
 
   const records = () => lines.map((l) => ({ ...l, record: l.record ?? {} }));

@@ -178,12 +178,10 @@ describe('the services without a broker (npm run dev adapters)', () => {
 
   beforeAll(async () => {
     stack = new Stack({ basePort: 23250 });
-    await stack.createDatabases();
-    await stack.startAll();
+    await stack.up();
   });
   afterAll(async () => {
-    await stack?.stopAll();
-    await stack?.dropDatabases();
+    await stack?.down();
   });
 
   it('keeps events in the outbox while the notification service is down and delivers them when it is back', async () => {

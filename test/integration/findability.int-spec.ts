@@ -198,13 +198,11 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
         RECONCILE_INTERVAL_MS: '1000',
       },
     });
-    await stack.createDatabases();
-    await stack.startAll();
+    await stack.up();
   });
 
   afterAll(async () => {
-    await stack?.stopAll();
-    await stack?.dropDatabases();
+    await stack?.down();
     await collector?.close();
     const out = join(ROOT, '.tmp/findability.json');
     mkdirSync(join(ROOT, '.tmp'), { recursive: true });
@@ -305,10 +303,7 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
         cwd: ROOT,
         env: {
           PATH: process.env.PATH ?? '',
-          GATEWAY_URL: stack.urls.gateway,
-          ORDER_URL: stack.urls.order,
-          PAYMENT_URL: stack.urls.payment,
-          NOTIFICATION_URL: stack.urls.notification,
+          ...stack.urlEnv(),
           ADMIN_TOKEN: TOKEN,
           LOAD_DURATION: `${seconds}s`,
           FAULT: faultOn ? 'on' : 'off',
@@ -327,10 +322,7 @@ describe('every bottleneck scenario is findable in traces, metrics, alerts and l
   async function settle(): Promise<void> {
     const cliEnv = {
       ADMIN_TOKEN: TOKEN,
-      GATEWAY_URL: stack.urls.gateway,
-      ORDER_URL: stack.urls.order,
-      PAYMENT_URL: stack.urls.payment,
-      NOTIFICATION_URL: stack.urls.notification,
+      ...stack.urlEnv(),
     };
     await faultCli(['off', '--all'], { env: cliEnv, out: () => undefined });
     await eventually(

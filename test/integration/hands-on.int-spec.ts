@@ -6,11 +6,11 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ESM script without types
 import { main as faultCli } from '../../scripts/fault.mjs';
-import { JaegerApi, collectedSpans, localJaegerConfig } from './support/jaeger.js';
+import { JaegerApi, collectedSpans, exportToJaeger, startJaeger } from './support/jaeger.js';
 import { PrometheusApi, localPrometheusConfig, localTargets, readYaml } from './support/prometheus.js';
-import { Server } from '../support/server.js';
-import { SERVICES, type ServiceName, Stack, backingServices, eventually } from './support/stack.js';
-import { toolBinary } from '../support/tools.js';
+import type { Server } from '../support/server.js';
+import { startPrometheus } from '../support/tool-servers.js';
+import { SERVICES, type ServiceName, Stack, backingServices, until } from './support/stack.js';
 import {
   curlBodies,
   faultCommands,
@@ -49,10 +49,6 @@ const SAMPLED = EXAMPLES.find((e) => e.kind === 'sampled')!;
 const UNSAMPLED = EXAMPLES.find((e) => e.kind === 'unsampled')!;
 const MALFORMED = EXAMPLES.filter((e) => e.kind === 'malformed').map((e) => e.header);
 
-/** `eventually` for a check that answers undefined until it holds. */
-const until = <T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string) =>
-  eventually(check, timeoutMs, what) as Promise<T>;
-
 let stack: Stack;
 let jaegerServer: Server;
 let prometheus: Server;
@@ -64,12 +60,7 @@ beforeAll(async () => {
   stack = new Stack({
     basePort: 25400,
     backing: backingServices(),
-    env: {
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${JAEGER_PORTS[4318]}`,
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      ADMIN_TOKEN: TOKEN,
-      LOG_LEVEL: 'info',
-    },
+    env: { ...exportToJaeger(JAEGER_PORTS), ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'info' },
   });
   const promAddress = `127.0.0.1:${PROMETHEUS_PORT}`;
   const { config } = localPrometheusConfig({
@@ -78,39 +69,18 @@ beforeAll(async () => {
     interval: '1s',
   });
   writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
-  writeFileSync(
-    join(dir, 'jaeger.yaml'),
-    stringify(localJaegerConfig({ ports: JAEGER_PORTS, outgoing: { 'prometheus:9090': promAddress } })),
-  );
-  prometheus = await Server.start(
-    'prometheus-hands-on-suite',
-    toolBinary('prometheus'),
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=${promAddress}`,
-    ],
-    PROMETHEUS_PORT,
-  );
-  jaegerServer = await Server.start(
-    'jaeger-hands-on-suite',
-    toolBinary('jaeger'),
-    ['--config', join(dir, 'jaeger.yaml')],
-    JAEGER_PORTS[16686],
-    {
-      readyUrl: `http://127.0.0.1:${JAEGER_PORTS[13133]}/status`,
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${JAEGER_PORTS[4317]}` },
-    },
-  );
+  prometheus = await startPrometheus('prometheus-hands-on-suite', dir, PROMETHEUS_PORT);
+  jaegerServer = await startJaeger('jaeger-hands-on-suite', dir, {
+    ports: JAEGER_PORTS,
+    outgoing: { 'prometheus:9090': promAddress },
+  });
   jaeger = new JaegerApi(jaegerServer.url);
   prom = new PrometheusApi(prometheus.url);
-  await stack.createDatabases();
-  await stack.startAll();
+  await stack.up();
 });
 
 afterAll(async () => {
-  await stack?.stopAll();
-  await stack?.dropDatabases();
+  await stack?.down();
   await jaegerServer?.stop();
   await prometheus?.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -173,13 +143,7 @@ async function linesOfOrder(orderId: string): Promise<LogLine[]> {
 
 function fault(argv: string[]): Promise<number> {
   return faultCli(argv, {
-    env: {
-      ADMIN_TOKEN: TOKEN,
-      GATEWAY_URL: stack.urls.gateway,
-      ORDER_URL: stack.urls.order,
-      PAYMENT_URL: stack.urls.payment,
-      NOTIFICATION_URL: stack.urls.notification,
-    },
+    env: { ADMIN_TOKEN: TOKEN, ...stack.urlEnv() },
     out: () => undefined,
   }) as Promise<number>;
 }

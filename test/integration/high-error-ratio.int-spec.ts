@@ -7,8 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../support/boot.js';
-import { Server } from '../support/server.js';
-import { promtool, toolBinary } from '../support/tools.js';
+import type { Server } from '../support/server.js';
+import { startPrometheus } from '../support/tool-servers.js';
+import { promtool } from '../support/tools.js';
 import { PROMETHEUS_CONFIG, type PrometheusConfig, PrometheusApi, readYaml } from './support/prometheus.js';
 
 /**
@@ -173,16 +174,7 @@ describe('HighErrorRatio on a warmed stack, in real time, by the real Prometheus
     };
     expect(config.scrape_configs.map((job) => job.job_name).sort()).toEqual(['gateway', 'payment']);
     writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
-    prometheus = await Server.start(
-      'prometheus',
-      toolBinary('prometheus'),
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${prometheusPort}`,
-      ],
-      prometheusPort,
-    );
+    prometheus = await startPrometheus('prometheus', dir, prometheusPort);
     api = new PrometheusApi(prometheus.url);
   });
 

@@ -1,4 +1,4 @@
-import { type Scenario, SCENARIOS } from '@app/faults';
+import { scenario } from '@app/faults';
 import type { CollectedSpan } from '../../scripts/waterfall/index.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,11 +11,20 @@ import { datasources, substituteVariables, traceToMetricsQueries } from '../conf
 import { main as faultCli } from '../../scripts/fault.mjs';
 import { TOOLS, moduleVersions, releaseOf } from '../../scripts/ci/tools.mjs';
 import { readDotEnv } from '../config/support/compose.js';
-import { JaegerApi, type JaegerTrace, collectedSpans, localJaegerConfig, pointValues } from './support/jaeger.js';
+import {
+  JaegerApi,
+  type JaegerTrace,
+  type TraceSearch,
+  collectedSpans,
+  exportToJaeger,
+  pointValues,
+  startJaeger,
+} from './support/jaeger.js';
 import { PrometheusApi, localPrometheusConfig, localTargets } from './support/prometheus.js';
-import { Server } from '../support/server.js';
-import { SERVICES, Stack, backingServices, eventually } from './support/stack.js';
-import { toolBinary } from '../support/tools.js';
+import type { Server } from '../support/server.js';
+import { startPrometheus } from '../support/tool-servers.js';
+import { itShowsOneOrder } from './support/order-trace.js';
+import { SERVICES, Stack, backingServices, until } from './support/stack.js';
 import {
   dominantService,
   firstFailingServices,
@@ -38,11 +47,6 @@ const TOKEN = 'jaeger-suite-admin-token';
 const JAEGER_PORTS = { 4317: 24101, 4318: 24102, 8888: 24103, 8889: 24104, 13133: 24105, 16685: 24106, 16686: 24107 };
 const PROMETHEUS_PORT = 24108;
 
-/** `eventually` for a check that answers undefined until it holds. */
-const until = <T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string) =>
-  eventually(check, timeoutMs, what) as Promise<T>;
-const scenario = (name: string) => (SCENARIOS as readonly Scenario[]).find((s) => s.name === name)!;
-
 let stack: Stack;
 let jaegerServer: Server;
 let prometheus: Server;
@@ -63,13 +67,8 @@ beforeAll(async () => {
   stack = new Stack({
     basePort: 24000,
     backing: backingServices(),
-    env: {
-      // As compose sets it (OTLP/HTTP, the SDK's default protobuf encoding), at this machine's Jaeger.
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${JAEGER_PORTS[4318]}`,
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      ADMIN_TOKEN: TOKEN,
-      LOG_LEVEL: 'info',
-    },
+    // As compose sets it (OTLP/HTTP, the SDK's default protobuf encoding), at this machine's Jaeger.
+    env: { ...exportToJaeger(JAEGER_PORTS), ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'info' },
   });
   const dir = mkdtempSync(join(tmpdir(), 'jaeger-suite-'));
   const promAddress = `127.0.0.1:${PROMETHEUS_PORT}`;
@@ -83,33 +82,12 @@ beforeAll(async () => {
     interval: '1s',
   });
   writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
-  writeFileSync(
-    join(dir, 'jaeger.yaml'),
-    stringify(
-      localJaegerConfig({
-        ports: JAEGER_PORTS,
-        outgoing: { 'prometheus:9090': promAddress },
-        spanmetricsFlushInterval: '1s',
-      }),
-    ),
-  );
-  prometheus = await timed('prometheus', () =>
-    Server.start(
-      'prometheus-jaeger-suite',
-      toolBinary('prometheus'),
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=${promAddress}`,
-      ],
-      PROMETHEUS_PORT,
-    ),
-  );
+  prometheus = await timed('prometheus', () => startPrometheus('prometheus-jaeger-suite', dir, PROMETHEUS_PORT));
   jaegerServer = await timed('jaeger', () =>
-    Server.start('jaeger', toolBinary('jaeger'), ['--config', join(dir, 'jaeger.yaml')], JAEGER_PORTS[16686], {
-      readyUrl: `http://127.0.0.1:${JAEGER_PORTS[13133]}/status`,
-      // Jaeger traces its own query API over OTLP to localhost:4317, which in compose is its own receiver.
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${JAEGER_PORTS[4317]}` },
+    startJaeger('jaeger', dir, {
+      ports: JAEGER_PORTS,
+      outgoing: { 'prometheus:9090': promAddress },
+      spanmetricsFlushInterval: '1s',
     }),
   );
   jaeger = new JaegerApi(jaegerServer.url);
@@ -119,8 +97,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stack?.stopAll();
-  await stack?.dropDatabases();
+  await stack?.down();
   await jaegerServer?.stop();
   await prometheus?.stop();
   console.info(`[jaeger suite] ready after (ms): ${JSON.stringify(startup)}`);
@@ -139,18 +116,27 @@ async function placeOrder(expectStatus: number | null = 201): Promise<{ id?: str
 
 function fault(...argv: string[]): Promise<number> {
   return faultCli(argv, {
-    env: {
-      ADMIN_TOKEN: TOKEN,
-      GATEWAY_URL: stack.urls.gateway,
-      ORDER_URL: stack.urls.order,
-      PAYMENT_URL: stack.urls.payment,
-      NOTIFICATION_URL: stack.urls.notification,
-    },
+    env: { ADMIN_TOKEN: TOKEN, ...stack.urlEnv() },
     out: () => undefined,
   });
 }
 
 const spansOf = (trace: JaegerTrace) => collectedSpans(trace);
+/** Repeats a search until `holds` says its answer is complete. */
+const searchUntil = (
+  search: TraceSearch,
+  holds: (traces: JaegerTrace[]) => boolean,
+  what: string,
+  timeoutMs = 20_000,
+) =>
+  until(
+    async () => {
+      const traces = await jaeger.search(search);
+      return holds(traces) ? traces : undefined;
+    },
+    timeoutMs,
+    what,
+  );
 const hasOrder = (orderId: string) => (trace: JaegerTrace) =>
   spansOf(trace).some((s) => s.attributes['order.id'] === orderId);
 /** The whole trace, once its last span (the notification consumer's) is in. */
@@ -191,24 +177,12 @@ describe('one order in Jaeger', () => {
   let orderId: string;
   let spans: CollectedSpan[];
   let found: JaegerTrace[];
-  const byId = (id: string | undefined) => spans.find((s) => s.spanId === id);
-  const find = (service: string, predicate: (s: CollectedSpan) => boolean) =>
-    spans.find((s) => s.service === service && predicate(s));
-  const ancestors = (span: CollectedSpan): CollectedSpan[] => {
-    const chain: CollectedSpan[] = [];
-    for (let p = byId(span.parentSpanId); p; p = byId(p.parentSpanId)) chain.push(p);
-    return chain;
-  };
-
   beforeAll(async () => {
     orderId = (await placeOrder()).id!;
     // Lab 3, step 1: Search → Service `gateway` → Operation `POST /api/orders` → Find Traces.
-    found = await until(
-      async () => {
-        const traces = await jaeger.search({ service: 'gateway', operation: 'POST /api/orders' });
-        return traces.some(hasOrder(orderId)) ? traces : undefined;
-      },
-      20_000,
+    found = await searchUntil(
+      { service: 'gateway', operation: 'POST /api/orders' },
+      (traces) => traces.some(hasOrder(orderId)),
       'the lab search to find the order',
     );
     spans = await completeTrace(found.find(hasOrder(orderId))!.traceID);
@@ -231,40 +205,7 @@ describe('one order in Jaeger', () => {
     expect(await jaeger.search({ service: 'gateway', tags: { 'order.id': orderId } })).toEqual([]);
   });
 
-  it('holds gateway, order, payment and notification in one trace', () => {
-    expect(new Set(spans.map((s) => s.service))).toEqual(new Set(SERVICES));
-    expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
-    // One root (the gateway's server span); every other parent is in the trace: no "invalid parent" warnings.
-    expect(spans.filter((s) => !s.parentSpanId).map((s) => `${s.service} ${s.name}`)).toEqual([
-      'gateway POST /api/orders',
-    ]);
-    expect(spans.filter((s) => s.parentSpanId && !byId(s.parentSpanId))).toEqual([]);
-  });
-
-  it('nests gateway ⊃ order ⊃ payment', () => {
-    const gateway = find('gateway', (s) => s.kind === 'server')!;
-    const order = find('order', (s) => s.kind === 'server')!;
-    const payment = find('payment', (s) => s.kind === 'server')!;
-    expect(ancestors(order)).toContain(gateway);
-    expect(byId(order.parentSpanId)).toMatchObject({ service: 'gateway', kind: 'client' });
-    expect(ancestors(payment)).toContain(order);
-    expect(byId(payment.parentSpanId)).toMatchObject({ service: 'order', kind: 'client' });
-    expect(payment.name).toBe('POST /payments');
-    const authorize = find('payment', (s) => s.name === 'payment.authorize')!;
-    expect(authorize.attributes).toMatchObject({ 'order.id': orderId, 'payment.outcome': 'approved' });
-  });
-
-  it('links the notification consumer through the outbox send span', () => {
-    const send = find('order', (s) => s.name === 'send notifications')!;
-    expect(send).toMatchObject({ kind: 'producer' });
-    expect(send.attributes).toMatchObject({ 'order.id': orderId, 'order.event_type': 'order.paid' });
-    expect(ancestors(send)).toContain(find('order', (s) => s.kind === 'server'));
-    const consume = find('notification', (s) => s.kind === 'consumer')!;
-    expect(ancestors(consume)).toContain(send);
-    const deliver = find('notification', (s) => s.name === 'notification.deliver')!;
-    expect(ancestors(deliver)).toContain(consume);
-    expect(deliver.attributes['order.id']).toBe(orderId);
-  });
+  itShowsOneOrder(() => ({ spans, orderId }));
 });
 
 describe('the culprits the lab and the hunts name, through Jaeger', () => {
@@ -280,31 +221,17 @@ describe('the culprits the lab and the hunts name, through Jaeger', () => {
         tags: { 'workshop.fault': 'payment-latency' },
         sinceMs: since,
       });
-      const tagged = await until(
-        async () => {
-          const traces = await jaeger.search({
-            service: 'payment',
-            tags: { 'workshop.fault': 'payment-latency' },
-            sinceMs: since,
-          });
-          return ids.every((id) => traces.some(hasOrder(id))) ? traces : undefined;
-        },
-        20_000,
+      const tagged = await searchUntil(
+        { service: 'payment', tags: { 'workshop.fault': 'payment-latency' }, sinceMs: since },
+        (traces) => ids.every((id) => traces.some(hasOrder(id))),
         'the workshop.fault search to find both orders',
       );
       // "or Min Duration `500ms`" (lab), service gateway and operation as in step 1.
-      const slow = await until(
-        async () => {
-          const traces = await jaeger.search({
-            service: 'gateway',
-            operation: 'POST /api/orders',
-            minDuration: '500ms',
-            sinceMs: since,
-          });
-          return traces.length >= 2 ? traces : undefined;
-        },
-        10_000,
+      const slow = await searchUntil(
+        { service: 'gateway', operation: 'POST /api/orders', minDuration: '500ms', sinceMs: since },
+        (traces) => traces.length >= 2,
         'the Min Duration search to find both orders',
+        10_000,
       );
       expect(wrongService, 'with Service gateway the lab search finds nothing').toEqual([]);
       // The tag is on every handler span of the service while the fault is on: the CLI's own GET /admin/faults too.
@@ -313,7 +240,7 @@ describe('the culprits the lab and the hunts name, through Jaeger', () => {
       expect(slow.map((t) => t.traceID).sort()).toEqual(orders.map((t) => t.traceID).sort());
 
       const traces = await Promise.all(orders.map((t) => completeTrace(t.traceID)));
-      const culprit = scenario('payment-latency').evidence.trace;
+      const culprit = scenario('payment-latency')!.evidence.trace;
       expect(dominantService(selfTimeShares(traces)), JSON.stringify(selfTimeShares(traces))).toBe(culprit.culprit);
       for (const spans of traces) {
         const self = selfTimeByService(spans.filter((s) => s.name === culprit.span));
@@ -330,16 +257,9 @@ describe('the culprits the lab and the hunts name, through Jaeger', () => {
     try {
       await placeOrder(502);
       await placeOrder(502);
-      const failed = await until(
-        async () => {
-          const traces = await jaeger.search({
-            service: 'gateway',
-            tags: { 'http.response.status_code': '502' },
-            sinceMs: since,
-          });
-          return traces.length >= 2 ? traces : undefined;
-        },
-        20_000,
+      const failed = await searchUntil(
+        { service: 'gateway', tags: { 'http.response.status_code': '502' }, sinceMs: since },
+        (traces) => traces.length >= 2,
         'two traces answered 502',
       );
       // Jaeger 2.12's in-memory store does not match `error=true` against an OTLP span's status
@@ -359,7 +279,7 @@ describe('the culprits the lab and the hunts name, through Jaeger', () => {
           ),
         ),
       );
-      const culprit = scenario('payment-errors').evidence.trace;
+      const culprit = scenario('payment-errors')!.evidence.trace;
       expect(firstFailingServices(traces)).toEqual({ [culprit.culprit]: traces.length });
       for (const spans of traces) {
         const authorize = spans.find((s) => s.name === culprit.span)!;
@@ -380,21 +300,13 @@ describe('the culprits the lab and the hunts name, through Jaeger', () => {
     try {
       // The order service answers 503 (the hunt's "POST /orders 503"), from the first failed call on.
       expect([(await placeOrder(null)).status, (await placeOrder(null)).status]).toEqual([503, 503]);
-      const failed = await until(
-        async () => {
-          const traces = await jaeger.search({
-            service: 'order',
-            operation: 'POST /orders',
-            tags: { 'http.response.status_code': '503' },
-            sinceMs: since,
-          });
-          return traces.length >= 2 ? traces : undefined;
-        },
-        20_000,
+      const failed = await searchUntil(
+        { service: 'order', operation: 'POST /orders', tags: { 'http.response.status_code': '503' }, sinceMs: since },
+        (traces) => traces.length >= 2,
         'the two failed orders in the order service',
       );
       const traces = await Promise.all(failed.map((t) => completeOrFailedTrace(t.traceID)));
-      const culprit = scenario('downstream-down').evidence.trace;
+      const culprit = scenario('downstream-down')!.evidence.trace;
       expect(firstFailingServices(traces)).toEqual({ [culprit.culprit]: traces.length });
       for (const spans of traces) expect(spans.filter((s) => s.service === 'payment')).toEqual([]);
       // At first a failed client POST (the connection refused); once the breaker is open, no client span at all.

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER } from '../support/boot.js';
+import { queueDepth, resetNotificationQueues } from './support/rabbitmq.js';
 import { Stack, backingServices, broker, eventually } from './support/stack.js';
 
 /**
@@ -28,37 +29,18 @@ async function notificationsFor(orderId: string): Promise<Record<string, unknown
   return ((await res.json()) as { data: Record<string, unknown>[] }).data;
 }
 
-async function resetQueues(url: string) {
-  const connection = await amqplib.connect(url);
-  const channel = await connection.createChannel();
-  await channel.deleteQueue(NOTIFICATIONS_QUEUE);
-  await channel.deleteQueue(NOTIFICATIONS_DEAD_LETTER_QUEUE);
-  await connection.close();
-}
-
-async function queueDepth(url: string, queue: string): Promise<number> {
-  const connection = await amqplib.connect(url);
-  try {
-    const channel = await connection.createChannel();
-    return (await channel.checkQueue(queue)).messageCount;
-  } finally {
-    await connection.close();
-  }
-}
-
 beforeAll(async () => {
   if (!existsSync('dist/apps/gateway/src/main.js')) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
   const { adminUrl, rabbitUrl } = backingServices();
   stack = new Stack({ basePort: 23100, backing: { adminUrl, rabbitUrl } });
   await stack.createDatabases();
-  await resetQueues(stack.rabbitUrl!);
+  await resetNotificationQueues(stack.rabbitUrl!);
   await stack.startAll();
   gateway = stack.urls.gateway;
 });
 
 afterAll(async () => {
-  await stack?.stopAll();
-  await stack?.dropDatabases();
+  await stack?.down();
 });
 
 describe('the order flow on PostgreSQL and RabbitMQ', () => {

@@ -26,8 +26,8 @@ import {
 } from './support/prometheus.js';
 import { LOG_DIR, SERVICES, Stack, backingServices, eventually, rabbitmqctl } from './support/stack.js';
 import { Mailpit, SlackWebhook, localAlertmanagerConfig } from '../support/alertmanager.js';
-import { Server } from '../support/server.js';
-import { toolBinary } from '../support/tools.js';
+import type { Server } from '../support/server.js';
+import { startAlertmanager, startPrometheus } from '../support/tool-servers.js';
 
 /**
  * The repository's real Prometheus and Alertmanager configs, run by the real servers against
@@ -191,30 +191,15 @@ async function startMonitoring(): Promise<void> {
   });
   writeFileSync(join(dir, 'alertmanager.yml'), stringify(amConfig));
 
-  alertmanager = await Server.start(
-    'alertmanager',
-    toolBinary('alertmanager'),
-    [
-      `--config.file=${join(dir, 'alertmanager.yml')}`,
-      `--storage.path=${join(dir, 'alertmanager-data')}`,
-      `--web.listen-address=127.0.0.1:${alertmanagerPort}`,
-      '--cluster.listen-address=', // no gossip port: a single instance
-    ],
-    alertmanagerPort,
-    { logDir: LOG_DIR },
-  );
-  prometheus = await Server.start(
-    'prometheus',
-    toolBinary('prometheus'),
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'prometheus-data')}`,
-      `--web.listen-address=127.0.0.1:${prometheusPort}`,
-      '--enable-feature=exemplar-storage',
-    ],
-    prometheusPort,
-    { logDir: LOG_DIR },
-  );
+  alertmanager = await startAlertmanager('alertmanager', dir, alertmanagerPort, {
+    dataDir: 'alertmanager-data',
+    logDir: LOG_DIR,
+  });
+  prometheus = await startPrometheus('prometheus', dir, prometheusPort, {
+    dataDir: 'prometheus-data',
+    flags: ['--enable-feature=exemplar-storage'],
+    logDir: LOG_DIR,
+  });
   api = new PrometheusApi(prometheus.url);
 }
 
@@ -229,8 +214,7 @@ beforeAll(async () => {
     );
   }
   stack = new Stack({ basePort: 23500, backing: backingServices(), env: { ALERT_WEBHOOK_TOKEN: token } });
-  await stack.createDatabases();
-  await stack.startAll();
+  await stack.up();
   await startMonitoring();
   traffic = new Traffic(stack.urls.gateway);
   await sleep(TRAFFIC_MS);
@@ -242,8 +226,7 @@ afterAll(async () => {
   await alertmanager?.stop();
   await mailpit?.stop();
   await slack?.stop();
-  await stack?.stopAll();
-  await stack?.dropDatabases();
+  await stack?.down();
   rmSync(dir, { recursive: true, force: true });
 });
 

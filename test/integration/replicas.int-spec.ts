@@ -1,5 +1,3 @@
-import { NOTIFICATIONS_DEAD_LETTER_QUEUE, NOTIFICATIONS_QUEUE } from '@app/contracts';
-import amqplib from 'amqplib';
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -7,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER } from '../support/boot.js';
 import { RoundRobinProxy } from '../support/round-robin-proxy.js';
+import { resetNotificationQueues } from './support/rabbitmq.js';
 import { Stack, backingServices, eventually, type ServiceName } from './support/stack.js';
 
 /**
@@ -34,14 +33,6 @@ const BREAKER_ENV = { CIRCUIT_COOLDOWN_MS: '1000' };
 let stack: Stack;
 const proxies: RoundRobinProxy[] = [];
 const processes = new Map<string, ChildProcess>();
-
-async function resetQueues(url: string) {
-  const connection = await amqplib.connect(url);
-  const channel = await connection.createChannel();
-  await channel.deleteQueue(NOTIFICATIONS_QUEUE);
-  await channel.deleteQueue(NOTIFICATIONS_DEAD_LETTER_QUEUE);
-  await connection.close();
-}
 
 /** One counter summed over its series (all label sets) in one process's /metrics text; 0 when absent. */
 async function counter(port: number, name: string, labels: Record<string, string> = {}): Promise<number> {
@@ -113,7 +104,7 @@ beforeAll(async () => {
   const { adminUrl, rabbitUrl } = backingServices();
   stack = new Stack({ basePort: BASE, backing: { adminUrl, rabbitUrl } });
   await stack.createDatabases();
-  await resetQueues(stack.rabbitUrl!);
+  await resetNotificationQueues(stack.rabbitUrl!);
   // Each service's usual port is its proxy, so every caller's configured URL reaches all the replicas.
   for (const service of ['payment', 'notification', 'order'] as const) {
     const ports = REPLICAS[service];

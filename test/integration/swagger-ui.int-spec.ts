@@ -14,15 +14,13 @@ let browser: Browser;
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run node scripts/ci/chromium.mjs (test:ci does)`);
   stack = new Stack({ basePort: 25800 });
-  await stack.createDatabases();
-  await stack.startAll();
+  await stack.up();
   browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: chromiumArgs() });
 });
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stopAll();
-  await stack?.dropDatabases();
+  await stack?.down();
 });
 
 describe('Swagger UI at /api/docs', () => {

@@ -26,13 +26,11 @@ beforeAll(async () => {
   collector = await startOtlpCollector({ port: 0, idleMs: 500, onTrace: () => {} });
   const { adminUrl, rabbitUrl } = backingServices();
   stack = new Stack({ basePort: 23300, backing: { adminUrl, rabbitUrl }, env: otelEnv(collector.url) });
-  await stack.createDatabases();
-  await stack.startAll();
+  await stack.up();
 });
 
 afterAll(async () => {
-  await stack?.stopAll();
-  await stack?.dropDatabases();
+  await stack?.down();
   await collector?.close();
 });
 
@@ -230,13 +228,11 @@ describe('a dead OTLP endpoint', () => {
     await new Promise<void>((r) => blackhole.listen(0, '127.0.0.1', r));
     const port = (blackhole.address() as { port: number }).port;
     dead = new Stack({ basePort: 23400, env: otelEnv(`http://127.0.0.1:${port}`) });
-    await dead.createDatabases();
-    await dead.startAll();
+    await dead.up();
   });
 
   afterAll(async () => {
-    await dead?.stopAll();
-    await dead?.dropDatabases();
+    await dead?.down();
     for (const socket of sockets) socket.destroy();
     await new Promise((r) => blackhole.close(r));
   });

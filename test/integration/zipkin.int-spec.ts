@@ -1,4 +1,4 @@
-import { type Scenario, SCENARIOS } from '@app/faults';
+import { scenario } from '@app/faults';
 import { type CollectedSpan, type OtlpCollector, startOtlpCollector } from '../../scripts/waterfall/index.js';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -8,9 +8,10 @@ import { ORDER } from '../support/boot.js';
 // @ts-expect-error: a plain ESM script without types
 import { main as faultCli } from '../../scripts/fault.mjs';
 import type { Server } from '../support/server.js';
-import { SERVICES, Stack, backingServices, eventually } from './support/stack.js';
+import { SERVICES, Stack, backingServices, until } from './support/stack.js';
+import { itShowsOneOrder } from './support/order-trace.js';
 import { firstFailingServices, isConnected } from './support/trace-analysis.js';
-import { ZipkinApi, collectedFromZipkin, startZipkin } from './support/zipkin.js';
+import { ZipkinApi, type ZipkinSearch, collectedFromZipkin, startZipkin } from './support/zipkin.js';
 
 /**
  * Zipkin for real: the jar of the release docker-compose.zipkin.yml runs (ZIPKIN_IMAGE in .env),
@@ -23,10 +24,6 @@ import { ZipkinApi, collectedFromZipkin, startZipkin } from './support/zipkin.js
 const ROOT = resolve(import.meta.dirname, '../..');
 const TOKEN = 'zipkin-suite-admin-token';
 const ZIPKIN_PORT = 24111;
-
-const until = <T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string) =>
-  eventually(check, timeoutMs, what) as Promise<T>;
-const scenario = (name: string) => (SCENARIOS as readonly Scenario[]).find((s) => s.name === name)!;
 
 /** The variables the overlay adds to every service, its Zipkin address pointed at this machine. */
 function overlayExportEnv(): Record<string, string> {
@@ -71,13 +68,11 @@ beforeAll(async () => {
       ADMIN_TOKEN: TOKEN,
     },
   });
-  await stack.createDatabases();
-  await stack.startAll();
+  await stack.up();
 }, 180_000);
 
 afterAll(async () => {
-  await stack?.stopAll();
-  await stack?.dropDatabases();
+  await stack?.down();
   await collector?.close();
   await zipkinServer?.stop();
   console.info(`[zipkin suite] Zipkin healthy after ${zipkinReadyMs} ms`);
@@ -94,11 +89,7 @@ async function placeOrder(expectStatus = 201): Promise<string | undefined> {
 }
 
 function fault(...argv: string[]): Promise<number> {
-  const env = {
-    ADMIN_TOKEN: TOKEN,
-    ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, stack.urls[s]])),
-  };
-  return faultCli(argv, { env, out: () => undefined });
+  return faultCli(argv, { env: { ADMIN_TOKEN: TOKEN, ...stack.urlEnv() }, out: () => undefined });
 }
 
 /** The trace through GET /api/v2/trace/{traceId}, once the notification consumer's span is in. */
@@ -117,15 +108,6 @@ describe('one order in Zipkin', () => {
   let orderId: string;
   let traceId: string;
   let spans: CollectedSpan[];
-  const byId = (id: string | undefined) => spans.find((s) => s.spanId === id);
-  const find = (service: string, predicate: (s: CollectedSpan) => boolean) =>
-    spans.find((s) => s.service === service && predicate(s));
-  const ancestors = (span: CollectedSpan): CollectedSpan[] => {
-    const chain: CollectedSpan[] = [];
-    for (let p = byId(span.parentSpanId); p; p = byId(p.parentSpanId)) chain.push(p);
-    return chain;
-  };
-
   beforeAll(async () => {
     orderId = (await placeOrder())!;
     // The lab: serviceName `gateway`, spanName `post /api/orders` (Zipkin lower-cases span names), then the newest.
@@ -148,35 +130,11 @@ describe('one order in Zipkin', () => {
     expect(await zipkin.spanNames('gateway')).toContain('post /api/orders');
   });
 
-  it('holds gateway, order, payment and notification in one trace with one root', () => {
-    expect(new Set(spans.map((s) => s.service))).toEqual(new Set(SERVICES));
-    expect(spans.filter((s) => !s.parentSpanId).map((s) => `${s.service} ${s.name}`)).toEqual([
-      'gateway post /api/orders',
-    ]);
-    expect(spans.filter((s) => s.parentSpanId && !byId(s.parentSpanId))).toEqual([]);
-  });
-
-  it('nests gateway ⊃ order ⊃ payment', () => {
-    const gateway = find('gateway', (s) => s.kind === 'server')!;
-    const order = find('order', (s) => s.kind === 'server')!;
-    const payment = find('payment', (s) => s.kind === 'server')!;
-    expect(ancestors(order)).toContain(gateway);
-    expect(byId(order.parentSpanId)).toMatchObject({ service: 'gateway', kind: 'client' });
-    expect(ancestors(payment)).toContain(order);
-    expect(byId(payment.parentSpanId)).toMatchObject({ service: 'order', kind: 'client' });
-    expect(find('payment', (s) => s.name === 'payment.authorize')!.attributes).toMatchObject({
-      'order.id': orderId,
-      'payment.outcome': 'approved',
-    });
-  });
-
-  it('links the notification consumer through the outbox send span', () => {
-    const send = find('order', (s) => s.name === 'send notifications')!;
-    expect(send.kind).toBe('producer');
-    const consume = find('notification', (s) => s.kind === 'consumer')!;
-    expect(ancestors(consume)).toContain(send);
-    expect(ancestors(find('notification', (s) => s.name === 'notification.deliver')!)).toContain(consume);
-  });
+  // Zipkin stores span names lower-cased.
+  itShowsOneOrder(
+    () => ({ spans, orderId }),
+    (name) => name.toLowerCase(),
+  );
 
   it('draws who calls whom in Dependencies (the lab\'s "Beyond one trace")', async () => {
     const links = (await zipkin.dependencies()).map((d) => `${d.parent}→${d.child}`);
@@ -199,6 +157,10 @@ describe('one order in Zipkin', () => {
 });
 
 describe('the lab searches in Zipkin while a fault is on', () => {
+  /** A Discover search whose lookback reaches back to `since` (epoch ms). */
+  const searchSince = (since: number, search: ZipkinSearch) =>
+    zipkin.traces({ ...search, lookbackMs: Date.now() - since + 1000 });
+
   it('payment-latency: serviceName payment with tagQuery workshop.fault=payment-latency, and minDuration', async () => {
     const since = Date.now();
     await fault('on', 'payment-latency', '--latencyMs', '800');
@@ -206,10 +168,9 @@ describe('the lab searches in Zipkin while a fault is on', () => {
       const orderId = (await placeOrder())!;
       const tagged = await until(
         async () => {
-          const traces = await zipkin.traces({
+          const traces = await searchSince(since, {
             serviceName: 'payment',
             annotationQuery: 'workshop.fault=payment-latency',
-            lookbackMs: Date.now() - since + 1000,
           });
           return traces.some((t) => t.some((s) => s.tags?.['order.id'] === orderId)) ? traces : undefined;
         },
@@ -218,11 +179,7 @@ describe('the lab searches in Zipkin while a fault is on', () => {
       );
       const slow = await until(
         async () => {
-          const traces = await zipkin.traces({
-            serviceName: 'gateway',
-            minDuration: 500_000,
-            lookbackMs: Date.now() - since + 1000,
-          });
+          const traces = await searchSince(since, { serviceName: 'gateway', minDuration: 500_000 });
           return traces.length > 0 ? traces : undefined;
         },
         10_000,
@@ -233,7 +190,7 @@ describe('the lab searches in Zipkin while a fault is on', () => {
       expect(orders).toHaveLength(1);
       expect(slow.map((t) => t[0]!.traceId)).toEqual(orders.map((t) => t[0]!.traceId));
       const spans = await completeTrace(orders[0]![0]!.traceId);
-      const authorize = spans.find((s) => s.name === scenario('payment-latency').evidence.trace.span)!;
+      const authorize = spans.find((s) => s.name === scenario('payment-latency')!.evidence.trace.span)!;
       expect(authorize.service).toBe('payment');
       expect(authorize.durationMs).toBeGreaterThan(700);
     } finally {
@@ -248,11 +205,7 @@ describe('the lab searches in Zipkin while a fault is on', () => {
       await placeOrder(502);
       const failed = await until(
         async () => {
-          const traces = await zipkin.traces({
-            serviceName: 'gateway',
-            annotationQuery: 'error',
-            lookbackMs: Date.now() - since + 1000,
-          });
+          const traces = await searchSince(since, { serviceName: 'gateway', annotationQuery: 'error' });
           return traces.length > 0 ? traces : undefined;
         },
         20_000,
@@ -266,7 +219,7 @@ describe('the lab searches in Zipkin while a fault is on', () => {
         10_000,
         "payment's error span",
       );
-      const culprit = scenario('payment-errors').evidence.trace;
+      const culprit = scenario('payment-errors')!.evidence.trace;
       expect(firstFailingServices([spans])).toEqual({ [culprit.culprit]: 1 });
       const authorize = spans.find((s) => s.name === culprit.span)!;
       expect(authorize.status).toBe('error');

@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import type request from 'supertest';
 import { inject } from 'vitest';
 
 export interface BootedApp {
@@ -82,3 +83,32 @@ export const ORDER = {
   items: [{ sku: 'SKU-1', quantity: 2, unitPrice: 12.5 }],
   payment: { cardNumber: '4242424242424242' },
 };
+
+/** A new customer with `count` orders placed through `POST path` (each answered 201); returns the customer's id. */
+export async function customerWithOrders(
+  http: ReturnType<typeof request>,
+  path: string,
+  count: number,
+): Promise<string> {
+  const customerId = `c-${crypto.randomUUID()}`;
+  for (let i = 0; i < count; i++)
+    await http
+      .post(path)
+      .send({ ...ORDER, customerId })
+      .expect(201);
+  return customerId;
+}
+
+/**
+ * An order service's variables for a test that drives it by hand: its own database, the payment
+ * service at `paymentUrl`, and the outbox relay and the reconciler all but asleep (once a minute).
+ */
+export async function orderBehind(paymentUrl: string): Promise<Record<string, string | number>> {
+  return {
+    DATABASE_URL: await testDatabase('order'),
+    PAYMENT_SERVICE_URL: paymentUrl,
+    EVENTS_TCP_PORT: await freePort(),
+    OUTBOX_POLL_INTERVAL_MS: 60_000,
+    RECONCILE_INTERVAL_MS: 60_000,
+  };
+}

@@ -7,7 +7,7 @@ import { AppModule as OrderModule } from '../../apps/order/src/app.module.js';
 import { DUPLICATE_CHECK_SQL } from '../../apps/order/src/orders/order-faults.js';
 import { seededOrderId } from '../../apps/order/src/orders/past-orders.js';
 import { AppModule as PaymentModule } from '../../apps/payment/src/app.module.js';
-import { type BootedApp, ORDER, boot, env, freePort, testDatabase } from '../support/boot.js';
+import { type BootedApp, ORDER, boot, env, orderBehind, testDatabase } from '../support/boot.js';
 
 /**
  * slow-query on the real PostgreSQL, seen the way a participant sees it: the
@@ -59,18 +59,7 @@ beforeAll(async () => {
     PaymentModule.forRoot(env({ DATABASE_URL: await testDatabase('payment'), PAYMENT_PROVIDER_LATENCY_MS: 0 })),
   );
   apps.push(payment);
-  order = await boot(
-    OrderModule.forRoot(
-      env({
-        DATABASE_URL: await testDatabase('order'),
-        PAYMENT_SERVICE_URL: payment.url,
-        EVENTS_TCP_PORT: await freePort(),
-        OUTBOX_POLL_INTERVAL_MS: 60_000,
-        RECONCILE_INTERVAL_MS: 60_000,
-        ADMIN_TOKEN: TOKEN,
-      }),
-    ),
-  );
+  order = await boot(OrderModule.forRoot(env({ ...(await orderBehind(payment.url)), ADMIN_TOKEN: TOKEN })));
   apps.unshift(order);
   db = order.app.get(DataSource);
   [{ database }] = await db.query<{ database: string }[]>('SELECT current_database() AS database');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { adminFaults } from '../../../test/support/admin-faults.js';
 import { type BootedApp, boot, env } from '../../../test/support/boot.js';
 import { AppModule } from '../src/app.module.js';
 
@@ -19,14 +20,7 @@ describe('gateway faults kept under FAULTS_STATE_DIR (e2e)', () => {
     running.push(app);
     return app;
   };
-  const get = async (app: BootedApp) =>
-    (await request(app.url).get('/admin/faults?reveal=true').set(auth).expect(200)).body;
-  const put = (app: BootedApp, faults: unknown[], marker?: string) =>
-    request(app.url)
-      .put('/admin/faults')
-      .set(auth)
-      .send({ faults, ...(marker ? { marker } : {}) })
-      .expect(200);
+  const { get, put } = adminFaults(auth);
 
   beforeAll(async () => (root = await mkdtemp(join(tmpdir(), 'gateway-faults-'))));
   afterEach(async () => {

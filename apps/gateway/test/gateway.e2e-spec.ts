@@ -6,7 +6,15 @@ import { AppModule as NotificationModule } from '../../notification/src/app.modu
 import { startEventConsumer } from '../../notification/src/event-consumer.js';
 import { AppModule as OrderModule } from '../../order/src/app.module.js';
 import { AppModule as PaymentModule } from '../../payment/src/app.module.js';
-import { type BootedApp, ORDER, boot, env, freePort, testDatabase } from '../../../test/support/boot.js';
+import {
+  type BootedApp,
+  ORDER,
+  boot,
+  customerWithOrders,
+  env,
+  freePort,
+  testDatabase,
+} from '../../../test/support/boot.js';
 import { TcpProxy } from '../../../test/support/tcp-proxy.js';
 import { AppModule } from '../src/app.module.js';
 
@@ -170,12 +178,7 @@ describe('gateway (e2e)', () => {
   // That the calls overlap (or not) is asserted by the controller's unit test and the findability suite's traces:
   // in one process, a loopback server finishes each call before it reads the next.
   it('lists orders with their notifications, with one call per order, also under sequential-calls', async () => {
-    const customerId = `c-${crypto.randomUUID()}`;
-    for (let i = 0; i < 3; i++)
-      await http
-        .post('/api/orders')
-        .send({ ...ORDER, customerId })
-        .expect(201);
+    const customerId = await customerWithOrders(http, '/api/orders', 3);
     const withNotifications = async () => {
       notificationCalls.total = 0;
       const res = await http.get(`/api/orders?customerId=${customerId}&include=notifications`).expect(200);

@@ -2,7 +2,15 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule as PaymentModule } from '../../payment/src/app.module.js';
-import { type BootedApp, ORDER, boot, env, freePort, testDatabase } from '../../../test/support/boot.js';
+import {
+  type BootedApp,
+  ORDER,
+  boot,
+  customerWithOrders,
+  env,
+  orderBehind,
+  testDatabase,
+} from '../../../test/support/boot.js';
 import { AppModule } from '../src/app.module.js';
 import { seedPastOrders, seededOrderId } from '../src/orders/past-orders.js';
 import { DUPLICATE_CHECK_SQL } from '../src/orders/order-faults.js';
@@ -49,11 +57,7 @@ describe('order faults (e2e)', () => {
     order = await boot(
       AppModule.forRoot(
         env({
-          DATABASE_URL: await testDatabase('order'),
-          PAYMENT_SERVICE_URL: payment.url,
-          EVENTS_TCP_PORT: await freePort(),
-          OUTBOX_POLL_INTERVAL_MS: 60_000,
-          RECONCILE_INTERVAL_MS: 60_000,
+          ...(await orderBehind(payment.url)),
           CIRCUIT_FAILURE_THRESHOLD: 3,
           CIRCUIT_COOLDOWN_MS: 60_000,
           ADMIN_TOKEN: TOKEN,
@@ -72,12 +76,7 @@ describe('order faults (e2e)', () => {
   });
 
   it('n-plus-one loads the items of a page with one query per order', async () => {
-    const customerId = `c-${crypto.randomUUID()}`;
-    for (let i = 0; i < 4; i++)
-      await http
-        .post('/orders')
-        .send({ ...ORDER, customerId })
-        .expect(201);
+    const customerId = await customerWithOrders(http, '/orders', 4);
     const list = () => http.get(`/orders?customerId=${customerId}`).expect(200);
     const itemQueries = (sqls: string[]) => sqls.filter((sql) => /FROM "order_items"/i.test(sql)).length;
 

@@ -52,27 +52,26 @@ const event = (orderId: string, at: number, type: (typeof OrderEvents)[keyof typ
     new Date(at),
   );
 
-describe('OutboxRelay on several replicas', () => {
-  let url: string;
-  let sources: DataSource[];
-
-  const open = async () => {
-    const dataSource = new DataSource({
+/** REPLICAS connection pools on one order database, one a replica; the first runs the migrations. */
+async function openReplicas(url: string, poolSize: number): Promise<DataSource[]> {
+  const open = () =>
+    new DataSource({
       type: 'postgres',
       url,
       entities: [Order, OrderItem, OutboxEvent],
       migrations: [CreateOrders1764000000000, OutboxTraceContext1764100000000, ReplicaClaims1767100000000],
       migrationsRun: true,
-      extra: { max: 4 },
-    });
-    await dataSource.initialize();
-    return dataSource;
-  };
+      extra: { max: poolSize },
+    }).initialize();
+  const first = await open(); // runs the migrations once, before the others connect
+  return [first, ...(await Promise.all(Array.from({ length: REPLICAS - 1 }, open)))];
+}
+
+describe('OutboxRelay on several replicas', () => {
+  let sources: DataSource[];
 
   beforeEach(async () => {
-    url = await testDatabase('order');
-    const first = await open(); // runs the migrations once, before the others connect
-    sources = [first, ...(await Promise.all(Array.from({ length: REPLICAS - 1 }, open)))];
+    sources = await openReplicas(await testDatabase('order'), 4);
   });
 
   afterEach(async () => {
@@ -149,20 +148,7 @@ describe('OutboxRelay on several replicas', () => {
 
 describe('claimPendingOrder on several replicas', () => {
   it('gives each pending order to one reconciler at a time', async () => {
-    const url = await testDatabase('order');
-    const open = async () => {
-      const s = new DataSource({
-        type: 'postgres',
-        url,
-        entities: [Order, OrderItem, OutboxEvent],
-        migrations: [CreateOrders1764000000000, OutboxTraceContext1764100000000, ReplicaClaims1767100000000],
-        migrationsRun: true,
-        extra: { max: 2 },
-      });
-      return s.initialize();
-    };
-    const first = await open();
-    const sources = [first, ...(await Promise.all(Array.from({ length: REPLICAS - 1 }, open)))];
+    const sources = await openReplicas(await testDatabase('order'), 2);
     try {
       const old = new Date(Date.now() - 60_000);
       const orders = Array.from({ length: 60 }, (_, i) => ({
@@ -179,7 +165,7 @@ describe('claimPendingOrder on several replicas', () => {
         createdAt: old,
         updatedAt: old,
       }));
-      await first.getRepository(Order).insert(orders);
+      await sources[0]!.getRepository(Order).insert(orders);
 
       const claimed = await Promise.all(
         sources.map(async (s) => {

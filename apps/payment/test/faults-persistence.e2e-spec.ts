@@ -3,6 +3,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { adminFaults } from '../../../test/support/admin-faults.js';
 import { type BootedApp, boot, env, testDatabase } from '../../../test/support/boot.js';
 import { AppModule } from '../src/app.module.js';
 
@@ -31,14 +32,7 @@ describe('payment faults kept in its database (e2e)', () => {
     running.splice(running.indexOf(app), 1);
     await app.close();
   };
-  const get = async (app: BootedApp) =>
-    (await request(app.url).get('/admin/faults?reveal=true').set(auth).expect(200)).body;
-  const put = (app: BootedApp, faults: unknown[], marker?: string) =>
-    request(app.url)
-      .put('/admin/faults')
-      .set(auth)
-      .send({ faults, ...(marker ? { marker } : {}) })
-      .expect(200);
+  const { get, put } = adminFaults(auth);
   afterEach(async () => {
     for (const app of running.splice(0)) await app.close();
   });

@@ -1,6 +1,15 @@
 export { runService } from './bootstrap.js';
 export type { RunServiceOptions } from './bootstrap.js';
-export { BaseEnv, DataEnv, IsPort, LOG_LEVELS, MessagingEnv, NODE_ENVS } from './config/base-env.js';
+export {
+  BaseEnv,
+  DataEnv,
+  IsIntBetween,
+  IsPort,
+  IsServiceUrl,
+  LOG_LEVELS,
+  MessagingEnv,
+  NODE_ENVS,
+} from './config/base-env.js';
 export { InvalidEnvironmentError, validateEnv } from './config/validate-env.js';
 export type { EnvSource } from './config/validate-env.js';
 export { EnvModule } from './config/env.module.js';

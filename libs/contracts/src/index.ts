@@ -1,10 +1,8 @@
 export { DECLINED_TEST_CARD, IsCardNumber, cardLast4, isValidCardNumber, passesLuhn } from './card-number.js';
 export {
   CreateOrderDto,
-  DEFAULT_PAGE_SIZE,
   ListOrdersQueryDto,
   MAX_ITEMS_PER_ORDER,
-  MAX_PAGE_SIZE,
   MAX_QUANTITY,
   MAX_UNIT_PRICE,
   ORDER_STATUSES,
@@ -16,5 +14,6 @@ export { CURRENCIES, ChargeRequestDto } from './payments.js';
 export type { Currency, PaymentStatus, PaymentView } from './payments.js';
 export { NOTIFICATIONS_DEAD_LETTER_QUEUE, NOTIFICATIONS_QUEUE, OrderEvents } from './events.js';
 export type { OrderEventPayload, OrderEventType } from './events.js';
+export { DEFAULT_PAGE_SIZE, IsPageLimit, MAX_PAGE_SIZE } from './pagination.js';
 export { ListNotificationsQueryDto } from './notifications.js';
 export type { NotificationView } from './notifications.js';

@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
-import { MAX_PAGE_SIZE } from './orders.js';
+import { IsOptional, IsUUID } from 'class-validator';
+import { IsPageLimit, MAX_PAGE_SIZE } from './pagination.js';
 
 export class ListNotificationsQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only the notifications of this order' })
@@ -10,11 +9,7 @@ export class ListNotificationsQueryDto {
   orderId?: string;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @IsPageLimit()
   limit?: number;
 }
 

@@ -15,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsCardNumber } from './card-number.js';
+import { DEFAULT_PAGE_SIZE, IsPageLimit, MAX_PAGE_SIZE } from './pagination.js';
 
 export const ORDER_STATUSES = ['pending', 'paid', 'payment_failed'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -88,9 +89,6 @@ export class CreateOrderDto {
   payment!: PaymentDetailsDto;
 }
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-
 export class ListOrdersQueryDto {
   @ApiPropertyOptional({ description: "Only this customer's orders", pattern: ID_PATTERN.source })
   @IsOptional()
@@ -99,11 +97,7 @@ export class ListOrdersQueryDto {
   customerId?: string;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @IsPageLimit()
   limit?: number;
 
   @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page', maxLength: 200 })

@@ -1,5 +1,10 @@
 import type { CollectedSpan } from '../../../scripts/waterfall/index.js';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { getJson } from '../../support/get-json.js';
+import { Server } from '../../support/server.js';
+import { toolBinary } from '../../support/tools.js';
 import { readYaml } from './prometheus.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -65,6 +70,22 @@ export function localJaegerConfig(options: LocalJaegerOptions): Node {
     spanmetrics.metrics_flush_interval = options.spanmetricsFlushInterval;
   }
   return local;
+}
+
+/** The variables that make a service export its spans to this Jaeger over OTLP/HTTP, as compose sets them; flushed every 100 ms. */
+export function exportToJaeger(ports: JaegerPorts): Record<string, string> {
+  return { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports[4318]}`, OTEL_BSP_SCHEDULE_DELAY: '100' };
+}
+
+/** The pinned Jaeger on the real config made local (localJaegerConfig, written to `<dir>/jaeger.yaml`), ready once its health check answers. */
+export function startJaeger(name: string, dir: string, options: LocalJaegerOptions): Promise<Server> {
+  const { ports } = options;
+  writeFileSync(join(dir, 'jaeger.yaml'), stringify(localJaegerConfig(options)));
+  return Server.start(name, toolBinary('jaeger'), ['--config', join(dir, 'jaeger.yaml')], ports[16686]!, {
+    readyUrl: `http://127.0.0.1:${ports[13133]}/status`,
+    // Jaeger traces its own query API over OTLP to localhost:4317, which in compose is its own receiver.
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports[4317]}` },
+  });
 }
 
 // ---- The query API (what the Jaeger UI calls) ----------------------------------------------------
@@ -134,11 +155,8 @@ export interface MonitorQuery {
 export class JaegerApi {
   constructor(readonly url: string) {}
 
-  private async get<T>(path: string, params: Record<string, string> = {}): Promise<T> {
-    const res = await fetch(`${this.url}${path}?${new URLSearchParams(params)}`);
-    const text = await res.text();
-    if (!res.ok) throw new Error(`GET ${path} ${JSON.stringify(params)}: ${res.status} ${text.slice(0, 500)}`);
-    return JSON.parse(text) as T;
+  private get<T>(path: string, params: Record<string, string> = {}): Promise<T> {
+    return getJson<T>(this.url, path, params);
   }
 
   async services(): Promise<string[]> {

@@ -176,6 +176,17 @@ export class Stack {
     for (const name of SERVICES) await this.start(name);
   }
 
+  /** GATEWAY_URL … NOTIFICATION_URL: where the fault and load CLIs find this stack's services. */
+  urlEnv(): Record<string, string> {
+    return Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, this.urls[s]]));
+  }
+
+  /** A suite's beforeAll: the databases (and the RabbitMQ vhost), then the four services. */
+  async up(): Promise<void> {
+    await this.createDatabases();
+    await this.startAll();
+  }
+
   /** SIGTERM and wait for the exit; returns the exit code. `name` is a service, or a replica's `<name>-<port>`. */
   async stop(name: ServiceName | string): Promise<number | null> {
     const child = this.processes.get(name);
@@ -198,6 +209,12 @@ export class Stack {
     for (const name of [...SERVICES].reverse()) await this.stop(name).catch(() => undefined);
     // Replicas, newest first.
     for (const key of [...this.processes.keys()].reverse()) await this.stop(key).catch(() => undefined);
+  }
+
+  /** A suite's afterAll: every process stopped, then the databases (and the vhost) dropped. */
+  async down(): Promise<void> {
+    await this.stopAll();
+    await this.dropDatabases();
   }
 
   logOf(name: ServiceName | string): string {
@@ -260,4 +277,9 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000,
     await sleep(200);
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/** `eventually` for a check that answers undefined until it holds: resolves to what it answers then. */
+export function until<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  return eventually(check, timeoutMs, what) as Promise<T>;
 }

@@ -1,6 +1,7 @@
 import type { CollectedSpan } from '../../../scripts/waterfall/index.js';
 // @ts-expect-error: a plain ESM script without types
 import { zipkinCommand } from '../../../scripts/ci/zipkin.mjs';
+import { getJson } from '../../support/get-json.js';
 import { Server } from '../../support/server.js';
 
 /** Zipkin as docker-compose.zipkin.yml runs it (same release, JAVA_OPTS and storage), on 127.0.0.1:port. */
@@ -51,12 +52,8 @@ export interface ZipkinSearch {
 export class ZipkinApi {
   constructor(readonly url: string) {}
 
-  private async get<T>(path: string, params: Record<string, string> = {}): Promise<T> {
-    const query = Object.keys(params).length ? `?${new URLSearchParams(params)}` : '';
-    const res = await fetch(`${this.url}/api/v2/${path}${query}`);
-    const text = await res.text();
-    if (!res.ok) throw new Error(`GET /api/v2/${path} ${JSON.stringify(params)}: ${res.status} ${text.slice(0, 300)}`);
-    return JSON.parse(text) as T;
+  private get<T>(path: string, params: Record<string, string> = {}): Promise<T> {
+    return getJson<T>(this.url, `/api/v2/${path}`, params);
   }
 
   services(): Promise<string[]> {

@@ -1,24 +1,20 @@
-import { BaseEnv } from '@app/common';
-import { IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { BaseEnv, IsIntBetween, IsServiceUrl } from '@app/common';
+import { IsOptional, IsString, MinLength } from 'class-validator';
 
 export class GatewayEnv extends BaseEnv {
   override PORT = 3000;
 
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  @IsServiceUrl()
   ORDER_SERVICE_URL: string = 'http://127.0.0.1:3001';
 
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  @IsServiceUrl()
   NOTIFICATION_SERVICE_URL: string = 'http://127.0.0.1:3003';
 
   /** Deadline for the order service; longer than its own payment deadline so it can answer first. */
-  @IsInt()
-  @Min(100)
-  @Max(120_000)
+  @IsIntBetween(100, 120_000)
   ORDER_TIMEOUT_MS: number = 10_000;
 
-  @IsInt()
-  @Min(100)
-  @Max(120_000)
+  @IsIntBetween(100, 120_000)
   NOTIFICATION_TIMEOUT_MS: number = 3_000;
 
   /**

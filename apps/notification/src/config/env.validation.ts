@@ -1,13 +1,11 @@
-import { MessagingEnv } from '@app/common';
-import { IsInt, IsOptional, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIntBetween, MessagingEnv } from '@app/common';
+import { IsOptional, Matches, MinLength } from 'class-validator';
 
 export class NotificationEnv extends MessagingEnv {
   override PORT = 3003;
 
   /** How long the simulated e-mail provider takes to report a delivery status (GET /notifications?orderId=). */
-  @IsInt()
-  @Min(0)
-  @Max(60_000)
+  @IsIntBetween(0, 60_000)
   DELIVERY_STATUS_LATENCY_MS: number = 20;
 
   /**

@@ -1,5 +1,5 @@
-import { MessagingEnv } from '@app/common';
-import { IsInt, IsUrl, Max, Min, ValidateBy, type ValidationArguments } from 'class-validator';
+import { IsIntBetween, IsServiceUrl, MessagingEnv } from '@app/common';
+import { IsInt, Max, ValidateBy, type ValidationArguments } from 'class-validator';
 import { LEASE_MARGIN_MS } from '../outbox/outbox-claims.js';
 
 /** A lease must outlast one publish plus the margin, or a relay could never publish under it. */
@@ -18,30 +18,22 @@ function OutlastsPublishTimeout(): PropertyDecorator {
 export class OrderEnv extends MessagingEnv {
   override PORT = 3001;
 
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  @IsServiceUrl()
   PAYMENT_SERVICE_URL: string = 'http://127.0.0.1:3002';
 
   /** Deadline for the synchronous payment call; past it the order stays pending and is reconciled. */
-  @IsInt()
-  @Min(100)
-  @Max(60_000)
+  @IsIntBetween(100, 60_000)
   PAYMENT_TIMEOUT_MS: number = 5_000;
 
   /** How often the outbox relay looks for unpublished events (it is also woken on each new event). */
-  @IsInt()
-  @Min(50)
-  @Max(60_000)
+  @IsIntBetween(50, 60_000)
   OUTBOX_POLL_INTERVAL_MS: number = 1_000;
 
-  @IsInt()
-  @Min(1)
-  @Max(1_000)
+  @IsIntBetween(1, 1_000)
   OUTBOX_BATCH_SIZE: number = 50;
 
   /** How long one publish may wait for the broker's confirmation before it is retried later. */
-  @IsInt()
-  @Min(100)
-  @Max(60_000)
+  @IsIntBetween(100, 60_000)
   OUTBOX_PUBLISH_TIMEOUT_MS: number = 5_000;
 
   /**
@@ -54,8 +46,6 @@ export class OrderEnv extends MessagingEnv {
   OUTBOX_LEASE_MS: number = 15_000;
 
   /** How often orders left pending by a failed payment call are checked against the payment service. */
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IsIntBetween(100, 600_000)
   RECONCILE_INTERVAL_MS: number = 5_000;
 }

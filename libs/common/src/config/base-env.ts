@@ -1,9 +1,19 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+
+/** A whole number from `min` to `max` (a duration in ms, a size, a count). */
+export function IsIntBetween(min: number, max: number): PropertyDecorator {
+  return applyDecorators(IsInt(), Min(min), Max(max));
+}
 
 /** A TCP port number (1–65535). */
 export function IsPort(): PropertyDecorator {
-  return applyDecorators(IsInt(), Min(1), Max(65535));
+  return IsIntBetween(1, 65535);
+}
+
+/** The base URL of another service: http(s), and a bare host name (`payment`, `127.0.0.1`) is fine. */
+export function IsServiceUrl(): PropertyDecorator {
+  return IsUrl({ require_tld: false, protocols: ['http', 'https'] });
 }
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -33,15 +43,11 @@ export class BaseEnv {
   LOG_FORMAT?: 'json' | 'pretty';
 
   /** Largest accepted JSON body, in bytes. */
-  @IsInt()
-  @Min(1024)
-  @Max(10 * 1024 * 1024)
+  @IsIntBetween(1024, 10 * 1024 * 1024)
   BODY_LIMIT_BYTES: number = 64 * 1024;
 
   /** How long SIGTERM waits for in-flight work before the process is forced to exit. */
-  @IsInt()
-  @Min(100)
-  @Max(120_000)
+  @IsIntBetween(100, 120_000)
   SHUTDOWN_TIMEOUT_MS: number = 10_000;
 
   /** Bearer token of the admin API (GET/PUT /admin/faults); unset = the admin API is off. */
@@ -51,15 +57,11 @@ export class BaseEnv {
   ADMIN_TOKEN?: string;
 
   /** Consecutive calls without an answer (refused, unreachable, timed out) that open the circuit to a downstream service; 0 = no breaker. */
-  @IsInt()
-  @Min(0)
-  @Max(1000)
+  @IsIntBetween(0, 1000)
   CIRCUIT_FAILURE_THRESHOLD: number = 5;
 
   /** How long an open circuit fails calls fast before it lets one trial call through. */
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IsIntBetween(100, 600_000)
   CIRCUIT_COOLDOWN_MS: number = 5_000;
 
   /** Faults switched on at boot, e.g. `payment-latency:latencyMs=800;payment-errors` (see `npm run fault -- list`). */
@@ -74,9 +76,7 @@ export class DataEnv extends BaseEnv {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL!: string;
 
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IsIntBetween(1, 100)
   DB_POOL_SIZE: number = 10;
 }
 

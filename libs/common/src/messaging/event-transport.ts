@@ -29,20 +29,21 @@ export function eventTransportKind(env: Pick<EventTransportConfig, 'RABBITMQ_URL
   return env.RABBITMQ_URL ? 'rmq' : 'tcp';
 }
 
+/** What both ends say about the queue over RabbitMQ: the same name and the same arguments. */
+const notificationsQueue = (url: string) => ({
+  urls: [url],
+  queue: NOTIFICATIONS_QUEUE,
+  queueOptions: NOTIFICATIONS_QUEUE_OPTIONS,
+});
+
+const tcpOptions = (env: EventTransportConfig) => ({ host: env.EVENTS_TCP_HOST, port: env.EVENTS_TCP_PORT });
+
 /** Client side (the order service's outbox relay). */
 export function eventClientOptions(env: EventTransportConfig): ClientProvider {
   if (env.RABBITMQ_URL) {
-    return {
-      transport: Transport.RMQ,
-      options: {
-        urls: [env.RABBITMQ_URL],
-        queue: NOTIFICATIONS_QUEUE,
-        queueOptions: NOTIFICATIONS_QUEUE_OPTIONS,
-        persistent: true,
-      },
-    };
+    return { transport: Transport.RMQ, options: { ...notificationsQueue(env.RABBITMQ_URL), persistent: true } };
   }
-  return { transport: Transport.TCP, options: { host: env.EVENTS_TCP_HOST, port: env.EVENTS_TCP_PORT } };
+  return { transport: Transport.TCP, options: tcpOptions(env) };
 }
 
 /** Server side (the notification service's consumer). Acknowledgement is manual. */
@@ -50,14 +51,8 @@ export function eventServerOptions(env: EventTransportConfig): MicroserviceOptio
   if (env.RABBITMQ_URL) {
     return {
       transport: Transport.RMQ,
-      options: {
-        urls: [env.RABBITMQ_URL],
-        queue: NOTIFICATIONS_QUEUE,
-        queueOptions: NOTIFICATIONS_QUEUE_OPTIONS,
-        noAck: false,
-        prefetchCount: 10,
-      },
+      options: { ...notificationsQueue(env.RABBITMQ_URL), noAck: false, prefetchCount: 10 },
     };
   }
-  return { transport: Transport.TCP, options: { host: env.EVENTS_TCP_HOST, port: env.EVENTS_TCP_PORT } };
+  return { transport: Transport.TCP, options: tcpOptions(env) };
 }

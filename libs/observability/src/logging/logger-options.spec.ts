@@ -18,6 +18,29 @@ function capture(level = 'info') {
   return { logger: pino({ ...options, transport: undefined }, stream), lines };
 }
 
+/** One GET `path` through pino-http with the service's options; the lines it logged. */
+async function requestThroughLogger(
+  path: string,
+  handle: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<Record<string, unknown>[]> {
+  const { logger, lines } = capture();
+  const options = loggerParams({ service: 'order', level: 'info', format: 'json' }).pinoHttp as object;
+  const middleware = pinoHttp({ ...options, logger, transport: undefined } as never);
+  const server = createServer((req, res) => {
+    middleware(req, res);
+    handle(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    await (await fetch(`http://127.0.0.1:${port}${path}`)).text();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  } finally {
+    server.close();
+  }
+  return lines;
+}
+
 describe('loggerParams()', () => {
   it('writes JSON lines with ISO time, a level label, the service and msg', () => {
     const { logger, lines } = capture();
@@ -49,44 +72,18 @@ describe('loggerParams()', () => {
   });
 
   it('masks a card number in the URL of a request line', async () => {
-    const { logger, lines } = capture();
-    const options = loggerParams({ service: 'order', level: 'info', format: 'json' }).pinoHttp as object;
-    const middleware = pinoHttp({ ...options, logger, transport: undefined } as never);
-    const server = createServer((req, res) => {
-      middleware(req, res);
-      res.end('ok');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      await (await fetch(`http://127.0.0.1:${port}/pay?card=4242424242424242`)).text();
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    } finally {
-      server.close();
-    }
+    const lines = await requestThroughLogger('/pay?card=4242424242424242', (_req, res) => res.end('ok'));
     const line = lines.find((l) => String(l.msg).startsWith('GET'));
     expect(line?.req).toMatchObject({ url: '/pay?card=[CARD ****4242]' });
     expect(JSON.stringify(lines)).not.toContain('4242424242424242');
   });
 
   it('puts method, status code and duration on the request line, as fields of that line only', async () => {
-    const { logger, lines } = capture();
-    const options = loggerParams({ service: 'order', level: 'info', format: 'json' }).pinoHttp as object;
-    const middleware = pinoHttp({ ...options, logger, transport: undefined } as never);
-    const server = createServer((req, res) => {
-      middleware(req, res);
+    const lines = await requestThroughLogger('/missing', (req, res) => {
       (req as IncomingMessage & { log: { info: (m: string) => void } }).log.info('inside the request');
       res.statusCode = 404;
       res.end('no');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      await (await fetch(`http://127.0.0.1:${port}/missing`)).text();
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    } finally {
-      server.close();
-    }
     const line = lines.find((l) => l.msg === 'GET unmatched 404');
     expect(line).toMatchObject({
       level: 'warn',

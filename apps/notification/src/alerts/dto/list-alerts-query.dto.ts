@@ -1,6 +1,5 @@
-import { MAX_PAGE_SIZE } from '@app/contracts';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsPageLimit } from '@app/contracts';
+import { IsIn, IsOptional } from 'class-validator';
 import { ALERT_STATUSES, type AlertStatus } from '../alert.entity.js';
 
 export class ListAlertsQueryDto {
@@ -8,10 +7,6 @@ export class ListAlertsQueryDto {
   @IsIn(ALERT_STATUSES)
   status?: AlertStatus;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @IsPageLimit()
   limit?: number;
 }
