@@ -16,7 +16,7 @@ import { PROMETHEUS_CONFIG, type PrometheusConfig, PrometheusApi, readYaml } fro
  * HighErrorRatio's timing, in real time, by the real Prometheus with the repository's
  * prometheus.yml intervals (15 s scrape and evaluation, unchanged) and rule files: on a stack
  * that served an hour of clean traffic, payment-errors at its catalogue defaults pages within
- * 3 minutes — not after the 1-hour window has filled with errors.
+ * about 3 minutes — not after the 1-hour window has filled with errors.
  *
  * The warm hour is history written into Prometheus' storage beforehand with promtool's backfill
  * (`promtool tsdb create-blocks-from openmetrics`); from then on Prometheus scrapes two loopback
@@ -29,8 +29,14 @@ import { PROMETHEUS_CONFIG, type PrometheusConfig, PrometheusApi, readYaml } fro
  */
 
 const ROOT = resolve(import.meta.dirname, '../..');
-/** payment, the culprit, fails 30% of its requests: its page comes within 3 minutes of the fault. */
-const PAGE_WITHIN_MS = 180_000;
+/**
+ * payment, the culprit, fails 30% of its requests: its page comes about 3 minutes after the fault. Its
+ * `for` (2 minutes) starts when the 1-minute ratio first evaluates over 7.2%, which with 15 s scrapes
+ * and evaluations takes up to 75 s — the fault's first scrape (≤15 s), a second sample for rate() (15 s),
+ * the recording rule's evaluation (≤15 s), the alert's in its own group (≤15 s) — and the alert fires at
+ * the first evaluation after the `for` (≤15 s): at most 3¼ minutes, 149–183 s measured here.
+ */
+const PAGE_WITHIN_MS = 195_000;
 /**
  * The gateway fails about half that share: its 502 series, born with the fault, must be scraped two or
  * three times before the 1-minute ratio passes 7.2%, so its page may come up to one scrape later.
@@ -185,7 +191,7 @@ describe('HighErrorRatio on a warmed stack, in real time, by the real Prometheus
   });
 
   it(
-    'pages for payment within 3 minutes of payment-errors at its defaults, for the gateway a scrape later at most, and not before its 2-minute `for`',
+    'pages for payment about 3 minutes after payment-errors at its defaults (3¼ at most), for the gateway a scrape later at most, and not before its 2-minute `for`',
     async () => {
       expect(interval, 'the timing below is that of prometheus.yml’s 15 s intervals').toBe('15s');
       // The warm hour is there: an hour of 15-s samples of payment's successful requests.
