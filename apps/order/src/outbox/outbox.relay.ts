@@ -40,17 +40,7 @@ import { Repository } from 'typeorm';
 import { OrderEnv } from '../config/env.validation.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { LEASE_MARGIN_MS, claimOutboxEvents, releaseOutboxEvents } from './outbox-claims.js';
-import {
-  OUTBOX_PUBLISH_FAILURES,
-  OUTBOX_PUBLISHED,
-  countUnpublished,
-  oldestUnpublishedAgeSeconds,
-} from './outbox.metrics.js';
-
-export interface BacklogStats {
-  count: number;
-  oldestAgeSeconds: number;
-}
+import { OUTBOX_PUBLISH_FAILURES, OUTBOX_PUBLISHED } from './outbox.metrics.js';
 
 export const EVENTS_CLIENT = Symbol('EVENTS_CLIENT');
 
@@ -228,15 +218,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         return true;
       },
     );
-  }
-
-  /** What the outbox_backlog_events and outbox_oldest_unpublished_age_seconds gauges report. */
-  async backlog(): Promise<BacklogStats> {
-    const [count, oldestAgeSeconds] = await Promise.all([
-      countUnpublished(this.outbox),
-      oldestUnpublishedAgeSeconds(this.outbox),
-    ]);
-    return { count, oldestAgeSeconds };
   }
 
   async beforeApplicationShutdown(): Promise<void> {
